@@ -1,0 +1,81 @@
+/* quo/json.h - the strict JSON gate in front of cJSON.
+ *
+ * cJSON alone is lenient (accepts 01, 1., raw control characters, invalid
+ * UTF-8, a BOM, duplicate names; cuts strings at \u0000). This module parses
+ * exactly RFC 8259 text that is valid UTF-8, rejects duplicate member names
+ * and unpaired surrogate escapes (I-JSON, RFC 7493), and stops at a depth
+ * limit with an error instead of recursing without bound. It builds the
+ * cJSON tree itself in the same pass, so cJSON's own parser is never used on
+ * untrusted input.
+ *
+ * A string whose JSON text contains \u0000 is stored in full (valuestring
+ * holds the embedded NUL bytes, and so does a member name in node->string);
+ * strlen() would be wrong for it, so every consumer that takes a verdict on
+ * a string or a name asks quo_json_strlen() / quo_json_keylen().
+ *
+ * Ownership: quo_json_parse() returns a quo_json_doc that owns the tree;
+ * release it with quo_json_free(). Functions here keep no global state and
+ * are safe to call from several threads at once.
+ */
+#ifndef QUO_JSON_H
+#define QUO_JSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+#include "quo/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Default nesting limit (arrays + objects). Deep enough for any real
+ * create-task body, shallow enough that no stack is at risk. */
+#define QUO_JSON_DEFAULT_MAX_DEPTH 128
+
+typedef struct quo_json_doc quo_json_doc;
+
+/* Checks buf[0..len) without building a tree. max_depth 0 means the
+ * default. Returns QUO_OK, or QUO_ESYNTAX / QUO_EUTF8 / QUO_EDEPTH /
+ * QUO_EDUPLICATE / QUO_ESURROGATE / QUO_ENOMEM with err->offset set to the
+ * byte where the problem was found. */
+quo_status quo_json_check(const char *buf, size_t len, unsigned max_depth,
+                          quo_error *err);
+
+/* Same verdict as quo_json_check(); on QUO_OK *out receives a new document
+ * the caller must quo_json_free(). On failure *out is NULL. */
+quo_status quo_json_parse(const char *buf, size_t len, unsigned max_depth,
+                          quo_json_doc **out, quo_error *err);
+
+/* The root value. Owned by doc; valid until quo_json_free(doc). */
+const cJSON *quo_json_root(const quo_json_doc *doc);
+
+/* Byte length of a string node's value. doc may be NULL (trees not built
+ * by this module), in which case this is strlen(node->valuestring). */
+size_t quo_json_strlen(const quo_json_doc *doc, const cJSON *node);
+
+/* Byte length of a member's name (node->string), with the same rule. */
+size_t quo_json_keylen(const quo_json_doc *doc, const cJSON *node);
+
+/* True when any string in doc held \u0000 (rare; lets callers skip work). */
+bool quo_json_has_nul(const quo_json_doc *doc);
+
+void quo_json_free(quo_json_doc *doc);
+
+/* The member of object `obj` whose name is exactly `name` (full length, so
+ * a name holding \u0000 never matches a shorter one), or NULL. doc as for
+ * quo_json_strlen(). Unlike cJSON_GetObjectItemCaseSensitive, never fooled
+ * by an embedded NUL. */
+const cJSON *quo_json_member(const quo_json_doc *doc, const cJSON *obj,
+                             const char *name);
+
+/* The JSON type of a node as a word for messages: "object", "array",
+ * "string", "number", "boolean" or "null". Never NULL. */
+const char *quo_json_type_name(const cJSON *node);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

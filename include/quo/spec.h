@@ -1,0 +1,86 @@
+/* quo/spec.h - the compiled contract of POST /v1/tasks.
+ *
+ * The OpenAPI 3.1 document (spec/create-task.openapi.json) is data: it is
+ * embedded in the library at build time and compiled once into a quo_spec.
+ * Everything the product knows about the endpoint (schemas, documented
+ * statuses, error constants, the link-id properties of the request) is read
+ * from here, never typed into other source files.
+ *
+ * Ownership: a quo_spec owns its document and compiled schemas. It is
+ * immutable after loading: share one between threads. Release with
+ * quo_spec_free(). Pointers it hands out live as long as the spec.
+ */
+#ifndef QUO_SPEC_H
+#define QUO_SPEC_H
+
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+#include "quo/error.h"
+#include "quo/schema.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define QUO_SPEC_PATH "/v1/tasks"
+#define QUO_SPEC_METHOD "post"
+#define QUO_SPEC_MAX_STATUSES 16
+#define QUO_SPEC_MAX_LINKS 8
+
+typedef struct quo_spec quo_spec;
+
+/* The document compiled into the library. */
+quo_status quo_spec_load_default(quo_spec **out, quo_error *err);
+/* An OpenAPI JSON document from a file or a buffer (--spec FILE). */
+quo_status quo_spec_load_file(const char *path, quo_spec **out, quo_error *err);
+quo_status quo_spec_load_buffer(const char *json, size_t len, quo_spec **out,
+                                quo_error *err);
+void quo_spec_free(quo_spec *spec);
+
+/* The embedded document's bytes (NUL-terminated). */
+const char *quo_spec_default_text(size_t *len);
+
+/* The whole OpenAPI document (for generators that derive cases from it). */
+const cJSON *quo_spec_document(const quo_spec *spec);
+
+/* The request body schema: compiled, its source JSON, and its JSON Pointer
+ * inside the document (for reports that cite the spec). */
+const quo_schema *quo_spec_request_schema(const quo_spec *spec);
+const cJSON *quo_spec_request_schema_json(const quo_spec *spec);
+const char *quo_spec_request_pointer(const quo_spec *spec);
+
+/* Documented response statuses, ascending (e.g. 201 400 401 403 404 500). */
+size_t quo_spec_status_count(const quo_spec *spec);
+int quo_spec_status_at(const quo_spec *spec, size_t i);
+/* NULL when status is not documented. */
+const quo_schema *quo_spec_response_schema(const quo_spec *spec, int status);
+const cJSON *quo_spec_response_schema_json(const quo_spec *spec, int status);
+/* Content types documented for a status ("application/json"), or NULL. */
+const char *quo_spec_response_media_type(const quo_spec *spec, int status);
+/* JSON Pointer of a response schema inside the document. */
+const char *quo_spec_response_pointer(const quo_spec *spec, int status);
+
+/* The `const` values of a documented error status (4xx/5xx), read from its
+ * schema: code ("0600400"), docs, title, and the numeric status. */
+typedef struct quo_spec_error_consts {
+    const char *code;
+    const char *docs;
+    const char *title;
+    double status;
+} quo_spec_error_consts;
+/* QUO_OK, or QUO_EUSAGE when status is not a documented error status. */
+quo_status quo_spec_error_constants(const quo_spec *spec, int status,
+                                    quo_spec_error_consts *out);
+
+/* The request's link properties: the required member of each anyOf branch
+ * that the other branches do not share (phoneNumberId, conversationId,
+ * activityId), in branch order, with the branch index it selects. */
+size_t quo_spec_link_count(const quo_spec *spec);
+const char *quo_spec_link_name(const quo_spec *spec, size_t i);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

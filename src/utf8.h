@@ -1,0 +1,21 @@
+/* utf8.h (internal) - UTF-8 decoding shared by the JSON gate and the
+ * schema engine. Strict: no overlongs, no surrogates, nothing above
+ * U+10FFFF. */
+#ifndef QUO_UTF8_H
+#define QUO_UTF8_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Decodes one scalar value at s[0..len). Returns the number of bytes
+ * consumed (1-4) and stores the code point in *cp, or returns 0 when the
+ * bytes there are not a valid UTF-8 sequence. len must be > 0. */
+size_t quo_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp);
+
+/* Number of code points in valid UTF-8 s[0..len). */
+size_t quo_utf8_count(const char *s, size_t len);
+
+/* Encodes cp (a scalar value) into out (4 bytes room); returns 1-4. */
+size_t quo_utf8_encode(uint32_t cp, char *out);
+
+#endif

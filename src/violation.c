@@ -1,0 +1,129 @@
+/* violation.c - the list every verdict is reported in. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "quo/violation.h"
+
+void quo_violations_init(quo_violations *list)
+{
+    list->items = NULL;
+    list->count = 0;
+    list->cap = 0;
+}
+
+static char *dup_string(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *p = malloc(n);
+    if (p)
+        memcpy(p, s, n);
+    return p;
+}
+
+static char *vformat(const char *fmt, va_list ap)
+{
+    va_list copy;
+    va_copy(copy, ap);
+    int n = vsnprintf(NULL, 0, fmt, copy);
+    va_end(copy);
+    if (n < 0)
+        return NULL;
+    char *p = malloc((size_t)n + 1);
+    if (p)
+        vsnprintf(p, (size_t)n + 1, fmt, ap);
+    return p;
+}
+
+quo_status quo_violations_add(quo_violations *list, const char *path,
+                              const cJSON *value, const char *keyword,
+                              const char *schema_type, const char *fmt, ...)
+{
+    if (list->count == list->cap) {
+        size_t cap = list->cap ? list->cap * 2 : 4;
+        quo_violation *items = realloc(list->items, cap * sizeof *items);
+        if (!items)
+            return QUO_ENOMEM;
+        list->items = items;
+        list->cap = cap;
+    }
+    quo_violation v = {0};
+    va_list ap;
+    va_start(ap, fmt);
+    v.message = vformat(fmt, ap);
+    va_end(ap);
+    v.path = dup_string(path ? path : "");
+    v.value = value ? cJSON_Duplicate(value, 1) : NULL;
+    v.keyword = keyword ? keyword : "";
+    v.schema_type = schema_type ? schema_type : "any";
+    if (!v.message || !v.path || (value && !v.value)) {
+        free(v.message);
+        free(v.path);
+        cJSON_Delete(v.value);
+        return QUO_ENOMEM;
+    }
+    list->items[list->count++] = v;
+    return QUO_OK;
+}
+
+void quo_violations_clear(quo_violations *list)
+{
+    for (size_t i = 0; i < list->count; i++) {
+        free(list->items[i].path);
+        free(list->items[i].message);
+        cJSON_Delete(list->items[i].value);
+    }
+    list->count = 0;
+}
+
+void quo_violations_free(quo_violations *list)
+{
+    quo_violations_clear(list);
+    free(list->items);
+    quo_violations_init(list);
+}
+
+/* One errors[] item: {path, message, value?, schema: {type}}. */
+static cJSON *violation_to_json(const quo_violation *v)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON *schema = cJSON_CreateObject();
+    if (!o || !schema)
+        goto fail;
+    if (!cJSON_AddStringToObject(o, "path", v->path) ||
+        !cJSON_AddStringToObject(o, "message", v->message))
+        goto fail;
+    if (v->value) {
+        cJSON *val = cJSON_Duplicate(v->value, 1);
+        if (!val || !cJSON_AddItemToObject(o, "value", val)) {
+            cJSON_Delete(val);
+            goto fail;
+        }
+    }
+    if (!cJSON_AddStringToObject(schema, "type", v->schema_type) ||
+        !cJSON_AddItemToObject(o, "schema", schema))
+        goto fail;
+    return o;
+fail:
+    cJSON_Delete(schema);
+    cJSON_Delete(o);
+    return NULL;
+}
+
+cJSON *quo_violations_to_json(const quo_violations *list)
+{
+    cJSON *arr = cJSON_CreateArray();
+    if (!arr)
+        return NULL;
+    for (size_t i = 0; i < list->count; i++) {
+        cJSON *item = violation_to_json(&list->items[i]);
+        if (!item || !cJSON_AddItemToArray(arr, item)) {
+            cJSON_Delete(item);
+            cJSON_Delete(arr);
+            return NULL;
+        }
+    }
+    return arr;
+}
+

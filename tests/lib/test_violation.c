@@ -1,0 +1,87 @@
+/* Unit tests of violation.c and error.c. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "quo/quo.h"
+
+START_TEST(add_clear_and_reuse)
+{
+    quo_violations v;
+    quo_violations_init(&v);
+    cJSON *val = cJSON_CreateString("XX1");
+    for (int i = 0; i < 100; i++)
+        ck_assert_int_eq(quo_violations_add(&v, "/a~1b", val, "pattern", "string",
+                                            "must match %s #%d", "^PN", i), QUO_OK);
+    cJSON_Delete(val); /* the list holds its own copy */
+    ck_assert_uint_eq(v.count, 100);
+    ck_assert_uint_ge(v.cap, 100);
+    ck_assert_str_eq(v.items[99].message, "must match ^PN #99");
+    ck_assert_str_eq(v.items[0].value->valuestring, "XX1");
+    size_t cap = v.cap;
+    quo_violations_clear(&v);
+    ck_assert_uint_eq(v.count, 0);
+    ck_assert_uint_eq(v.cap, cap);
+    ck_assert_int_eq(quo_violations_add(&v, NULL, NULL, NULL, NULL, "x"), QUO_OK);
+    ck_assert_str_eq(v.items[0].path, "");
+    ck_assert_str_eq(v.items[0].keyword, "");
+    ck_assert_str_eq(v.items[0].schema_type, "any");
+    quo_violations_free(&v);
+    ck_assert_ptr_null(v.items);
+    ck_assert_uint_eq(v.cap, 0);
+}
+END_TEST
+
+START_TEST(json_shape)
+{
+    quo_violations v;
+    quo_violations_init(&v);
+    cJSON *five = cJSON_CreateNumber(5);
+    quo_violations_add(&v, "/title", five, "type", "string", "must be a string, not a number");
+    quo_violations_add(&v, "/description", NULL, "required", "string", "is required");
+    cJSON_Delete(five);
+    cJSON *arr = quo_violations_to_json(&v);
+    char *text = cJSON_PrintUnformatted(arr);
+    ck_assert_str_eq(text,
+                     "[{\"path\":\"/title\",\"message\":\"must be a string, not a number\",\"value\":5,"
+                     "\"schema\":{\"type\":\"string\"}},{\"path\":\"/description\",\"message\":"
+                     "\"is required\",\"schema\":{\"type\":\"string\"}}]");
+    cJSON_free(text);
+    cJSON_Delete(arr);
+    quo_violations_free(&v);
+}
+END_TEST
+
+START_TEST(errors_are_values)
+{
+    quo_error err;
+    ck_assert_int_eq(quo_error_set(&err, QUO_ESYNTAX, 7, "line %d", 3), QUO_ESYNTAX);
+    ck_assert_int_eq(err.status, QUO_ESYNTAX);
+    ck_assert_uint_eq(err.offset, 7);
+    ck_assert_str_eq(err.message, "line 3");
+    ck_assert_int_eq(quo_error_set(NULL, QUO_EIO, 0, "ignored"), QUO_EIO);
+    char big[600];
+    memset(big, 'x', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    quo_error_set(&err, QUO_EIO, 0, "%s", big);
+    ck_assert_uint_eq(strlen(err.message), QUO_ERROR_MESSAGE_MAX - 1);
+    ck_assert_str_eq(quo_status_name(QUO_EDUPLICATE), "eduplicate");
+    ck_assert_str_eq(quo_status_name((quo_status)999), "unknown");
+    ck_assert_str_eq(quo_json_type_name(NULL), "null");
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("violation");
+    TCase *tc = tcase_create("list");
+    tcase_add_test(tc, add_clear_and_reuse);
+    tcase_add_test(tc, json_shape);
+    tcase_add_test(tc, errors_are_values);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
