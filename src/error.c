@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "quo/error.h"
+#include "utf8.h"
 
 quo_status quo_error_set(quo_error *err, quo_status status, size_t offset,
                          const char *fmt, ...)
@@ -14,6 +15,8 @@ quo_status quo_error_set(quo_error *err, quo_status status, size_t offset,
         va_start(ap, fmt);
         vsnprintf(err->message, sizeof err->message, fmt, ap);
         va_end(ap);
+        /* Messages quote outside text and may be cut: keep them UTF-8. */
+        quo_utf8_scrub(err->message);
     }
     return status;
 }

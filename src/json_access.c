@@ -1,4 +1,5 @@
 /* json_access.c - small read helpers over trees built by the JSON gate. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "quo/json.h"
@@ -23,4 +24,121 @@ const char *quo_json_type_name(const cJSON *node)
     if (cJSON_IsNumber(node)) return "number";
     if (cJSON_IsBool(node)) return "boolean";
     return "null";
+}
+
+/* s[0..len) with each NUL written as \u0000 (six characters). */
+static char *escape_nul(const char *s, size_t len)
+{
+    size_t nuls = 0;
+    for (size_t i = 0; i < len; i++)
+        nuls += s[i] == '\0';
+    char *e = cJSON_malloc(len + nuls * 5 + 1);
+    if (!e)
+        return NULL;
+    size_t j = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '\0') {
+            memcpy(e + j, "\\u0000", 6);
+            j += 6;
+        } else {
+            e[j++] = s[i];
+        }
+    }
+    e[j] = '\0';
+    return e;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* True when two members of a copied object share a name. Sorting keeps a
+ * 100k-member object from costing 10^10 comparisons. */
+static bool names_collide(const cJSON *obj, quo_status *st)
+{
+    size_t n = (size_t)cJSON_GetArraySize(obj), i = 0;
+    const char **names = malloc((n ? n : 1) * sizeof *names);
+    if (!names) {
+        *st = QUO_ENOMEM;
+        return false;
+    }
+    for (const cJSON *m = obj->child; m; m = m->next)
+        names[i++] = m->string;
+    qsort(names, n, sizeof *names, cmp_names);
+    bool dup = false;
+    for (i = 1; i < n && !dup; i++)
+        dup = strcmp(names[i - 1], names[i]) == 0;
+    free(names);
+    return dup;
+}
+
+/* Recursion is bounded by the depth limit the gate enforced on `node`. */
+static cJSON *copy_node(const quo_json_doc *doc, const cJSON *node, quo_status *st, bool *lost)
+{
+    if (cJSON_IsString(node)) {
+        char *e = escape_nul(node->valuestring, quo_json_strlen(doc, node));
+        cJSON *c = e ? cJSON_CreateString(e) : NULL;
+        cJSON_free(e);
+        if (!c)
+            *st = QUO_ENOMEM;
+        return c;
+    }
+    if (!cJSON_IsArray(node) && !cJSON_IsObject(node)) {
+        cJSON *c = cJSON_Duplicate(node, 0);
+        if (c && c->string) {
+            /* Leaves are re-keyed by the caller. */
+            if (!(c->type & cJSON_StringIsConst))
+                cJSON_free(c->string);
+            c->string = NULL;
+        }
+        if (!c)
+            *st = QUO_ENOMEM;
+        return c;
+    }
+    bool object = cJSON_IsObject(node), escaped = false;
+    cJSON *c = object ? cJSON_CreateObject() : cJSON_CreateArray();
+    for (const cJSON *m = node->child; c && m && *st == QUO_OK && !*lost; m = m->next) {
+        cJSON *item = copy_node(doc, m, st, lost);
+        if (!item)
+            break;
+        bool ok;
+        if (object) {
+            size_t klen = quo_json_keylen(doc, m);
+            char *key = escape_nul(m->string, klen);
+            escaped |= key && strlen(m->string) != klen;
+            ok = key && cJSON_AddItemToObject(c, key, item);
+            cJSON_free(key);
+        } else {
+            ok = cJSON_AddItemToArray(c, item);
+        }
+        if (!ok) {
+            cJSON_Delete(item);
+            *st = QUO_ENOMEM;
+        }
+    }
+    if (!c)
+        *st = QUO_ENOMEM;
+    if (c && *st == QUO_OK && escaped && names_collide(c, st))
+        *lost = true;
+    if (*st != QUO_OK || *lost) {
+        cJSON_Delete(c);
+        return NULL;
+    }
+    return c;
+}
+
+quo_status quo_json_copy(const quo_json_doc *doc, const cJSON *node, cJSON **out)
+{
+    *out = NULL;
+    if (!node)
+        return QUO_OK;
+    if (!quo_json_has_nul(doc)) {
+        *out = cJSON_Duplicate(node, 1);
+        return *out ? QUO_OK : QUO_ENOMEM;
+    }
+    quo_status st = QUO_OK;
+    bool lost = false;
+    *out = copy_node(doc, node, &st, &lost);
+    return st;
 }

@@ -84,7 +84,7 @@ quo_status quo_request_validate_tree(const quo_spec *spec, const cJSON *root,
     if (quo_spec_link_count(spec) == 0)
         return quo_schema_validate(schema, root, doc, out);
     if (!cJSON_IsObject(root))
-        return quo_violations_add(out, "", root, "type", "object",
+        return quo_violations_add_doc(out, doc, "", root, "type", "object",
                                   "the body must be a JSON object, not %s", quo_json_type_name(root));
 
     size_t found = count_links(spec, root, doc, &chosen);

@@ -18,4 +18,10 @@ size_t quo_utf8_count(const char *s, size_t len);
 /* Encodes cp (a scalar value) into out (4 bytes room); returns 1-4. */
 size_t quo_utf8_encode(uint32_t cp, char *out);
 
+/* Makes the NUL-terminated s valid UTF-8 in place, for messages that
+ * quote bytes from outside (headers, cut-off text): first drops an
+ * incomplete sequence at the very end (what a length-limited printf
+ * leaves), then replaces every remaining invalid byte with '?'. */
+void quo_utf8_scrub(char *s);
+
 #endif

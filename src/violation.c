@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "quo/violation.h"
+#include "utf8.h"
 
 void quo_violations_init(quo_violations *list)
 {
@@ -36,9 +37,9 @@ static char *vformat(const char *fmt, va_list ap)
     return p;
 }
 
-quo_status quo_violations_add(quo_violations *list, const char *path,
-                              const cJSON *value, const char *keyword,
-                              const char *schema_type, const char *fmt, ...)
+static quo_status add(quo_violations *list, const quo_json_doc *doc, const char *path,
+                      const cJSON *value, const char *keyword, const char *schema_type,
+                      const char *fmt, va_list ap)
 {
     if (list->count == list->cap) {
         size_t cap = list->cap ? list->cap * 2 : 4;
@@ -49,22 +50,41 @@ quo_status quo_violations_add(quo_violations *list, const char *path,
         list->cap = cap;
     }
     quo_violation v = {0};
-    va_list ap;
-    va_start(ap, fmt);
     v.message = vformat(fmt, ap);
-    va_end(ap);
     v.path = dup_string(path ? path : "");
-    v.value = value ? cJSON_Duplicate(value, 1) : NULL;
     v.keyword = keyword ? keyword : "";
     v.schema_type = schema_type ? schema_type : "any";
-    if (!v.message || !v.path || (value && !v.value)) {
+    if (!v.message || !v.path || quo_json_copy(doc, value, &v.value) != QUO_OK) {
         free(v.message);
         free(v.path);
-        cJSON_Delete(v.value);
         return QUO_ENOMEM;
     }
+    quo_utf8_scrub(v.message);
     list->items[list->count++] = v;
     return QUO_OK;
+}
+
+quo_status quo_violations_add(quo_violations *list, const char *path,
+                              const cJSON *value, const char *keyword,
+                              const char *schema_type, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    quo_status st = add(list, NULL, path, value, keyword, schema_type, fmt, ap);
+    va_end(ap);
+    return st;
+}
+
+quo_status quo_violations_add_doc(quo_violations *list, const quo_json_doc *doc,
+                                  const char *path, const cJSON *value,
+                                  const char *keyword, const char *schema_type,
+                                  const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    quo_status st = add(list, doc, path, value, keyword, schema_type, fmt, ap);
+    va_end(ap);
+    return st;
 }
 
 void quo_violations_clear(quo_violations *list)

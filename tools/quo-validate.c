@@ -12,6 +12,7 @@
 
 enum { EXIT_VALID = 0, EXIT_INVALID = 1, EXIT_USAGE = 2 };
 #define DEFAULT_MAX_SIZE (16u * 1024u * 1024u)
+#define MAX_DEPTH_CEILING 1000
 
 typedef enum { MODE_REQUEST, MODE_RESPONSE, MODE_JSON } mode;
 
@@ -43,7 +44,7 @@ static const char usage_text[] =
     "  --spec FILE          use another OpenAPI document of the same API\n"
     "  --content-type TYPE  response mode: the Content-Type to judge\n"
     "                       (default application/json)\n"
-    "  --max-depth N        JSON nesting limit (default 128)\n"
+    "  --max-depth N        JSON nesting limit, 1-1000 (default 128)\n"
     "  --max-size BYTES     largest input accepted (default 16777216)\n"
     "  -h, --help           show this help\n"
     "  --version            show the version\n"
@@ -98,8 +99,10 @@ static int parse_args(int argc, char **argv, options *o, int *first)
         case 's': o->spec_path = optarg; break;
         case 'c': o->content_type = optarg; break;
         case 'd':
-            if (!parse_unsigned(optarg, 100000, &v) || v == 0)
-                return usage_error("--max-depth takes a number from 1 to 100000, not '%s'", optarg);
+            /* cJSON's printer and copier recurse: beyond this the stack is at risk. */
+            if (!parse_unsigned(optarg, MAX_DEPTH_CEILING, &v) || v == 0)
+                return usage_error("--max-depth takes a number from 1 to %d, not '%s'",
+                                   MAX_DEPTH_CEILING, optarg);
             o->max_depth = (unsigned)v;
             break;
         case 'm':

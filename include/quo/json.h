@@ -71,6 +71,15 @@ void quo_json_free(quo_json_doc *doc);
 const cJSON *quo_json_member(const quo_json_doc *doc, const cJSON *obj,
                              const char *name);
 
+/* A deep copy of `node` (a new tree the caller cJSON_Delete()s) that a
+ * cJSON printer can print faithfully: each NUL inside a string or a member
+ * name is written as the six characters \u0000 (as JSON Pointers in
+ * violations show it). When that rewriting would make two member names of
+ * one object equal, the value cannot be shown: *out is NULL and the result
+ * is still QUO_OK. QUO_ENOMEM on allocation failure. doc may be NULL
+ * (plain cJSON_Duplicate). */
+quo_status quo_json_copy(const quo_json_doc *doc, const cJSON *node, cJSON **out);
+
 /* The JSON type of a node as a word for messages: "object", "array",
  * "string", "number", "boolean" or "null". Never NULL. */
 const char *quo_json_type_name(const cJSON *node);

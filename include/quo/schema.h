@@ -5,11 +5,24 @@
  * maxLength (counted in code points), minimum, maximum, pattern (ECMAScript
  * semantics, compiled with PCRE2), format ("date-time" is asserted per RFC
  * 3339 section 5.6; other formats are a load error), and local $ref ("#..."
- * JSON Pointer into the same document). Annotations (description, examples,
- * example, title, $comment, default, deprecated, readOnly, writeOnly,
- * $schema, $id, $defs, definitions) are ignored. Any other keyword is a
- * compile error: an assertion this engine does not understand is never
- * silently skipped.
+ * JSON Pointer into the same document; ~0 ~1 and %-escapes decoded).
+ * Annotations (description, examples, example, title, $comment, default,
+ * deprecated, readOnly, writeOnly, $defs, definitions, contentMediaType,
+ * contentEncoding, contentSchema) are ignored; so are $schema when it names
+ * draft 2020-12 or the OpenAPI 3.1 dialect, and $id at the document root
+ * (an $id anywhere else starts a schema resource of its own, which would
+ * change what "#" means there: a compile error). Any other keyword is a compile error: an
+ * assertion this engine does not understand is never silently skipped. So
+ * is a cycle of $ref/allOf/anyOf/oneOf that never descends into the
+ * instance (it could only recurse forever).
+ *
+ * Violations: path is the instance location, message a sentence, value a
+ * copy of the offending value (NULL for a missing member), keyword the
+ * failing keyword ("false" for the false schema), and schema_type the
+ * `type` declared where the keyword applies ("any" when none; several
+ * types are joined by '|', e.g. "null|string"). A missing required member
+ * reports its own declared type; a member additionalProperties forbids,
+ * the object's.
  *
  * Ownership: quo_schema_compile() copies what it needs; the source tree may
  * be freed afterwards. A compiled schema is immutable: share it freely

@@ -18,6 +18,7 @@
 #include <cjson/cJSON.h>
 
 #include "quo/error.h"
+#include "quo/json.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -42,12 +43,25 @@ void quo_violations_init(quo_violations *list);
 
 /* Appends one item. path is copied; value (may be NULL) is deep-copied;
  * keyword and schema_type must be string literals or otherwise outlive the
- * list. Returns QUO_OK or QUO_ENOMEM (list unchanged). */
+ * list. The message is made valid UTF-8 (quo_error rules). Returns QUO_OK
+ * or QUO_ENOMEM (list unchanged). */
 quo_status quo_violations_add(quo_violations *list, const char *path,
                               const cJSON *value, const char *keyword,
                               const char *schema_type, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 6, 7)))
+#endif
+    ;
+
+/* The same for a value that comes from a tree the JSON gate built: `doc`
+ * lets the copy keep strings and names that hold \u0000 (see
+ * quo_json_copy()). quo_violations_add() is this with doc NULL. */
+quo_status quo_violations_add_doc(quo_violations *list, const quo_json_doc *doc,
+                                  const char *path, const cJSON *value,
+                                  const char *keyword, const char *schema_type,
+                                  const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 7, 8)))
 #endif
     ;
 

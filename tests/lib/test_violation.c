@@ -71,6 +71,52 @@ START_TEST(errors_are_values)
 }
 END_TEST
 
+START_TEST(messages_are_always_utf8)
+{
+    quo_error err;
+    quo_error_set(&err, QUO_EIO, 0, "%s", "cut \xE2\x82");
+    ck_assert_str_eq(err.message, "cut ");
+    quo_error_set(&err, QUO_EIO, 0, "%s", "bad \xFF byte, good \xC3\xA9");
+    ck_assert_str_eq(err.message, "bad ? byte, good \xC3\xA9");
+    /* A printf precision that cuts a character in half. */
+    quo_error_set(&err, QUO_EIO, 0, "%.5s", "\xC3\xA9\xC3\xA9\xC3\xA9");
+    ck_assert_str_eq(err.message, "\xC3\xA9\xC3\xA9");
+    quo_violations v;
+    quo_violations_init(&v);
+    quo_violations_add(&v, "", NULL, "content-type", "string", "header \"%s\"", "\x80x");
+    ck_assert_str_eq(v.items[0].message, "header \"?x\"");
+    quo_violations_free(&v);
+}
+END_TEST
+
+/* Values whose strings or names hold \u0000 must survive the copy. */
+static char *copied(const char *json)
+{
+    quo_json_doc *doc = NULL;
+    ck_assert_int_eq(quo_json_parse(json, strlen(json), 0, &doc, NULL), QUO_OK);
+    quo_violations v;
+    quo_violations_init(&v);
+    ck_assert_int_eq(quo_violations_add_doc(&v, doc, "", quo_json_root(doc), "type", "object",
+                                            "x"), QUO_OK);
+    quo_json_free(doc);
+    char *text = v.items[0].value ? cJSON_PrintUnformatted(v.items[0].value) : NULL;
+    quo_violations_free(&v);
+    return text;
+}
+
+START_TEST(values_keep_nul_escaped)
+{
+    char *t = copied("{\"a\\u0000x\":1,\"a\\u0000y\":[\"p\\u0000q\",true,null,2.5]}");
+    ck_assert_str_eq(t, "{\"a\\\\u0000x\":1,\"a\\\\u0000y\":[\"p\\\\u0000q\",true,null,2.5]}");
+    cJSON_free(t);
+    /* Once escaped, these two names would be one: the value is not shown. */
+    ck_assert_ptr_null(copied("{\"a\\u0000\":1,\"a\\\\u0000\":2}"));
+    t = copied("{\"plain\":\"no nul\",\"n\":\"\\u0000\"}");
+    ck_assert_str_eq(t, "{\"plain\":\"no nul\",\"n\":\"\\\\u0000\"}");
+    cJSON_free(t);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("violation");
@@ -78,6 +124,8 @@ int main(void)
     tcase_add_test(tc, add_clear_and_reuse);
     tcase_add_test(tc, json_shape);
     tcase_add_test(tc, errors_are_values);
+    tcase_add_test(tc, messages_are_always_utf8);
+    tcase_add_test(tc, values_keep_nul_escaped);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
