@@ -847,7 +847,7 @@ static quo_status run_translate(const char *src, size_t len, sbuf *out, quo_erro
 
 quo_status quo_regex_translate(const char *src, size_t len, char **out, quo_error *err)
 {
-    sbuf b;
+    sbuf b = {0};
     *out = NULL;
     quo_status st = run_translate(src, len, &b, err);
     if (st == QUO_OK)
