@@ -1,0 +1,105 @@
+/* suite/cases.c - the case list (cases.h): lifetime, request headers,
+ * run order. The derivation itself is derive.c / derive_spec.c. */
+#include "cases.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const suite_order[] = {"positive", "validation", "auth",
+                                          "resources", "faults", "protocol"};
+
+const char *qc_level_name(qc_level level)
+{
+    return level == QC_MUST ? "MUST" : "SHOULD";
+}
+
+void qc_cases_init(qc_case_list *list)
+{
+    memset(list, 0, sizeof *list);
+    qc_strlist_init(&list->discarded);
+}
+
+void qc_case_free(qc_case *c)
+{
+    free(c->id);
+    free(c->summary);
+    free(c->spec_pointer);
+    free(c->content_type);
+    free(c->prefer);
+    free(c->body);
+    for (size_t i = 0; i < c->field_count; i++) {
+        free(c->fields[i].name);
+        free(c->fields[i].value);
+    }
+    qc_strlist_free(&c->paths);
+    free(c->skip);
+}
+
+void qc_cases_free(qc_case_list *list)
+{
+    for (size_t i = 0; i < list->count; i++)
+        qc_case_free(&list->items[i]);
+    free(list->items);
+    qc_strlist_free(&list->discarded);
+    free(list->auth_header);
+    free(list->task_member);
+    free(list->path);
+    free(list->method);
+    qc_cases_init(list);
+}
+
+/* ---- request rendering ------------------------------------------------ */
+
+bool qc_case_headers(const qc_case_list *list, const qc_case *c, const char *key,
+                     const char *forbidden, qc_strlist *out)
+{
+    const char *name = list->auth_header ? list->auth_header : "Authorization";
+    char lower[128];
+    size_t n = 0;
+    for (; name[n] && n + 1 < sizeof lower; n++)
+        lower[n] = (char)tolower((unsigned char)name[n]);
+    lower[n] = '\0';
+    bool ok = true;
+    switch (c->auth) {
+    case QC_AUTH_KEY: ok = qc_strlist_addf(out, "%s: %s", name, key); break;
+    case QC_AUTH_NONE: break;
+    case QC_AUTH_EMPTY: ok = qc_strlist_addf(out, "%s;", name); break;
+    case QC_AUTH_UNKNOWN: ok = qc_strlist_addf(out, "%s: %s", name, QC_UNKNOWN_KEY); break;
+    case QC_AUTH_BEARER: ok = qc_strlist_addf(out, "%s: Bearer %s", name, key); break;
+    case QC_AUTH_FORBIDDEN: ok = qc_strlist_addf(out, "%s: %s", name, forbidden); break;
+    case QC_AUTH_KEY_LOWER: ok = qc_strlist_addf(out, "%s: %s", lower, key); break;
+    }
+    if (ok && c->content_type)
+        ok = qc_strlist_addf(out, "Content-Type: %s", c->content_type);
+    if (ok && c->prefer)
+        ok = qc_strlist_addf(out, "Prefer: %s", c->prefer);
+    return ok;
+}
+
+bool qc_case_accepts(const qc_case *c, int status)
+{
+    for (size_t i = 0; i < c->accept_count; i++)
+        if (c->accepts[i] == status)
+            return true;
+    return false;
+}
+
+size_t qc_case_rank(const qc_case *c)
+{
+    static const char *const tcases[] = {
+        "201", "201-echo", "400-required", "400-type", "400-pattern", "400-links",
+        "400-unknown", "400-format", "400-body", "400-errors-path", "401", "401-bearer", "403",
+        "404", "404-reference", "500", "headers", "405"};
+    size_t ntc = sizeof tcases / sizeof tcases[0];
+    size_t suite = sizeof suite_order / sizeof suite_order[0];
+    for (size_t i = 0; i < sizeof suite_order / sizeof suite_order[0]; i++)
+        if (strcmp(suite_order[i], c->suite) == 0)
+            suite = i;
+    size_t tc = ntc;
+    for (size_t i = 0; i < ntc; i++)
+        if (strcmp(tcases[i], c->tcase) == 0)
+            tc = i;
+    return suite * (ntc + 1) + tc;
+}
+

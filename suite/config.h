@@ -1,0 +1,123 @@
+/* suite/config.h - quo-conformance's settings: command line, environment
+ * and config file, merged with flags > environment > file.
+ *
+ * Three sources each fill a qc_layer (NULL = "not given here"); then
+ * qc_config_resolve() merges them into a qc_config and checks that what a
+ * run needs is there. With no base URL in any source the run targets the
+ * embedded mock (config->embedded), whose fixtures the caller fills in
+ * later (see embedded.h).
+ *
+ * The config file is JSON with exactly the keys baseUrl, apiKey,
+ * fixtures {phoneNumberId, conversationId, activityId, userId},
+ * forbidden {apiKey} and faults ("prefer-header" | "none"); any other key
+ * is an error. It is read through the library's strict JSON gate, so a
+ * duplicate key is an error too.
+ *
+ * Ownership: layers and configs own their strings; release them with
+ * qc_layer_free() / qc_config_free(). Error messages never contain a key.
+ */
+#ifndef QC_CONFIG_H
+#define QC_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "quo/error.h"
+
+typedef enum qc_faults {
+    QC_FAULTS_UNSET = 0,
+    QC_FAULTS_NONE,          /* 500 cases are skipped (the default) */
+    QC_FAULTS_PREFER_HEADER  /* the target honours `Prefer: code=500` */
+} qc_faults;
+
+typedef struct qc_fixtures {
+    char *phone_number_id;
+    char *conversation_id; /* belongs to phone_number_id */
+    char *activity_id;     /* belongs to conversation_id */
+    char *user_id;
+} qc_fixtures;
+
+typedef struct qc_layer {
+    char *base_url;
+    char *api_key;
+    char *forbidden_key;
+    qc_fixtures fixtures;
+    qc_faults faults;
+} qc_layer;
+
+/* Settings only the command line gives. */
+typedef struct qc_cli {
+    char *config_path;
+    char *report_dir;
+    char *filter;
+    char *spec_path;
+    bool strict;
+    bool list;
+    bool help;
+    bool version;
+    bool timeout_set;
+    double timeout;
+    bool rate_set;
+    double rate;
+} qc_cli;
+
+typedef struct qc_config {
+    char *base_url;      /* NULL when embedded */
+    char *api_key;
+    char *forbidden_key; /* NULL: 403 cases are skipped */
+    qc_fixtures fixtures;
+    qc_faults faults;
+    char *config_path;   /* the file read, or NULL */
+    char *report_dir;
+    char *filter;        /* NULL = every case */
+    char *spec_path;     /* NULL = the compiled-in spec */
+    bool strict;
+    bool list;
+    bool embedded;
+    bool loopback;       /* base URL host is 127.0.0.0/8, ::1 or localhost */
+    double timeout;      /* seconds per request */
+    double rate;         /* requests per second; 0 = no pacing */
+    const char *base_url_source; /* "--base-url", "QUO_BASE_URL", the file, or NULL */
+} qc_config;
+
+#define QC_DEFAULT_REPORT_DIR "reports"
+#define QC_DEFAULT_TIMEOUT 10.0
+#define QC_DEFAULT_REMOTE_RATE 5.0
+
+void qc_layer_init(qc_layer *l);
+void qc_layer_free(qc_layer *l);
+void qc_cli_init(qc_cli *c);
+void qc_cli_free(qc_cli *c);
+void qc_config_init(qc_config *c);
+void qc_config_free(qc_config *c);
+
+/* Parses argv[1..argc). QUO_OK, QUO_EUSAGE (err names the bad argument) or
+ * QUO_ENOMEM. */
+quo_status qc_config_parse_args(int argc, char *const *argv, qc_cli *cli,
+                                qc_layer *flags, quo_error *err);
+
+/* Reads QUO_BASE_URL and QUO_API_KEY (and *config_path from QUO_CONFIG)
+ * through `get` (getenv in the program, a table in tests). An empty
+ * variable counts as unset. */
+typedef const char *(*qc_getenv_fn)(const char *name);
+quo_status qc_config_from_env(qc_getenv_fn get, qc_layer *env, char **config_path,
+                              quo_error *err);
+
+/* Parses a config file's text; `origin` names it in messages. QUO_OK,
+ * QUO_EUSAGE (bad content) or QUO_ENOMEM. */
+quo_status qc_config_parse_file(const char *text, size_t len, const char *origin,
+                                qc_layer *file, quo_error *err);
+/* Reads and parses a file (QUO_EIO when it cannot be read). */
+quo_status qc_config_load_file(const char *path, qc_layer *file, quo_error *err);
+
+/* Merges flags > env > file into *out and checks it. A remote target needs
+ * an API key and all four fixtures. QUO_OK, QUO_EUSAGE or QUO_ENOMEM. */
+quo_status qc_config_resolve(const qc_cli *cli, const qc_layer *flags,
+                             const qc_layer *env, const qc_layer *file,
+                             const char *config_path, qc_config *out,
+                             quo_error *err);
+
+/* The usage text printed by --help. */
+const char *qc_config_usage(void);
+
+#endif

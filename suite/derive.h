@@ -1,0 +1,119 @@
+/* suite/derive.h (internal to quo-conformance) - the state of one case
+ * derivation and the spec walk that fills it (derive_spec.c), shared with
+ * the case generators (derive.c).
+ *
+ * The walk: find the request schema's branches (anyOf/oneOf) and the union
+ * of their properties; make one valid value per property (a fixture the
+ * property's own compiled schema accepts, a date-time for a date-time
+ * format, the spec's example for plain strings). The generators then build
+ * each case's body by adding, removing or replacing members of a branch's
+ * minimal valid body. Nothing here names a member of the API: names,
+ * patterns, formats, statuses and the auth header all come from the
+ * document.
+ *
+ * Ownership: a deriver owns the pointers and values of its props and
+ * branches (freed by qd_free); the cases it makes go to `out`.
+ */
+#ifndef QC_DERIVE_H
+#define QC_DERIVE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+#include "quo/violation.h"
+#include "cases.h"
+
+#define MAX_PROPS 32
+#define MAX_BRANCHES QUO_SPEC_MAX_LINKS
+/* Above this many optional members the positives are each one alone and
+ * all together instead of every subset. */
+#define MAX_SUBSET_OPTIONALS 4
+
+typedef struct prop {
+    const char *name;
+    const cJSON *schema; /* after $ref */
+    char *pointer;       /* of the resolved schema */
+    size_t home;         /* first branch that declares it */
+    bool is_link;
+    bool from_fixture;   /* its valid value names a resource */
+    cJSON *valid;        /* a value its schema accepts, or NULL */
+} prop;
+
+typedef struct branch {
+    const cJSON *schema;
+    char *pointer;
+    const cJSON *required;
+    const cJSON *properties;
+    size_t link;         /* index of the link prop this branch requires */
+} branch;
+
+typedef struct deriver {
+    const quo_spec *spec;
+    const cJSON *doc;
+    const qc_derive_input *in;
+    qc_case_list *out;
+    quo_error *err;
+    const char *rp;      /* request schema pointer */
+    const char *combiner; /* "anyOf" / "oneOf" / NULL */
+    branch br[MAX_BRANCHES];
+    size_t nbr;
+    prop props[MAX_PROPS];
+    size_t nprops;
+    size_t links[MAX_BRANCHES]; /* prop index of link i */
+    size_t nlinks;
+    size_t marker;       /* prop that carries the case id, or MAX_PROPS */
+    int success;         /* the documented 2xx status */
+    quo_violations v;
+    char idbuf[256];
+} deriver;
+
+/* An error value for ENOMEM (also filling d->err). */
+quo_status qd_oom(deriver *d);
+
+/* RFC 6901 helpers: a new pointer with one token (escaped) appended; the
+ * node a pointer names ("" = root) or NULL; local $ref resolution that
+ * updates *node and its owned *pointer. */
+char *qd_ptr_join(const char *base, const char *token);
+char *qd_ptr_index(const char *base, size_t i);
+const cJSON *qd_ptr_get(const cJSON *doc, const char *ptr);
+quo_status qd_resolve_ref(deriver *d, const cJSON **node, char **pointer);
+
+/* Schema reading: the (first non-null) type, a string keyword, whether a
+ * branch requires / declares a member, a prop's index (MAX_PROPS if none). */
+const char *qd_schema_type(const cJSON *schema);
+const char *qd_schema_string(const cJSON *schema, const char *key);
+bool qd_is_required(const branch *b, const char *name);
+bool qd_declares(const branch *b, const char *name);
+size_t qd_prop_index(const deriver *d, const char *name);
+/* The literal prefix a pattern anchors ("PN" for ^PN(.*)$) into out. */
+size_t qd_pattern_prefix(const char *pattern, char *out, size_t outsz);
+
+/* The walk's steps, in order. */
+quo_status qd_read_branches(deriver *d);
+quo_status qd_read_props(deriver *d);
+quo_status qd_read_success(deriver *d);
+quo_status qd_make_valid_values(deriver *d);
+/* The auth header of the operation's apiKey scheme (into d->out) and the
+ * scheme's pointer (*pointer, caller frees). */
+quo_status qd_read_auth(deriver *d, char **pointer);
+char *qd_scheme_pointer(deriver *d, const char *scheme);
+
+/* Member values of a body under construction: NULL = absent. Values are
+ * borrowed. */
+typedef struct body_spec {
+    const cJSON *values[MAX_PROPS];
+    const char *extra_name;
+    const cJSON *extra_value;
+} body_spec;
+
+/* Branch bi's minimal valid body (its required members). */
+void qd_body_base(const deriver *d, size_t bi, body_spec *bs);
+/* The body's text (caller frees); the marker member names case `id`. */
+char *qd_body_render(deriver *d, const body_spec *bs, const char *id, size_t *len);
+/* The library's validator on a body: *valid, and (paths non-NULL) the
+ * instance paths of its violations. */
+quo_status qd_classify(deriver *d, const char *body, size_t len, bool *valid, qc_strlist *paths);
+
+#endif

@@ -1,0 +1,512 @@
+/* suite/derive_spec.c - the spec walk of a case derivation (derive.h). */
+#include "derive.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "quo/request.h"
+#include "quo/schema.h"
+
+quo_status qd_oom(deriver *d)
+{
+    return quo_error_set(d->err, QUO_ENOMEM, 0, "out of memory");
+}
+
+/* ---- JSON Pointer helpers ------------------------------------------- */
+
+char *qd_ptr_join(const char *base, const char *token)
+{
+    qc_buf b;
+    qc_buf_init(&b);
+    qc_buf_puts(&b, base);
+    qc_buf_putc(&b, '/');
+    for (const char *p = token; *p; p++) {
+        if (*p == '~')
+            qc_buf_puts(&b, "~0");
+        else if (*p == '/')
+            qc_buf_puts(&b, "~1");
+        else
+            qc_buf_putc(&b, *p);
+    }
+    return qc_buf_take(&b, NULL);
+}
+
+char *qd_ptr_index(const char *base, size_t i)
+{
+    char num[24];
+    snprintf(num, sizeof num, "%zu", i);
+    return qd_ptr_join(base, num);
+}
+
+/* The node at an RFC 6901 pointer ("" = root), or NULL. */
+const cJSON *qd_ptr_get(const cJSON *doc, const char *ptr)
+{
+    const cJSON *node = doc;
+    char token[256];
+    while (node && *ptr == '/') {
+        ptr++;
+        size_t n = 0;
+        while (*ptr && *ptr != '/') {
+            char c = *ptr++;
+            if (c == '~' && (*ptr == '0' || *ptr == '1'))
+                c = *ptr++ == '0' ? '~' : '/';
+            if (n + 1 >= sizeof token)
+                return NULL;
+            token[n++] = c;
+        }
+        token[n] = '\0';
+        if (cJSON_IsArray(node)) {
+            char *end;
+            long idx = strtol(token, &end, 10);
+            node = (*end || idx < 0) ? NULL : cJSON_GetArrayItem(node, (int)idx);
+        } else {
+            node = cJSON_GetObjectItemCaseSensitive(node, token);
+        }
+    }
+    return *ptr ? NULL : node;
+}
+
+/* Follows local $refs from *node (at *pointer, owned) and updates both. */
+quo_status qd_resolve_ref(deriver *d, const cJSON **node, char **pointer)
+{
+    for (int hop = 0; hop < 16; hop++) {
+        const cJSON *ref = cJSON_GetObjectItemCaseSensitive(*node, "$ref");
+        if (!cJSON_IsString(ref))
+            return QUO_OK;
+        if (ref->valuestring[0] != '#')
+            return quo_error_set(d->err, QUO_ESPEC, 0, "%s: only local $ref is supported",
+                                 *pointer);
+        const cJSON *target = qd_ptr_get(d->doc, ref->valuestring + 1);
+        char *p = qc_strdup(ref->valuestring + 1);
+        if (!p)
+            return qd_oom(d);
+        if (!target) {
+            free(p);
+            return quo_error_set(d->err, QUO_ESPEC, 0, "%s: $ref %s does not resolve", *pointer,
+                                 ref->valuestring);
+        }
+        free(*pointer);
+        *pointer = p;
+        *node = target;
+    }
+    return quo_error_set(d->err, QUO_ESPEC, 0, "%s: $ref chain too long", *pointer);
+}
+
+/* ---- reading the spec ------------------------------------------------ */
+
+const char *qd_schema_type(const cJSON *schema)
+{
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(schema, "type");
+    if (cJSON_IsString(t))
+        return t->valuestring;
+    if (cJSON_IsArray(t)) {
+        const cJSON *it;
+        cJSON_ArrayForEach(it, t) if (cJSON_IsString(it) && strcmp(it->valuestring, "null") != 0)
+            return it->valuestring;
+    }
+    return NULL;
+}
+
+const char *qd_schema_string(const cJSON *schema, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(schema, key);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+bool qd_is_required(const branch *b, const char *name)
+{
+    const cJSON *it;
+    cJSON_ArrayForEach(it, b->required) if (cJSON_IsString(it) && strcmp(it->valuestring, name) == 0)
+        return true;
+    return false;
+}
+
+bool qd_declares(const branch *b, const char *name)
+{
+    return cJSON_GetObjectItemCaseSensitive(b->properties, name) != NULL;
+}
+
+size_t qd_prop_index(const deriver *d, const char *name)
+{
+    for (size_t i = 0; i < d->nprops; i++)
+        if (strcmp(d->props[i].name, name) == 0)
+            return i;
+    return MAX_PROPS;
+}
+
+quo_status qd_read_branches(deriver *d)
+{
+    const cJSON *rs = quo_spec_request_schema_json(d->spec);
+    char *rp = qc_strdup(d->rp);
+    if (!rs || !rp) {
+        free(rp);
+        return rs ? qd_oom(d) : quo_error_set(d->err, QUO_ESPEC, 0, "the spec has no request schema");
+    }
+    quo_status st = qd_resolve_ref(d, &rs, &rp);
+    const cJSON *list = NULL;
+    if (st == QUO_OK) {
+        d->combiner = cJSON_GetObjectItemCaseSensitive(rs, "anyOf") ? "anyOf"
+                      : cJSON_GetObjectItemCaseSensitive(rs, "oneOf") ? "oneOf" : NULL;
+        list = d->combiner ? cJSON_GetObjectItemCaseSensitive(rs, d->combiner) : NULL;
+    }
+    size_t n = list ? (size_t)cJSON_GetArraySize(list) : 1;
+    if (st == QUO_OK && (n == 0 || n > MAX_BRANCHES))
+        st = quo_error_set(d->err, QUO_ESPEC, 0, "%s: %zu request branches (1..%d supported)", rp,
+                           n, MAX_BRANCHES);
+    for (size_t i = 0; st == QUO_OK && i < n; i++) {
+        branch *b = &d->br[i];
+        b->schema = list ? cJSON_GetArrayItem(list, (int)i) : rs;
+        char *base = list ? qd_ptr_join(rp, d->combiner) : NULL;
+        b->pointer = list ? (base ? qd_ptr_index(base, i) : NULL) : qc_strdup(rp);
+        free(base);
+        if (!b->pointer) {
+            st = qd_oom(d);
+            break;
+        }
+        d->nbr = i + 1;
+        st = qd_resolve_ref(d, &b->schema, &b->pointer);
+        if (st != QUO_OK)
+            break;
+        b->required = cJSON_GetObjectItemCaseSensitive(b->schema, "required");
+        b->properties = cJSON_GetObjectItemCaseSensitive(b->schema, "properties");
+        if (!cJSON_IsObject(b->properties))
+            st = quo_error_set(d->err, QUO_ESPEC, 0, "%s: the branch qd_declares no properties",
+                               b->pointer);
+    }
+    free(rp);
+    return st;
+}
+
+quo_status qd_read_props(deriver *d)
+{
+    for (size_t bi = 0; bi < d->nbr; bi++) {
+        const cJSON *m;
+        cJSON_ArrayForEach(m, d->br[bi].properties)
+        {
+            if (qd_prop_index(d, m->string) != MAX_PROPS)
+                continue;
+            if (d->nprops == MAX_PROPS)
+                return quo_error_set(d->err, QUO_ESPEC, 0, "more than %d request properties",
+                                     MAX_PROPS);
+            prop *p = &d->props[d->nprops];
+            p->name = m->string;
+            p->schema = m;
+            p->home = bi;
+            char *pp = qd_ptr_join(d->br[bi].pointer, "properties");
+            p->pointer = pp ? qd_ptr_join(pp, m->string) : NULL;
+            free(pp);
+            if (!p->pointer)
+                return qd_oom(d);
+            d->nprops++;
+            quo_status st = qd_resolve_ref(d, &p->schema, &p->pointer);
+            if (st != QUO_OK)
+                return st;
+        }
+    }
+    size_t nl = quo_spec_link_count(d->spec);
+    if (nl == 0 || nl > MAX_BRANCHES)
+        return quo_error_set(d->err, QUO_ESPEC, 0, "the spec names %zu link ids", nl);
+    for (size_t i = 0; i < nl; i++) {
+        const char *name = quo_spec_link_name(d->spec, i);
+        size_t pi = name ? qd_prop_index(d, name) : MAX_PROPS;
+        if (pi == MAX_PROPS)
+            return quo_error_set(d->err, QUO_ESPEC, 0, "link id %s is not a request property",
+                                 name ? name : "(null)");
+        d->props[pi].is_link = true;
+        d->links[i] = pi;
+    }
+    d->nlinks = nl;
+    for (size_t bi = 0; bi < d->nbr; bi++) {
+        d->br[bi].link = MAX_PROPS;
+        for (size_t i = 0; i < nl; i++)
+            if (qd_is_required(&d->br[bi], d->props[d->links[i]].name))
+                d->br[bi].link = i;
+        if (d->br[bi].link == MAX_PROPS && nl > 1)
+            return quo_error_set(d->err, QUO_ESPEC, 0, "%s requires no link id",
+                                 d->br[bi].pointer);
+        if (d->br[bi].link == MAX_PROPS)
+            d->br[bi].link = 0;
+    }
+    return QUO_OK;
+}
+
+/* ---- valid values ---------------------------------------------------- */
+
+static bool value_ok(deriver *d, const prop *p, const cJSON *value)
+{
+    quo_schema *s = NULL;
+    if (quo_schema_compile(d->doc, NULL, p->pointer, &s, NULL) != QUO_OK)
+        return false;
+    bool ok = quo_schema_is_valid(s, value, NULL);
+    quo_schema_free(s);
+    return ok;
+}
+
+static const char *example_string(const cJSON *schema)
+{
+    const char *ex = qd_schema_string(schema, "example");
+    const cJSON *exs = cJSON_GetObjectItemCaseSensitive(schema, "examples");
+    if (cJSON_IsArray(exs) && cJSON_IsString(cJSON_GetArrayItem(exs, 0)))
+        ex = cJSON_GetArrayItem(exs, 0)->valuestring;
+    return ex;
+}
+
+/* A fixture for a string property: the one named like it (which must fit
+ * the property's schema), else the first its schema accepts (a pattern
+ * such as ^US(.*)$ picks the user id). *out stays NULL when none fits. */
+static quo_status fixture_value(deriver *d, prop *p, cJSON **out)
+{
+    static const char *const keys[] = {"phoneNumberId", "conversationId", "activityId", "userId"};
+    const qc_fixtures *f = d->in->fixtures;
+    const char *vals[] = {f->phone_number_id, f->conversation_id, f->activity_id, f->user_id};
+    *out = NULL;
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < 4; i++) {
+            bool named = strcmp(keys[i], p->name) == 0;
+            if (!vals[i] || (pass == 0) != named)
+                continue;
+            if (pass == 1 && !qd_schema_string(p->schema, "pattern"))
+                continue;
+            cJSON *v = cJSON_CreateString(vals[i]);
+            if (!v)
+                return qd_oom(d);
+            if (value_ok(d, p, v)) {
+                p->from_fixture = true;
+                *out = v;
+                return QUO_OK;
+            }
+            cJSON_Delete(v);
+            if (named)
+                return quo_error_set(d->err, QUO_ESPEC, 0,
+                                     "fixtures.%s \"%s\" does not fit the spec's schema of %s "
+                                     "(%s)",
+                                     keys[i], vals[i], p->name, p->pointer);
+        }
+    }
+    return QUO_OK;
+}
+
+/* A value for a pattern no fixture fits (a member that names no resource):
+ * the pattern's literal prefix and a short tail, if the schema takes it. */
+static cJSON *pattern_value(deriver *d, const prop *p)
+{
+    static const char *const tails[] = {"1", "quoconformance", ""};
+    char prefix[64];
+    qd_pattern_prefix(qd_schema_string(p->schema, "pattern"), prefix, sizeof prefix);
+    for (size_t i = 0; i < sizeof tails / sizeof tails[0]; i++) {
+        char text[128];
+        snprintf(text, sizeof text, "%s%s", prefix, tails[i]);
+        cJSON *v = cJSON_CreateString(text);
+        if (v && value_ok(d, p, v))
+            return v;
+        cJSON_Delete(v);
+    }
+    return NULL;
+}
+
+static cJSON *scalar_value(const prop *p)
+{
+    const cJSON *c = cJSON_GetObjectItemCaseSensitive(p->schema, "const");
+    if (c)
+        return cJSON_Duplicate(c, true);
+    const cJSON *e = cJSON_GetObjectItemCaseSensitive(p->schema, "enum");
+    if (cJSON_IsArray(e) && cJSON_GetArraySize(e) > 0)
+        return cJSON_Duplicate(cJSON_GetArrayItem(e, 0), true);
+    const char *t = qd_schema_type(p->schema);
+    if (!t || strcmp(t, "string") == 0) {
+        const char *fmt = qd_schema_string(p->schema, "format");
+        if (fmt && strcmp(fmt, "date-time") == 0)
+            return cJSON_CreateString("2030-01-02T03:04:05Z");
+        const char *ex = example_string(p->schema);
+        return cJSON_CreateString(ex ? ex : "quo-conformance");
+    }
+    if (strcmp(t, "integer") == 0 || strcmp(t, "number") == 0)
+        return cJSON_CreateNumber(1);
+    if (strcmp(t, "boolean") == 0)
+        return cJSON_CreateTrue();
+    if (strcmp(t, "array") == 0)
+        return cJSON_CreateArray();
+    if (strcmp(t, "object") == 0)
+        return cJSON_CreateObject();
+    return cJSON_CreateNull();
+}
+
+quo_status qd_make_valid_values(deriver *d)
+{
+    d->marker = MAX_PROPS;
+    for (size_t i = 0; i < d->nprops; i++) {
+        prop *p = &d->props[i];
+        const char *t = qd_schema_type(p->schema);
+        if (!t || strcmp(t, "string") == 0) {
+            quo_status st = fixture_value(d, p, &p->valid);
+            if (st != QUO_OK)
+                return st;
+        }
+        if (!p->valid && qd_schema_string(p->schema, "pattern"))
+            p->valid = pattern_value(d, p);
+        if (!p->valid) {
+            p->valid = scalar_value(p);
+            if (!p->valid)
+                return qd_oom(d);
+            if (!value_ok(d, p, p->valid)) {
+                cJSON_Delete(p->valid);
+                p->valid = NULL; /* only a problem if a positive needs it */
+            }
+        }
+        /* The first free-text member required everywhere carries the case
+         * id, so tasks created on a staging server say who made them. */
+        if (d->marker == MAX_PROPS && p->valid && !p->from_fixture && !p->is_link &&
+            cJSON_IsString(p->valid) && qd_is_required(&d->br[0], p->name) &&
+            !qd_schema_string(p->schema, "pattern") && !qd_schema_string(p->schema, "format") &&
+            !cJSON_GetObjectItemCaseSensitive(p->schema, "enum") &&
+            !cJSON_GetObjectItemCaseSensitive(p->schema, "const") &&
+            !cJSON_GetObjectItemCaseSensitive(p->schema, "maxLength"))
+            d->marker = i;
+    }
+    return QUO_OK;
+}
+
+/* The literal prefix a pattern anchors, e.g. "PN" for ^PN(.*)$, into out. */
+size_t qd_pattern_prefix(const char *pattern, char *out, size_t outsz)
+{
+    size_t n = 0;
+    if (pattern[0] != '^')
+        return 0;
+    for (const char *p = pattern + 1; *p && n + 1 < outsz; p++) {
+        if (!isalnum((unsigned char)*p) && *p != '_' && *p != '-')
+            break;
+        if (p[1] == '?' || p[1] == '*' || p[1] == '+' || p[1] == '{')
+            break; /* a quantified character is not a fixed part */
+        out[n++] = *p;
+    }
+    out[n] = '\0';
+    return n;
+}
+
+/* ---- bodies ---------------------------------------------------------- */
+
+void qd_body_base(const deriver *d, size_t bi, body_spec *bs)
+{
+    memset(bs, 0, sizeof *bs);
+    for (size_t i = 0; i < d->nprops; i++)
+        if (qd_is_required(&d->br[bi], d->props[i].name))
+            bs->values[i] = d->props[i].valid;
+}
+
+/* Renders the body; the marker member says which case sent it. */
+char *qd_body_render(deriver *d, const body_spec *bs, const char *id, size_t *len)
+{
+    cJSON *obj = cJSON_CreateObject();
+    bool ok = obj != NULL;
+    for (size_t i = 0; ok && i < d->nprops; i++) {
+        if (!bs->values[i])
+            continue;
+        cJSON *v;
+        if (i == d->marker && bs->values[i] == d->props[i].valid) {
+            char text[200];
+            snprintf(text, sizeof text, "quo-conformance %s", id);
+            v = cJSON_CreateString(text);
+        } else {
+            v = cJSON_Duplicate(bs->values[i], true);
+        }
+        ok = v && cJSON_AddItemToObject(obj, d->props[i].name, v);
+        if (v && !ok)
+            cJSON_Delete(v);
+    }
+    if (ok && bs->extra_name) {
+        cJSON *v = cJSON_Duplicate(bs->extra_value, true);
+        ok = v && cJSON_AddItemToObject(obj, bs->extra_name, v);
+        if (v && !ok)
+            cJSON_Delete(v);
+    }
+    char *text = ok ? cJSON_PrintUnformatted(obj) : NULL;
+    cJSON_Delete(obj);
+    if (text)
+        *len = strlen(text);
+    return text;
+}
+
+/* ---- the validator gate ---------------------------------------------- */
+
+/* Classifies body with the library's validator: *valid, and (when paths
+ * is non-NULL) the instance paths of its violations. */
+quo_status qd_classify(deriver *d, const char *body, size_t len, bool *valid,
+                           qc_strlist *paths)
+{
+    quo_violations_clear(&d->v);
+    if (quo_request_validate(d->spec, body ? body : "", len, 0, &d->v, NULL) != QUO_OK)
+        return qd_oom(d);
+    *valid = d->v.count == 0;
+    for (size_t i = 0; paths && i < d->v.count; i++)
+        if (!qc_strlist_contains(paths, d->v.items[i].path) &&
+            !qc_strlist_add(paths, d->v.items[i].path))
+            return qd_oom(d);
+    return QUO_OK;
+}
+
+quo_status qd_read_success(deriver *d)
+{
+    d->success = 0;
+    for (size_t i = 0; i < quo_spec_status_count(d->spec) && !d->success; i++) {
+        int s = quo_spec_status_at(d->spec, i);
+        if (s >= 200 && s <= 299)
+            d->success = s;
+    }
+    if (!d->success)
+        return quo_error_set(d->err, QUO_ESPEC, 0, "the spec documents no 2xx response");
+    /* The member of the 201 body that wraps the task: its one required
+     * object member. */
+    const cJSON *rs = quo_spec_response_schema_json(d->spec, d->success);
+    const cJSON *req = cJSON_GetObjectItemCaseSensitive(rs, "required");
+    const cJSON *props = cJSON_GetObjectItemCaseSensitive(rs, "properties");
+    const cJSON *it;
+    cJSON_ArrayForEach(it, req)
+    {
+        const cJSON *s = cJSON_IsString(it) ? cJSON_GetObjectItemCaseSensitive(props, it->valuestring)
+                                            : NULL;
+        const char *t = s ? qd_schema_type(s) : NULL;
+        if (t && strcmp(t, "object") == 0 && !d->out->task_member) {
+            d->out->task_member = qc_strdup(it->valuestring);
+            if (!d->out->task_member)
+                return qd_oom(d);
+        }
+    }
+    return QUO_OK;
+}
+
+char *qd_scheme_pointer(deriver *d, const char *scheme)
+{
+    char *a = qd_ptr_join("", "components");
+    char *b = a ? qd_ptr_join(a, "securitySchemes") : NULL;
+    char *c = b ? qd_ptr_join(b, scheme) : NULL;
+    free(a);
+    free(b);
+    (void)d;
+    return c;
+}
+
+/* The header the operation's apiKey security scheme names. */
+quo_status qd_read_auth(deriver *d, char **pointer)
+{
+    const cJSON *op = cJSON_GetObjectItemCaseSensitive(d->doc, "paths");
+    op = cJSON_GetObjectItemCaseSensitive(op, QUO_SPEC_PATH);
+    op = cJSON_GetObjectItemCaseSensitive(op, QUO_SPEC_METHOD);
+    const cJSON *sec = cJSON_GetObjectItemCaseSensitive(op, "security");
+    if (!sec)
+        sec = cJSON_GetObjectItemCaseSensitive(d->doc, "security");
+    const cJSON *req = cJSON_GetArrayItem(sec, 0);
+    const char *scheme = req && req->child ? req->child->string : NULL;
+    const cJSON *schemes = qd_ptr_get(d->doc, "/components/securitySchemes");
+    const cJSON *s = scheme ? cJSON_GetObjectItemCaseSensitive(schemes, scheme) : NULL;
+    const char *type = qd_schema_string(s, "type"), *in = qd_schema_string(s, "in"),
+               *name = qd_schema_string(s, "name");
+    if (!type || strcmp(type, "apiKey") != 0 || !in || strcmp(in, "header") != 0 || !name)
+        return quo_error_set(d->err, QUO_ESPEC, 0,
+                             "the operation's security scheme is not an apiKey in a header");
+    d->out->auth_header = qc_strdup(name);
+    *pointer = qd_scheme_pointer(d, scheme);
+    return d->out->auth_header && *pointer ? QUO_OK : qd_oom(d);
+}
+

@@ -1,0 +1,34 @@
+/* suite/embedded.h - the embedded target: quo-mock in-process on an
+ * ephemeral loopback port, used when no base URL is given anywhere.
+ *
+ * Its fixtures are the mock's compiled-in set (mock/default-fixtures.json,
+ * embedded here from the same file the mock compiles in). From them
+ * qc_embedded_configure() picks what a run needs: a key with access to a
+ * phone number that owns a conversation that holds an activity, a user,
+ * and a key without access to that phone number (403). The mock honours
+ * `Prefer: code=500`, so faults are "prefer-header": nothing is skipped.
+ *
+ * Ownership: qc_embedded_start() returns a server the caller stops with
+ * qc_embedded_stop(); *base_url is the caller's to free.
+ */
+#ifndef QC_EMBEDDED_H
+#define QC_EMBEDDED_H
+
+#include "quo/error.h"
+#include "quo/spec.h"
+#include "config.h"
+
+typedef struct qc_embedded qc_embedded;
+
+/* Fills cfg->api_key, forbidden_key, fixtures and faults. */
+quo_status qc_embedded_configure(qc_config *cfg, quo_error *err);
+
+/* The same choice from a fixtures document (testable). */
+quo_status qc_embedded_pick(const char *fixtures_json, size_t len, qc_config *cfg,
+                            quo_error *err);
+
+quo_status qc_embedded_start(const quo_spec *spec, qc_embedded **out, char **base_url,
+                             quo_error *err);
+void qc_embedded_stop(qc_embedded *e);
+
+#endif

@@ -1,0 +1,557 @@
+/* suite/runner.c - see runner.h. */
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS */
+#include "runner.h"
+
+#include <check.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "checks.h"
+
+#define QC_MAX_TCASES 32
+#define QC_SLOT_TASK_ID 256
+#define QC_SLOT_NOTE 512
+#define QC_SLOT_MESSAGES 3072
+/* After this many transport errors in a row the target is taken as gone
+ * and the remaining requests are not sent (each case says so). */
+#define QC_MAX_TRANSPORT_ERRORS 3
+
+enum { SLOT_IDLE = 0, SLOT_STARTED, SLOT_DONE };
+
+/* One row's verdict, written by the (forked) child, read by the parent. */
+typedef struct qc_slot {
+    int state;
+    int verdict;
+    char task_id[QC_SLOT_TASK_ID];
+    char note[QC_SLOT_NOTE];
+    char messages[QC_SLOT_MESSAGES]; /* failures, '\n'-separated, scrubbed */
+} qc_slot;
+
+typedef struct qc_shared {
+    unsigned progress; /* rows judged so far (children run one at a time) */
+    qc_slot slots[];
+} qc_shared;
+
+typedef struct qc_group {
+    const char *suite;
+    const char *tcase;
+    qc_level level;
+    size_t start, end; /* rows [start, end) of order[] */
+} qc_group;
+
+/* The run libcheck's callbacks (which take no argument) work on. */
+typedef struct qc_state {
+    const qc_runner_setup *setup;
+    size_t *order;
+    size_t norder;
+    qc_group groups[QC_MAX_TCASES];
+    size_t ngroups;
+    qc_shared *shared;
+    size_t shared_size;
+    qc_exchange *exchanges;
+    qc_http *http;
+    char *url;
+    unsigned transport_errors;
+    unsigned total; /* progress denominator */
+    bool oom;
+} qc_state;
+
+static qc_state *g_state;
+
+/* ---- order ------------------------------------------------------------- */
+
+static const qc_case_list *g_sort_cases;
+
+static int by_rank(const void *a, const void *b)
+{
+    size_t ia = *(const size_t *)a, ib = *(const size_t *)b;
+    size_t ra = qc_case_rank(&g_sort_cases->items[ia]);
+    size_t rb = qc_case_rank(&g_sort_cases->items[ib]);
+    if (ra != rb)
+        return ra < rb ? -1 : 1;
+    return ia < ib ? -1 : ia > ib; /* stable: derivation order within a TCase */
+}
+
+size_t *qc_run_order(const qc_case_list *cases, const bool *selected, size_t *n)
+{
+    size_t *order = malloc((cases->count ? cases->count : 1) * sizeof *order);
+    if (!order)
+        return NULL;
+    *n = 0;
+    for (size_t i = 0; i < cases->count; i++)
+        if (!selected || selected[i])
+            order[(*n)++] = i;
+    g_sort_cases = cases;
+    qsort(order, *n, sizeof *order, by_rank);
+    g_sort_cases = NULL;
+    return order;
+}
+
+/* ---- sending (parent, in each TCase's unchecked fixture) ---------------- */
+
+static void exchange_fail(qc_exchange *x, const char *msg)
+{
+    x->done = true;
+    free(x->error);
+    x->error = qc_strdup(msg);
+    if (!x->error)
+        g_state->oom = true;
+}
+
+static void send_one(qc_state *st, size_t ci)
+{
+    const qc_runner_setup *s = st->setup;
+    const qc_case *c = &s->cases->items[ci];
+    qc_exchange *x = &st->exchanges[ci];
+    if (x->done)
+        return;
+    if (st->transport_errors >= QC_MAX_TRANSPORT_ERRORS) {
+        exchange_fail(x, "not sent: the target stopped answering (3 transport errors in a row)");
+        return;
+    }
+    qc_strlist lines;
+    qc_strlist_init(&lines);
+    if (!qc_case_headers(s->cases, c, s->cfg->api_key,
+                         s->cfg->forbidden_key ? s->cfg->forbidden_key : "", &lines)) {
+        qc_strlist_free(&lines);
+        exchange_fail(x, "out of memory building the request");
+        return;
+    }
+    qc_http_request req = {.method = c->method, .url = st->url, .headers = &lines,
+                           .body = c->body, .body_len = c->body_len};
+    if (qc_http_send(st->http, &req, x) != QUO_OK)
+        exchange_fail(x, "out of memory while sending");
+    qc_strlist_free(&lines); /* holds the key: dropped at once */
+    st->transport_errors = x->error ? st->transport_errors + 1 : 0;
+}
+
+static void send_group(size_t g)
+{
+    qc_state *st = g_state;
+    if (!st || g >= st->ngroups)
+        return;
+    for (size_t r = st->groups[g].start; r < st->groups[g].end; r++)
+        send_one(st, st->setup->cases->items[st->order[r]].exchange);
+}
+
+#define QC_SETUP(n) \
+    static void qc_setup_##n(void) { send_group(n); }
+QC_SETUP(0) QC_SETUP(1) QC_SETUP(2) QC_SETUP(3) QC_SETUP(4) QC_SETUP(5) QC_SETUP(6)
+QC_SETUP(7) QC_SETUP(8) QC_SETUP(9) QC_SETUP(10) QC_SETUP(11) QC_SETUP(12) QC_SETUP(13)
+QC_SETUP(14) QC_SETUP(15) QC_SETUP(16) QC_SETUP(17) QC_SETUP(18) QC_SETUP(19) QC_SETUP(20)
+QC_SETUP(21) QC_SETUP(22) QC_SETUP(23) QC_SETUP(24) QC_SETUP(25) QC_SETUP(26) QC_SETUP(27)
+QC_SETUP(28) QC_SETUP(29) QC_SETUP(30) QC_SETUP(31)
+
+static void (*const g_setups[QC_MAX_TCASES])(void) = {
+    qc_setup_0,  qc_setup_1,  qc_setup_2,  qc_setup_3,  qc_setup_4,  qc_setup_5,  qc_setup_6,
+    qc_setup_7,  qc_setup_8,  qc_setup_9,  qc_setup_10, qc_setup_11, qc_setup_12, qc_setup_13,
+    qc_setup_14, qc_setup_15, qc_setup_16, qc_setup_17, qc_setup_18, qc_setup_19, qc_setup_20,
+    qc_setup_21, qc_setup_22, qc_setup_23, qc_setup_24, qc_setup_25, qc_setup_26, qc_setup_27,
+    qc_setup_28, qc_setup_29, qc_setup_30, qc_setup_31};
+
+/* ---- judging (child) ---------------------------------------------------- */
+
+/* Copies text into a slot field, scrubbed and cut to fit. */
+static void slot_text(char *dst, size_t dstsz, const char *text)
+{
+    char *s = qc_scrub(g_state->setup->scrub, text, strlen(text));
+    const char *src = s ? s : "(out of memory)";
+    size_t n = strlen(src);
+    if (n >= dstsz) {
+        n = dstsz - 4;
+        while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
+            n--; /* never cut inside a UTF-8 sequence */
+        memcpy(dst, src, n);
+        memcpy(dst + n, "...", 4);
+    } else {
+        memcpy(dst, src, n + 1);
+    }
+    free(s);
+}
+
+static void slot_fill(qc_slot *slot, const qc_check_result *r)
+{
+    qc_buf m;
+    qc_buf_init(&m);
+    for (size_t i = 0; i < r->failures.count; i++)
+        qc_buf_printf(&m, "%s%s", i ? "\n" : "", r->failures.items[i]);
+    slot_text(slot->messages, sizeof slot->messages, m.data ? m.data : "");
+    qc_buf_free(&m);
+    slot_text(slot->note, sizeof slot->note, r->note ? r->note : "");
+    slot_text(slot->task_id, sizeof slot->task_id, r->task_id ? r->task_id : "");
+    slot->verdict = (int)r->verdict;
+}
+
+static void progress(const qc_state *st, const qc_case *c, const qc_exchange *x,
+                     const qc_slot *slot, unsigned k)
+{
+    char got[48];
+    if (!x->done)
+        snprintf(got, sizeof got, "not sent");
+    else if (x->error)
+        snprintf(got, sizeof got, "no response");
+    else
+        snprintf(got, sizeof got, "%d, %.2f ms", x->status, x->seconds * 1000.0);
+    const char *detail = slot->messages[0] ? slot->messages : slot->note;
+    size_t dl = strcspn(detail, "\n");
+    printf("[%*u/%u] %-4s %-6s %s (%s%s)%s%.*s\n", st->total >= 100 ? 3 : 2, k, st->total,
+           qc_verdict_name((qc_verdict)slot->verdict), qc_level_name(c->level), c->id,
+           c->exchange == (size_t)(c - st->setup->cases->items) ? "" : "shared, ", got,
+           dl ? ": " : "", (int)(dl > 160 ? 160 : dl), detail);
+    fflush(stdout);
+}
+
+static void judge(size_t row)
+{
+    qc_state *st = g_state;
+    const qc_runner_setup *s = st->setup;
+    size_t ci = st->order[row];
+    const qc_case *c = &s->cases->items[ci];
+    qc_slot *slot = &st->shared->slots[ci];
+    slot->state = SLOT_STARTED;
+    /* Fault injection for the test that proves a crashing row hides no
+     * other row (tests/suite/test_suite_e2e.c). */
+    const char *crash = getenv("QUO_CONFORMANCE_TEST_CRASH");
+    if (crash && strcmp(crash, c->id) == 0)
+        raise(SIGSEGV);
+    const qc_exchange *x = &st->exchanges[c->exchange];
+    const char **seen = malloc((s->cases->count ? s->cases->count : 1) * sizeof *seen);
+    size_t nseen = 0;
+    for (size_t i = 0; seen && i < s->cases->count; i++)
+        if (i != ci && st->shared->slots[i].state == SLOT_DONE &&
+            st->shared->slots[i].task_id[0])
+            seen[nseen++] = st->shared->slots[i].task_id;
+    qc_check_input in = {.spec = s->spec, .list = s->cases, .c = c, .x = x,
+                         .seen_task_ids = seen, .seen_count = nseen};
+    qc_check_result r;
+    qc_check_result_init(&r);
+    if (!seen || qc_check_run(&in, &r) != QUO_OK) {
+        qc_check_result_free(&r);
+        r.verdict = QC_FAIL;
+        qc_strlist_add(&r.failures, "out of memory while judging the response");
+    }
+    free(seen);
+    slot_fill(slot, &r);
+    slot->state = SLOT_DONE;
+    unsigned k = ++st->shared->progress;
+    progress(st, c, x, slot, k);
+    qc_check_result_free(&r);
+    if (slot->verdict == QC_FAIL) {
+        /* Tell libcheck (and its TAP log); the slot already holds it all. */
+        char first[512];
+        size_t n = strcspn(slot->messages, "\n");
+        snprintf(first, sizeof first, "%s: %.*s", c->id, (int)(n > 400 ? 400 : n),
+                 slot->messages);
+        ck_abort_msg("%s", first);
+    }
+}
+
+START_TEST(qc_row)
+{
+    judge((size_t)_i);
+}
+END_TEST
+
+/* ---- building the runner ----------------------------------------------- */
+
+static quo_status build_groups(qc_state *st, quo_error *err)
+{
+    const qc_case_list *cases = st->setup->cases;
+    st->ngroups = 0;
+    for (size_t r = 0; r < st->norder; r++) {
+        const qc_case *c = &cases->items[st->order[r]];
+        qc_group *g = st->ngroups ? &st->groups[st->ngroups - 1] : NULL;
+        if (g && strcmp(g->suite, c->suite) == 0 && strcmp(g->tcase, c->tcase) == 0 &&
+            g->level == c->level) {
+            g->end = r + 1;
+            continue;
+        }
+        if (st->ngroups == QC_MAX_TCASES)
+            return quo_error_set(err, QUO_ESPEC, 0, "more than %d test cases", QC_MAX_TCASES);
+        g = &st->groups[st->ngroups++];
+        g->suite = c->suite;
+        g->tcase = c->tcase;
+        g->level = c->level;
+        g->start = r;
+        g->end = r + 1;
+    }
+    return QUO_OK;
+}
+
+static SRunner *build_runner(qc_state *st)
+{
+    SRunner *sr = NULL;
+    Suite *s = NULL;
+    const char *current = NULL;
+    for (size_t g = 0; g < st->ngroups; g++) {
+        qc_group *grp = &st->groups[g];
+        if (!current || strcmp(current, grp->suite) != 0) {
+            s = suite_create(grp->suite);
+            if (!sr)
+                sr = srunner_create(s);
+            else
+                srunner_add_suite(sr, s);
+            current = grp->suite;
+        }
+        TCase *tc = tcase_create(grp->tcase);
+        tcase_set_tags(tc, qc_level_name(grp->level));
+        tcase_set_timeout(tc, 60);
+        tcase_add_unchecked_fixture(tc, g_setups[g], NULL);
+        tcase_add_loop_test(tc, qc_row, (int)grp->start, (int)grp->end);
+        suite_add_tcase(s, tc);
+    }
+    return sr;
+}
+
+/* ---- collecting --------------------------------------------------------- */
+
+static bool split_lines(qc_strlist *out, const char *text)
+{
+    while (*text) {
+        size_t n = strcspn(text, "\n");
+        char *line = qc_strndup(text, n);
+        if (!line || !qc_strlist_add(out, line)) {
+            free(line);
+            return false;
+        }
+        free(line);
+        text += n;
+        if (*text == '\n')
+            text++;
+    }
+    return true;
+}
+
+/* libcheck's messages for rows whose child died, in run order. */
+static void crash_messages(SRunner *sr, qc_strlist *out)
+{
+    if (!sr)
+        return;
+    TestResult **trs = srunner_results(sr);
+    int n = srunner_ntests_run(sr);
+    for (int i = 0; trs && i < n; i++)
+        if (tr_rtype(trs[i]) == CK_ERROR)
+            qc_strlist_add(out, tr_msg(trs[i]) ? tr_msg(trs[i]) : "the check process died");
+    free(trs);
+}
+
+static quo_status collect(qc_state *st, SRunner *sr, qc_run_result *out)
+{
+    const qc_case_list *cases = st->setup->cases;
+    qc_strlist crashes;
+    qc_strlist_init(&crashes);
+    crash_messages(sr, &crashes);
+    size_t crash_i = 0;
+    bool ok = true;
+    for (size_t r = 0; r < st->norder && ok; r++) {
+        size_t ci = st->order[r];
+        const qc_case *c = &cases->items[ci];
+        qc_slot *slot = &st->shared->slots[ci];
+        qc_case_result *cr = &out->results[r];
+        cr->c = c;
+        cr->x = &out->exchanges[c->exchange];
+        cr->failures = &out->failures[r];
+        const char *reason = NULL;
+        if (c->skip) {
+            cr->outcome = QC_OUT_SKIPPED;
+            reason = c->skip;
+        } else if (slot->state == SLOT_DONE) {
+            cr->outcome = slot->verdict == QC_PASS   ? QC_OUT_PASSED
+                          : slot->verdict == QC_SKIP ? QC_OUT_SKIPPED : QC_OUT_FAILED;
+            ok = split_lines(&out->failures[r], slot->messages);
+            reason = slot->note[0] ? slot->note : NULL;
+            if (ok && slot->task_id[0]) {
+                out->task_ids[r] = qc_strdup(slot->task_id);
+                ok = out->task_ids[r] &&
+                     (qc_strlist_contains(&out->created, slot->task_id) ||
+                      qc_strlist_add(&out->created, slot->task_id));
+            }
+        } else if (slot->state == SLOT_STARTED) {
+            cr->outcome = QC_OUT_CRASHED;
+            reason = crash_i < crashes.count ? crashes.items[crash_i++]
+                                             : "the check process died";
+        } else {
+            cr->outcome = QC_OUT_NOT_RUN;
+            reason = "not run: excluded by CK_RUN_SUITE, CK_RUN_CASE or CK_*_TAGS";
+        }
+        if (ok && reason)
+            ok = (out->reasons[r] = qc_strdup(reason)) != NULL;
+        cr->reason = out->reasons[r];
+        cr->task_id = out->task_ids[r];
+    }
+    qc_strlist_free(&crashes);
+    return ok ? QUO_OK : QUO_ENOMEM;
+}
+
+/* ---- the run ------------------------------------------------------------ */
+
+static quo_status alloc_result(qc_state *st, qc_run_result *out, quo_error *err)
+{
+    size_t n = st->norder ? st->norder : 1;
+    size_t nc = st->setup->cases->count ? st->setup->cases->count : 1;
+    memset(out, 0, sizeof *out);
+    qc_strlist_init(&out->created);
+    out->results = calloc(n, sizeof *out->results);
+    out->failures = calloc(n, sizeof *out->failures);
+    out->reasons = calloc(n, sizeof *out->reasons);
+    out->task_ids = calloc(n, sizeof *out->task_ids);
+    out->exchanges = calloc(nc, sizeof *out->exchanges);
+    out->count = st->norder;
+    out->case_count = st->setup->cases->count;
+    if (!out->results || !out->failures || !out->reasons || !out->task_ids || !out->exchanges)
+        return quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
+    st->exchanges = out->exchanges;
+    st->shared_size = sizeof(qc_shared) + nc * sizeof(qc_slot);
+    void *m = mmap(NULL, st->shared_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+                   -1, 0);
+    if (m == MAP_FAILED)
+        return quo_error_set(err, QUO_ENOMEM, 0, "cannot map %zu bytes for results",
+                             st->shared_size);
+    st->shared = m; /* zero-filled: every slot idle */
+    return QUO_OK;
+}
+
+static void announce_skips(qc_state *st)
+{
+    unsigned k = 0;
+    for (size_t r = 0; r < st->norder; r++) {
+        const qc_case *c = &st->setup->cases->items[st->order[r]];
+        if (!c->skip)
+            continue;
+        k++;
+        printf("[skip] %-6s %s: %s\n", qc_level_name(c->level), c->id, c->skip);
+    }
+    st->total = (unsigned)st->norder - k;
+    fflush(stdout);
+}
+
+/* Runs the libcheck rows (the selected cases that are not skipped) and
+ * commits the TAP log. On return st->order is every selected case again,
+ * and *srp the finished runner (for crash messages), or NULL. */
+static quo_status run_rows(qc_state *st, SRunner **srp, quo_error *err)
+{
+    *srp = NULL;
+    size_t *rows = malloc((st->norder ? st->norder : 1) * sizeof *rows);
+    if (!rows)
+        return quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
+    size_t keep = 0;
+    for (size_t r = 0; r < st->norder; r++)
+        if (!st->setup->cases->items[st->order[r]].skip)
+            rows[keep++] = st->order[r];
+    size_t *all = st->order;
+    size_t nall = st->norder;
+    st->order = rows;
+    st->norder = keep;
+    char tapname[64];
+    snprintf(tapname, sizeof tapname, ".%s.tmp.%ld", QC_TAP_FILE, (long)getpid());
+    qc_buf tap;
+    qc_buf_init(&tap);
+    qc_buf_printf(&tap, "%s/%s", st->setup->report_dir, tapname);
+    quo_status s = tap.failed ? quo_error_set(err, QUO_ENOMEM, 0, "out of memory")
+                              : build_groups(st, err);
+    if (s == QUO_OK && keep) {
+        SRunner *sr = build_runner(st);
+        srunner_set_tap(sr, tap.data);
+        fflush(stdout); /* a forked child would print the parent's buffer again */
+        fflush(stderr);
+        srunner_run_all(sr, getenv("CK_VERBOSITY") ? CK_ENV : CK_SILENT);
+        *srp = sr;
+        s = qc_commit_file(st->setup->report_dir, tapname, QC_TAP_FILE, err);
+    } else if (s == QUO_OK) {
+        s = qc_write_atomic(st->setup->report_dir, QC_TAP_FILE, "1..0\n", 5, err);
+    }
+    qc_buf_free(&tap);
+    st->order = all;
+    st->norder = nall;
+    free(rows);
+    return s;
+}
+
+static char *join_url(const char *base, const char *path)
+{
+    qc_buf b;
+    qc_buf_init(&b);
+    qc_buf_printf(&b, "%s%s", base, path);
+    return qc_buf_take(&b, NULL);
+}
+
+quo_status qc_run(const qc_runner_setup *setup, qc_run_result *out, quo_error *err)
+{
+    memset(out, 0, sizeof *out);
+    qc_strlist_init(&out->created);
+    qc_state *st = calloc(1, sizeof *st);
+    if (!st)
+        return quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
+    st->setup = setup;
+    st->order = qc_run_order(setup->cases, setup->selected, &st->norder);
+    quo_status s = st->order ? alloc_result(st, out, err)
+                             : quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
+    if (s == QUO_OK) {
+        st->url = join_url(setup->base_url, setup->cases->path);
+        if (!st->url)
+            s = quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
+    }
+    if (s == QUO_OK) {
+        qc_http_options ho = {.timeout = setup->cfg->timeout, .rate = setup->cfg->rate,
+                              .max_retries = 5, .max_backoff = 30};
+        s = qc_http_open(&ho, &st->http, err);
+    }
+    /* libcheck takes a variable that is set but empty as a filter that
+     * matches nothing; CI systems often export empty ones. */
+    static const char *const ck_vars[] = {"CK_RUN_SUITE", "CK_RUN_CASE", "CK_INCLUDE_TAGS",
+                                          "CK_EXCLUDE_TAGS"};
+    for (size_t i = 0; i < sizeof ck_vars / sizeof ck_vars[0]; i++) {
+        const char *v = getenv(ck_vars[i]);
+        if (v && !*v)
+            unsetenv(ck_vars[i]);
+    }
+    SRunner *sr = NULL;
+    if (s == QUO_OK) {
+        announce_skips(st);
+        g_state = st;
+        s = run_rows(st, &sr, err);
+        if (st->oom && s == QUO_OK)
+            s = quo_error_set(err, QUO_ENOMEM, 0, "out of memory while sending");
+        quo_status c = collect(st, sr, out);
+        if (c != QUO_OK && s == QUO_OK)
+            s = quo_error_set(err, c, 0, "out of memory collecting results");
+        /* A crashed row printed nothing: say it now. */
+        for (size_t r = 0; c == QUO_OK && r < out->count; r++)
+            if (out->results[r].outcome == QC_OUT_CRASHED)
+                printf("[crash] %-6s %s: %s\n", qc_level_name(out->results[r].c->level),
+                       out->results[r].c->id, out->results[r].reason);
+        g_state = NULL;
+    }
+    if (sr)
+        srunner_free(sr);
+    qc_http_close(st->http);
+    if (st->shared)
+        munmap(st->shared, st->shared_size);
+    free(st->url);
+    free(st->order);
+    free(st);
+    return s;
+}
+
+void qc_run_result_free(qc_run_result *r)
+{
+    for (size_t i = 0; r->failures && i < r->count; i++)
+        qc_strlist_free(&r->failures[i]);
+    for (size_t i = 0; r->reasons && i < r->count; i++)
+        free(r->reasons[i]);
+    for (size_t i = 0; r->task_ids && i < r->count; i++)
+        free(r->task_ids[i]);
+    for (size_t i = 0; r->exchanges && i < r->case_count; i++)
+        qc_exchange_free(&r->exchanges[i]);
+    free(r->results);
+    free(r->failures);
+    free(r->reasons);
+    free(r->task_ids);
+    free(r->exchanges);
+    qc_strlist_free(&r->created);
+    memset(r, 0, sizeof *r);
+}

@@ -1,0 +1,350 @@
+/* Unit tests of suite/cases.c: the cases are derived from the spec (a
+ * changed spec changes them), every negative body is invalid and every
+ * positive one valid per the library's own validator. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "helpers.h"
+
+static void setup(void)
+{
+    th_setup();
+}
+
+static void teardown(void)
+{
+    th_teardown();
+}
+
+static size_t count_tcase(const qc_case_list *l, const char *tcase)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < l->count; i++)
+        n += strcmp(l->items[i].tcase, tcase) == 0;
+    return n;
+}
+
+static bool body_valid(const quo_spec *spec, const qc_case *c)
+{
+    quo_violations v;
+    quo_violations_init(&v);
+    ck_assert_int_eq(quo_request_validate(spec, c->body, c->body_len, 0, &v, NULL), QUO_OK);
+    bool valid = v.count == 0;
+    quo_violations_free(&v);
+    return valid;
+}
+
+/* The node a JSON Pointer names in the spec document, or NULL. */
+static const cJSON *pointer(const cJSON *doc, const char *p)
+{
+    char tok[256];
+    while (doc && *p == '/') {
+        size_t n = 0;
+        for (p++; *p && *p != '/'; p++) {
+            char c = *p;
+            if (c == '~') {
+                c = p[1] == '1' ? '/' : '~';
+                p++;
+            }
+            tok[n++] = c;
+        }
+        tok[n] = '\0';
+        doc = cJSON_IsArray(doc) ? cJSON_GetArrayItem(doc, atoi(tok))
+                                 : cJSON_GetObjectItemCaseSensitive(doc, tok);
+    }
+    return doc;
+}
+
+START_TEST(shipped_spec_counts)
+{
+    ck_assert_uint_eq(count_tcase(&th_cases, "201"), 12);      /* 3 links x dueDate x assignedTo */
+    ck_assert_uint_eq(count_tcase(&th_cases, "201-echo"), 8);  /* conversation and activity shapes */
+    ck_assert_uint_eq(count_tcase(&th_cases, "400-required"), 2);
+    ck_assert_uint_eq(count_tcase(&th_cases, "400-type"), 7 * 5);
+    ck_assert_uint_eq(count_tcase(&th_cases, "400-pattern"), 4 * 6);
+    ck_assert_uint_eq(count_tcase(&th_cases, "400-links"), 5);
+    ck_assert_uint_eq(count_tcase(&th_cases, "400-format"), 4);
+    ck_assert_uint_eq(count_tcase(&th_cases, "400-body"), 4);
+    ck_assert_uint_eq(count_tcase(&th_cases, "401"), 3);
+    ck_assert_uint_eq(count_tcase(&th_cases, "401-bearer"), 1);
+    ck_assert_uint_eq(count_tcase(&th_cases, "403"), 3);
+    ck_assert_uint_eq(count_tcase(&th_cases, "404"), 3);
+    ck_assert_uint_eq(count_tcase(&th_cases, "404-reference"), 1);
+    ck_assert_uint_eq(count_tcase(&th_cases, "500"), 1);
+    ck_assert_uint_eq(count_tcase(&th_cases, "headers"), 2);
+    ck_assert_uint_eq(count_tcase(&th_cases, "405"), 1);
+    ck_assert_uint_eq(th_cases.discarded.count, 0);
+    ck_assert_str_eq(th_cases.auth_header, "Authorization");
+    ck_assert_str_eq(th_cases.task_member, "data");
+    ck_assert_str_eq(th_cases.method, "POST");
+}
+END_TEST
+
+START_TEST(gate_classifies_every_body)
+{
+    for (size_t i = 0; i < th_cases.count; i++) {
+        const qc_case *c = &th_cases.items[i];
+        if (c->exchange != i || !c->body)
+            continue;
+        bool negative = strcmp(c->suite, "validation") == 0;
+        ck_assert_msg(body_valid(th_spec, c) != negative, "%s: body %s", c->id,
+                      negative ? "valid" : "invalid");
+    }
+}
+END_TEST
+
+START_TEST(cases_are_well_formed)
+{
+    for (size_t i = 0; i < th_cases.count; i++) {
+        const qc_case *c = &th_cases.items[i];
+        for (size_t j = i + 1; j < th_cases.count; j++)
+            ck_assert_str_ne(c->id, th_cases.items[j].id);
+        ck_assert_msg(c->accept_count > 0, "%s accepts nothing", c->id);
+        ck_assert_msg(pointer(quo_spec_document(th_spec), c->spec_pointer) != NULL,
+                      "%s: %s does not resolve", c->id, c->spec_pointer);
+        ck_assert_uint_lt(c->exchange, th_cases.count);
+        const qc_case *owner = &th_cases.items[c->exchange];
+        ck_assert_msg(owner->exchange == c->exchange, "%s shares a companion's request", c->id);
+        if (c->exchange != i)
+            ck_assert_msg(qc_case_rank(owner) < qc_case_rank(c), "%s runs before %s", c->id,
+                          owner->id);
+        ck_assert_ptr_null(c->skip);
+    }
+}
+END_TEST
+
+START_TEST(bodies_follow_the_schema)
+{
+    const qc_fixtures *f = &th_cfg.fixtures;
+    const qc_case *c = th_case("201.activityId+dueDate+assignedTo");
+    ck_assert(strstr(c->body, f->activity_id));
+    ck_assert(strstr(c->body, f->user_id));
+    ck_assert(strstr(c->body, "\"dueDate\""));
+    ck_assert(strstr(c->body, "quo-conformance 201.activityId+dueDate+assignedTo"));
+    c = th_case("400.pattern.phoneNumberId.u2028");
+    ck_assert(strstr(c->body, "PN\xE2\x80\xA8"));
+    c = th_case("400.pattern.assignedTo.lower-case-prefix");
+    ck_assert(strstr(c->body, "\"assignedTo\":\"us"));
+    c = th_case("400.body.duplicate-name");
+    ck_assert(strstr(c->body, "{\"title\":") == c->body);
+    ck_assert(strstr(c->body + 1, "{\"title\":") == NULL);
+    ck_assert(strstr(strstr(c->body, "\"title\"") + 1, "\"title\""));
+    ck_assert_uint_eq(th_case("400.body.empty")->body_len, 0);
+    c = th_case("404.activityId");
+    ck_assert(strstr(c->body, "Unknown"));
+    ck_assert(body_valid(th_spec, c)); /* well-formed: only 404 is the right answer */
+    c = th_case("500.prefer");
+    ck_assert_str_eq(c->prefer, "code=500");
+    c = th_case("http.405-allow");
+    ck_assert_str_eq(c->method, "GET");
+    ck_assert_ptr_null(c->body);
+}
+END_TEST
+
+START_TEST(companions_know_the_offence)
+{
+    const qc_case *c = th_case("400.type.dueDate.null.errors-path");
+    ck_assert_int_eq(c->expect, QC_EXPECT_ERRORS_PATH);
+    ck_assert_int_eq(c->level, QC_SHOULD);
+    ck_assert(qc_strlist_contains(&c->paths, "/dueDate"));
+    c = th_case("400.links.none.errors-path");
+    ck_assert(qc_strlist_contains(&c->paths, "/phoneNumberId"));
+    ck_assert(qc_strlist_contains(&c->paths, ""));
+    c = th_case("201.activityId.echo");
+    ck_assert_uint_eq(c->field_count, 2);
+    ck_assert_uint_eq(th_case("201.phoneNumberId")->field_count, 1); /* phoneNumberId: MUST */
+}
+END_TEST
+
+START_TEST(headers_hold_keys_only_when_sent)
+{
+    static const struct { const char *id; const char *want; } rows[] = {
+        {"201.phoneNumberId", "Authorization: K"},
+        {"401.no-header", NULL},
+        {"401.empty", "Authorization;"},
+        {"401.unknown-key", "Authorization: " QC_UNKNOWN_KEY},
+        {"401.bearer", "Authorization: Bearer K"},
+        {"403.phoneNumberId", "Authorization: F"},
+        {"http.header-name-case", "authorization: K"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        qc_strlist l;
+        qc_strlist_init(&l);
+        ck_assert(qc_case_headers(&th_cases, th_case(rows[i].id), "K", "F", &l));
+        bool auth = false;
+        for (size_t k = 0; k < l.count; k++)
+            if (strncasecmp(l.items[k], "authorization", 13) == 0) {
+                auth = true;
+                ck_assert_str_eq(l.items[k], rows[i].want);
+            }
+        ck_assert_msg(auth == (rows[i].want != NULL), "%s", rows[i].id);
+        ck_assert(qc_strlist_contains(&l, "Content-Type: application/json"));
+        qc_strlist_free(&l);
+    }
+}
+END_TEST
+
+START_TEST(target_limits_become_skips)
+{
+    qc_case_list l;
+    qc_cases_init(&l);
+    quo_error err;
+    qc_derive_input in = {.fixtures = &th_cfg.fixtures, .have_forbidden = false,
+                          .faults_prefer = false};
+    ck_assert_int_eq(qc_cases_derive(th_spec, &in, &l, &err), QUO_OK);
+    size_t skipped = 0;
+    for (size_t i = 0; i < l.count; i++)
+        if (l.items[i].skip) {
+            skipped++;
+            ck_assert(strcmp(l.items[i].tcase, "403") == 0 || strcmp(l.items[i].tcase, "500") == 0);
+        }
+    ck_assert_uint_eq(skipped, 4);
+    ck_assert_uint_eq(l.count, th_cases.count);
+    qc_cases_free(&l);
+}
+END_TEST
+
+START_TEST(fixtures_that_break_the_spec_are_refused)
+{
+    qc_fixtures bad = th_cfg.fixtures;
+    bad.phone_number_id = (char *)"XX1"; /* breaks ^PN(.*)$ */
+    qc_case_list l;
+    qc_cases_init(&l);
+    quo_error err;
+    qc_derive_input in = {.fixtures = &bad, .have_forbidden = true, .faults_prefer = true};
+    ck_assert_int_eq(qc_cases_derive(th_spec, &in, &l, &err), QUO_ESPEC);
+    ck_assert_msg(strstr(err.message, "phoneNumberId"), "%s", err.message);
+    ck_assert_uint_eq(l.count, 0);
+}
+END_TEST
+
+/* ---- a changed spec changes the cases --------------------------------- */
+
+/* Loads the shipped spec with `edit` applied to every request branch. */
+static quo_spec *edited_spec(void (*edit)(cJSON *branch, cJSON *doc))
+{
+    size_t len;
+    const char *text = quo_spec_default_text(&len);
+    cJSON *doc = cJSON_ParseWithLength(text, len);
+    ck_assert_ptr_nonnull(doc);
+    cJSON *schema = (cJSON *)pointer(doc, quo_spec_request_pointer(th_spec));
+    cJSON *branch;
+    cJSON_ArrayForEach(branch, cJSON_GetObjectItem(schema, "anyOf")) edit(branch, doc);
+    char *out = cJSON_PrintUnformatted(doc);
+    cJSON_Delete(doc);
+    quo_spec *spec = NULL;
+    quo_error err;
+    ck_assert_msg(quo_spec_load_buffer(out, strlen(out), &spec, &err) == QUO_OK, "%s",
+                  err.message);
+    free(out);
+    return spec;
+}
+
+static void add_label(cJSON *branch, cJSON *doc)
+{
+    (void)doc;
+    cJSON *p = cJSON_CreateObject();
+    cJSON_AddStringToObject(p, "type", "string");
+    cJSON_AddStringToObject(p, "pattern", "^LB[0-9]+$");
+    cJSON_AddItemToObject(cJSON_GetObjectItem(branch, "properties"), "label", p);
+}
+
+static void drop_due_format(cJSON *branch, cJSON *doc)
+{
+    (void)doc;
+    cJSON_DeleteItemFromObject(cJSON_GetObjectItem(cJSON_GetObjectItem(branch, "properties"),
+                                                   "dueDate"),
+                               "format");
+}
+
+static void require_assignee(cJSON *branch, cJSON *doc)
+{
+    (void)doc;
+    cJSON_AddItemToArray(cJSON_GetObjectItem(branch, "required"), cJSON_CreateString("assignedTo"));
+}
+
+static qc_case_list derive_with(quo_spec *spec)
+{
+    qc_case_list l;
+    qc_cases_init(&l);
+    quo_error err;
+    qc_derive_input in = {.fixtures = &th_cfg.fixtures, .have_forbidden = true,
+                          .faults_prefer = true};
+    ck_assert_msg(qc_cases_derive(spec, &in, &l, &err) == QUO_OK, "%s", err.message);
+    return l;
+}
+
+START_TEST(new_property_adds_cases)
+{
+    quo_spec *spec = edited_spec(add_label);
+    qc_case_list l = derive_with(spec);
+    ck_assert_uint_eq(count_tcase(&l, "201"), 3 * 8);
+    ck_assert_uint_eq(count_tcase(&l, "400-type"), 8 * 5);
+    ck_assert_uint_eq(count_tcase(&l, "400-pattern"), 5 * 6);
+    for (size_t i = 0; i < l.count; i++)
+        if (strcmp(l.items[i].id, "201.phoneNumberId+dueDate+assignedTo+label") == 0)
+            ck_assert(strstr(l.items[i].body, "\"label\":\"LB1\""));
+    qc_cases_free(&l);
+    quo_spec_free(spec);
+}
+END_TEST
+
+START_TEST(dropped_format_drops_cases)
+{
+    quo_spec *spec = edited_spec(drop_due_format);
+    qc_case_list l = derive_with(spec);
+    ck_assert_uint_eq(count_tcase(&l, "400-format"), 0);
+    ck_assert_uint_eq(count_tcase(&l, "201"), 12);
+    qc_cases_free(&l);
+    quo_spec_free(spec);
+}
+END_TEST
+
+START_TEST(new_required_member_changes_cases)
+{
+    quo_spec *spec = edited_spec(require_assignee);
+    qc_case_list l = derive_with(spec);
+    ck_assert_uint_eq(count_tcase(&l, "201"), 3 * 2); /* assignedTo no longer optional */
+    ck_assert_uint_eq(count_tcase(&l, "400-required"), 3);
+    for (size_t i = 0; i < l.count; i++)
+        if (l.items[i].exchange == i && l.items[i].body && strcmp(l.items[i].suite, "positive") == 0)
+            ck_assert(strstr(l.items[i].body, "\"assignedTo\""));
+    qc_cases_free(&l);
+    quo_spec_free(spec);
+}
+END_TEST
+
+static Suite *cases_suite(void)
+{
+    Suite *s = suite_create("cases");
+    TCase *tc = tcase_create("shipped");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, shipped_spec_counts);
+    tcase_add_test(tc, gate_classifies_every_body);
+    tcase_add_test(tc, cases_are_well_formed);
+    tcase_add_test(tc, bodies_follow_the_schema);
+    tcase_add_test(tc, companions_know_the_offence);
+    tcase_add_test(tc, headers_hold_keys_only_when_sent);
+    tcase_add_test(tc, target_limits_become_skips);
+    tcase_add_test(tc, fixtures_that_break_the_spec_are_refused);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("changed-spec");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, new_property_adds_cases);
+    tcase_add_test(tc, dropped_format_drops_cases);
+    tcase_add_test(tc, new_required_member_changes_cases);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(cases_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
