@@ -3,7 +3,7 @@
 #include <stdio.h>
 
 #include "quo/error.h"
-#include "utf8.h"
+#include "quo/utf8.h"
 
 quo_status quo_error_set(quo_error *err, quo_status status, size_t offset,
                          const char *fmt, ...)

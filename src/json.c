@@ -37,7 +37,7 @@
 #include <time.h>
 
 #include "quo/json.h"
-#include "utf8.h"
+#include "quo/utf8.h"
 
 #if defined(__GNUC__)
 #define QUO_INLINE static inline __attribute__((always_inline))

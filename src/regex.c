@@ -15,8 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "quo/buf.h"
 #include "regex.h"
-#include "utf8.h"
+#include "quo/utf8.h"
 
 /* ECMAScript WhiteSpace + LineTerminator, as the body of a PCRE2 class:
  * TAB LF VT FF CR, SPACE, NBSP, the other Zs characters, LS, PS, BOM. */
@@ -32,43 +33,11 @@
 
 /* ---------------------------------------------------------------- buffer */
 
-typedef struct sbuf {
-    char *p;
-    size_t len, cap;
-    bool oom;
-} sbuf;
-
-static void sb_put(sbuf *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 64;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (!p) {
-            b->oom = true;
-            return;
-        }
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-static void sb_puts(sbuf *b, const char *s)
-{
-    sb_put(b, s, strlen(s));
-}
-
-static void sb_hex(sbuf *b, uint32_t cp)
+static void sb_hex(quo_buf *b, uint32_t cp)
 {
     char tmp[16];
     int n = snprintf(tmp, sizeof tmp, "\\x{%x}", (unsigned)cp);
-    sb_put(b, tmp, (size_t)n);
+    quo_buf_append(b, tmp, (size_t)n);
 }
 
 /* ------------------------------------------------------------ translator */
@@ -76,7 +45,7 @@ static void sb_hex(sbuf *b, uint32_t cp)
 typedef struct tr {
     const unsigned char *s;
     size_t len, pos;
-    sbuf out;
+    quo_buf out;
     unsigned ngroups;  /* capturing groups in the whole pattern */
     bool named_groups; /* the pattern has (?<name>...) */
     quo_error *err;
@@ -146,10 +115,10 @@ static bool is_surrogate(uint32_t cp) { return cp >= 0xD800 && cp <= 0xDFFF; }
 static void emit_char(tr *t, uint32_t cp)
 {
     if (is_surrogate(cp)) {
-        sb_puts(&t->out, NEVER); /* no UTF-8 string holds a lone surrogate */
+        quo_buf_puts(&t->out, NEVER); /* no UTF-8 string holds a lone surrogate */
     } else if (cp < 0x80 && (is_alpha((int)cp) || is_digit((int)cp))) {
         char c = (char)cp;
-        sb_put(&t->out, &c, 1);
+        quo_buf_append(&t->out, &c, 1);
     } else {
         sb_hex(&t->out, cp);
     }
@@ -391,7 +360,7 @@ static int class_escape(tr *t, int c, class_esc *out)
 /* ------------------------------------------------------- character class */
 
 typedef struct class_items {
-    sbuf body;      /* PCRE2 class body (ranges, escapes) */
+    quo_buf body;      /* PCRE2 class body (ranges, escapes) */
     bool not_space; /* \S was among the items */
     bool any_item;  /* body has at least one item */
 } class_items;
@@ -442,7 +411,7 @@ static void class_add_range(class_items *ci, uint32_t lo, uint32_t hi)
         return;
     sb_hex(&ci->body, lo);
     if (hi != lo) {
-        sb_puts(&ci->body, "-");
+        quo_buf_puts(&ci->body, "-");
         sb_hex(&ci->body, hi);
     }
     ci->any_item = true;
@@ -454,43 +423,43 @@ static void class_add_esc(class_items *ci, const class_esc *esc)
         ci->not_space = true;
         return;
     }
-    sb_puts(&ci->body, esc->text);
+    quo_buf_puts(&ci->body, esc->text);
     ci->any_item = true;
 }
 
 /* Writes the class; see regex.h for [] and [^], and the \S rewrite. */
 static void class_emit(tr *t, const class_items *ci, bool negated)
 {
-    sbuf *o = &t->out;
-    const char *body = ci->body.p ? ci->body.p : "";
-    if (ci->body.oom) {
-        o->oom = true;
+    quo_buf *o = &t->out;
+    const char *body = ci->body.data ? ci->body.data : "";
+    if (ci->body.failed) {
+        o->failed = true;
         return;
     }
     if (!ci->not_space) {
         if (!ci->any_item) {
-            sb_puts(o, negated ? ANY_CLASS : NEVER);
+            quo_buf_puts(o, negated ? ANY_CLASS : NEVER);
             return;
         }
-        sb_puts(o, negated ? "[^" : "[");
-        sb_puts(o, body);
-        sb_puts(o, "]");
+        quo_buf_puts(o, negated ? "[^" : "[");
+        quo_buf_puts(o, body);
+        quo_buf_puts(o, "]");
         return;
     }
     /* \S cannot sit inside a PCRE2 class: [a\S] is a|[^ws], [^a\S] is
      * "a whitespace character that is not a". */
     if (!ci->any_item) {
-        sb_puts(o, negated ? "[" WS_BODY "]" : "[^" WS_BODY "]");
+        quo_buf_puts(o, negated ? "[" WS_BODY "]" : "[^" WS_BODY "]");
         return;
     }
     if (negated) {
-        sb_puts(o, "(?:(?![");
-        sb_puts(o, body);
-        sb_puts(o, "])[" WS_BODY "])");
+        quo_buf_puts(o, "(?:(?![");
+        quo_buf_puts(o, body);
+        quo_buf_puts(o, "])[" WS_BODY "])");
     } else {
-        sb_puts(o, "(?:[");
-        sb_puts(o, body);
-        sb_puts(o, "]|[^" WS_BODY "])");
+        quo_buf_puts(o, "(?:[");
+        quo_buf_puts(o, body);
+        quo_buf_puts(o, "]|[^" WS_BODY "])");
     }
 }
 
@@ -509,7 +478,7 @@ static bool parse_class(tr *t)
         uint32_t a = 0, b = 0;
         class_esc ea, eb;
         if (at_end(t)) {
-            free(ci.body.p);
+            free(ci.body.data);
             return fail(t, "unterminated character class");
         }
         if (!class_atom(t, &a_char, &a, &ea))
@@ -535,10 +504,10 @@ static bool parse_class(tr *t)
     }
     t->pos++; /* ']' */
     class_emit(t, &ci, negated);
-    free(ci.body.p);
+    free(ci.body.data);
     return true;
 error:
-    free(ci.body.p);
+    free(ci.body.data);
     return false;
 }
 
@@ -625,16 +594,16 @@ static bool parse_quantifier(tr *t, bool quantifiable)
             return fail(t, "quantifier bound above 65535 is not supported");
         int n = open ? snprintf(tmp, sizeof tmp, "{%lu,}", lo)
                      : snprintf(tmp, sizeof tmp, "{%lu,%lu}", lo, hi);
-        sb_put(&t->out, tmp, (size_t)n);
+        quo_buf_append(&t->out, tmp, (size_t)n);
     } else {
         if (!quantifiable)
             return fail(t, "nothing to repeat");
         tmp[0] = (char)c;
-        sb_put(&t->out, tmp, 1);
+        quo_buf_append(&t->out, tmp, 1);
         t->pos++;
     }
     if (peek(t) == '?') {
-        sb_puts(&t->out, "?");
+        quo_buf_puts(&t->out, "?");
         t->pos++;
     }
     return true;
@@ -654,8 +623,8 @@ static bool group_name(tr *t)
     }
     if (t->pos == start || t->pos - start > 32)
         return fail(t, "group name must have 1 to 32 characters");
-    sb_put(&t->out, (const char *)t->s + start, t->pos - start);
-    sb_puts(&t->out, ">");
+    quo_buf_append(&t->out, (const char *)t->s + start, t->pos - start);
+    quo_buf_puts(&t->out, ">");
     t->pos++;
     return true;
 }
@@ -667,23 +636,23 @@ static bool parse_group_open(tr *t, unsigned char *kind)
     t->pos++; /* '(' */
     *kind = G_PLAIN;
     if (peek(t) != '?') {
-        sb_puts(&t->out, "(");
+        quo_buf_puts(&t->out, "(");
         return true;
     }
     int c1 = peek_at(t, 1), c2 = peek_at(t, 2);
     if (c1 == ':') {
-        sb_puts(&t->out, "(?:");
+        quo_buf_puts(&t->out, "(?:");
         t->pos += 2;
     } else if (c1 == '=' || c1 == '!') {
-        sb_puts(&t->out, c1 == '=' ? "(?=" : "(?!");
+        quo_buf_puts(&t->out, c1 == '=' ? "(?=" : "(?!");
         *kind = G_LOOKAROUND;
         t->pos += 2;
     } else if (c1 == '<' && (c2 == '=' || c2 == '!')) {
-        sb_puts(&t->out, c2 == '=' ? "(?<=" : "(?<!");
+        quo_buf_puts(&t->out, c2 == '=' ? "(?<=" : "(?<!");
         *kind = G_LOOKAROUND;
         t->pos += 3;
     } else if (c1 == '<') {
-        sb_puts(&t->out, "(?<");
+        quo_buf_puts(&t->out, "(?<");
         t->pos += 2;
         return group_name(t);
     } else {
@@ -709,16 +678,16 @@ static bool parse_atom_escape(tr *t, bool *quantifiable)
         return false;
     if (r > 0) {
         if (esc.not_space) {
-            sb_puts(&t->out, "[^" WS_BODY "]");
+            quo_buf_puts(&t->out, "[^" WS_BODY "]");
         } else if (c == 's') {
-            sb_puts(&t->out, "[" WS_BODY "]");
+            quo_buf_puts(&t->out, "[" WS_BODY "]");
         } else {
-            sb_puts(&t->out, esc.text);
+            quo_buf_puts(&t->out, esc.text);
         }
         return true;
     }
     if (c == 'b' || c == 'B') {
-        sb_puts(&t->out, c == 'b' ? "\\b" : "\\B");
+        quo_buf_puts(&t->out, c == 'b' ? "\\b" : "\\B");
         *quantifiable = false;
         return true;
     }
@@ -730,14 +699,14 @@ static bool parse_atom_escape(tr *t, bool *quantifiable)
             return fail(t, "backreference to a group that does not exist");
         char tmp[32];
         int k = snprintf(tmp, sizeof tmp, "\\g{%lu}", n);
-        sb_put(&t->out, tmp, (size_t)k);
+        quo_buf_append(&t->out, tmp, (size_t)k);
         return true;
     }
     if (c == 'k') {
         if (!t->named_groups || peek(t) != '<')
             return fail(t, "\\k must name a group: \\k<name>");
         t->pos++;
-        sb_puts(&t->out, "\\k<");
+        quo_buf_puts(&t->out, "\\k<");
         return group_name(t);
     }
     uint32_t cp;
@@ -763,12 +732,12 @@ static bool translate(tr *t)
         case '^':
         case '$':
         case '|':
-            sb_put(&t->out, (const char *)&t->s[t->pos], 1);
+            quo_buf_append(&t->out, (const char *)&t->s[t->pos], 1);
             t->pos++;
             quantifiable = false;
             break;
         case '.':
-            sb_puts(&t->out, DOT_CLASS);
+            quo_buf_puts(&t->out, DOT_CLASS);
             t->pos++;
             quantifiable = true;
             break;
@@ -784,7 +753,7 @@ static bool translate(tr *t)
             if (depth == 0)
                 return fail(t, "unmatched ')'");
             depth--;
-            sb_puts(&t->out, ")");
+            quo_buf_puts(&t->out, ")");
             t->pos++;
             quantifiable = stack[depth] != G_LOOKAROUND;
             break;
@@ -824,21 +793,21 @@ static bool translate(tr *t)
     return true;
 }
 
-static quo_status run_translate(const char *src, size_t len, sbuf *out, quo_error *err)
+static quo_status run_translate(const char *src, size_t len, quo_buf *out, quo_error *err)
 {
     tr t = {(const unsigned char *)src, len, 0, {NULL, 0, 0, false}, 0, false, err, false};
     bool ok = translate(&t);
-    if (t.out.oom) {
-        free(t.out.p);
+    if (t.out.failed) {
+        free(t.out.data);
         return quo_error_set(err, QUO_ENOMEM, 0, "out of memory translating a pattern");
     }
     if (!ok) {
-        free(t.out.p);
+        free(t.out.data);
         return QUO_ESCHEMA;
     }
-    sb_put(&t.out, "", 0); /* an empty pattern still needs its NUL */
-    if (t.out.oom) {
-        free(t.out.p);
+    quo_buf_append(&t.out, "", 0); /* an empty pattern still needs its NUL */
+    if (t.out.failed) {
+        free(t.out.data);
         return quo_error_set(err, QUO_ENOMEM, 0, "out of memory translating a pattern");
     }
     *out = t.out;
@@ -847,11 +816,11 @@ static quo_status run_translate(const char *src, size_t len, sbuf *out, quo_erro
 
 quo_status quo_regex_translate(const char *src, size_t len, char **out, quo_error *err)
 {
-    sbuf b = {0};
+    quo_buf b = QUO_BUF_INIT;
     *out = NULL;
     quo_status st = run_translate(src, len, &b, err);
     if (st == QUO_OK)
-        *out = b.p;
+        *out = b.data;
     return st;
 }
 
@@ -988,7 +957,7 @@ static bool fast_match(const quo_regex *re, const char *s, size_t len)
 quo_status quo_regex_compile(const char *src, size_t len, unsigned flags,
                              quo_regex **out, quo_error *err)
 {
-    sbuf pat;
+    quo_buf pat;
     *out = NULL;
     quo_status st = run_translate(src, len, &pat, err);
     if (st != QUO_OK)
@@ -996,17 +965,17 @@ quo_status quo_regex_compile(const char *src, size_t len, unsigned flags,
 
     quo_regex *re = calloc(1, sizeof *re);
     if (!re) {
-        free(pat.p);
+        free(pat.data);
         return quo_error_set(err, QUO_ENOMEM, 0, "out of memory compiling a pattern");
     }
     atomic_flag_clear(&re->busy);
     int code;
     PCRE2_SIZE off;
-    re->code = pcre2_compile((PCRE2_SPTR)pat.p, pat.len,
+    re->code = pcre2_compile((PCRE2_SPTR)pat.data, pat.len,
                              PCRE2_UTF | PCRE2_DOLLAR_ENDONLY | PCRE2_MATCH_UNSET_BACKREF |
                                  PCRE2_NEVER_BACKSLASH_C,
                              &code, &off, NULL);
-    free(pat.p);
+    free(pat.data);
     if (!re->code) {
         PCRE2_UCHAR msg[160];
         pcre2_get_error_message(code, msg, sizeof msg);

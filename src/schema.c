@@ -19,11 +19,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "quo/buf.h"
 #include "quo/schema.h"
 
 #include "datetime.h"
 #include "regex.h"
-#include "utf8.h"
+#include "quo/utf8.h"
 
 #define MAX_COMPILE_DEPTH 512   /* nested schemas / $ref chains at compile */
 #define MAX_VALIDATE_DEPTH 1000 /* nested node applications at validation */
@@ -197,94 +198,30 @@ struct quo_schema {
 
 /* ------------------------------------------------------- string builder */
 
-typedef struct sbuf {
-    char *p;
-    size_t len, cap;
-    bool oom;
-} sbuf;
-
-static void sb_put(sbuf *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 64;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (!p) {
-            b->oom = true;
-            return;
-        }
-        b->p = p;
-        b->cap = cap;
-    }
-    if (n)
-        memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-static void sb_puts(sbuf *b, const char *s) { sb_put(b, s, strlen(s)); }
-
-static void sb_printf(sbuf *b, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-
-static void sb_printf(sbuf *b, const char *fmt, ...)
-{
-    char tmp[128];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    if (n < 0 || (size_t)n >= sizeof tmp) {
-        b->oom = b->oom || n < 0;
-        if (n >= 0)
-            sb_put(b, tmp, sizeof tmp - 1);
-        return;
-    }
-    sb_put(b, tmp, (size_t)n);
-}
-
-/* Takes the text out of b (NULL when it ran out of memory). */
-static char *sb_take(sbuf *b)
-{
-    if (!b->oom && !b->p)
-        sb_put(b, "", 0);
-    if (b->oom) {
-        free(b->p);
-        return NULL;
-    }
-    return b->p;
-}
-
 /* A string's bytes as JSON string content: quote, backslash and control
  * characters (\u0000 included) escaped, the rest copied. */
-static void sb_json_chars(sbuf *b, const char *s, size_t len)
+static void sb_json_chars(quo_buf *b, const char *s, size_t len)
 {
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c == '"' || c == '\\') {
             char e[2] = {'\\', (char)c};
-            sb_put(b, e, 2);
+            quo_buf_append(b, e, 2);
         } else if (c < 0x20) {
-            sb_printf(b, "\\u%04x", c);
+            quo_buf_printf(b, "\\u%04x", c);
         } else {
-            sb_put(b, (const char *)&s[i], 1);
+            quo_buf_append(b, (const char *)&s[i], 1);
         }
     }
 }
 
 /* Shortest %g text that reads back as the same double. */
-static void sb_number(sbuf *b, double v)
+static void sb_number(quo_buf *b, double v)
 {
     char tmp[40];
     if (floor(v) == v && fabs(v) < 1e15) { /* integers as integers, not 4e+02 */
         snprintf(tmp, sizeof tmp, "%.0f", v);
-        sb_puts(b, tmp);
+        quo_buf_puts(b, tmp);
         return;
     }
     for (int prec = 1; prec <= 17; prec++) {
@@ -292,7 +229,7 @@ static void sb_number(sbuf *b, double v)
         if (strtod(tmp, NULL) == v)
             break;
     }
-    sb_puts(b, tmp);
+    quo_buf_puts(b, tmp);
 }
 
 /* RFC 6901 token escaping (~ -> ~0, / -> ~1); NUL, which a C string cannot
@@ -321,17 +258,17 @@ static char *token_write(char *out, const char *s, size_t len)
     return out;
 }
 
-static void sb_token(sbuf *b, const char *s, size_t len)
+static void sb_token(quo_buf *b, const char *s, size_t len)
 {
     size_t n = token_len(s, len);
     char small[128];
     char *tmp = n <= sizeof small ? small : malloc(n);
     if (!tmp) {
-        b->oom = true;
+        b->failed = true;
         return;
     }
     token_write(tmp, s, len);
-    sb_put(b, tmp, n);
+    quo_buf_append(b, tmp, n);
     if (tmp != small)
         free(tmp);
 }
@@ -499,34 +436,34 @@ static bool cval_equal(const cval *v, const cJSON *x, const quo_json_doc *doc)
     }
 }
 
-static void sb_cval(sbuf *b, const cval *v)
+static void sb_cval(quo_buf *b, const cval *v)
 {
     switch (v->type) {
-    case cJSON_NULL: sb_puts(b, "null"); break;
-    case cJSON_True: sb_puts(b, "true"); break;
-    case cJSON_False: sb_puts(b, "false"); break;
+    case cJSON_NULL: quo_buf_puts(b, "null"); break;
+    case cJSON_True: quo_buf_puts(b, "true"); break;
+    case cJSON_False: quo_buf_puts(b, "false"); break;
     case cJSON_Number: sb_number(b, v->num); break;
     case cJSON_String:
-        sb_puts(b, "\"");
+        quo_buf_puts(b, "\"");
         sb_json_chars(b, v->str, v->len);
-        sb_puts(b, "\"");
+        quo_buf_puts(b, "\"");
         break;
     case cJSON_Array:
     case cJSON_Object:
-        sb_puts(b, v->type == cJSON_Array ? "[" : "{");
+        quo_buf_puts(b, v->type == cJSON_Array ? "[" : "{");
         for (size_t i = 0; i < v->n; i++) {
             if (i)
-                sb_puts(b, ",");
+                quo_buf_puts(b, ",");
             if (v->type == cJSON_Object) {
-                sb_puts(b, "\"");
+                quo_buf_puts(b, "\"");
                 sb_json_chars(b, v->kids[i].key, v->kids[i].keylen);
-                sb_puts(b, "\":");
+                quo_buf_puts(b, "\":");
             }
             sb_cval(b, &v->kids[i]);
         }
-        sb_puts(b, v->type == cJSON_Array ? "]" : "}");
+        quo_buf_puts(b, v->type == cJSON_Array ? "]" : "}");
         break;
-    default: sb_puts(b, "?"); break;
+    default: quo_buf_puts(b, "?"); break;
     }
 }
 
@@ -627,7 +564,7 @@ typedef struct cc {
     const cJSON *doc_root;
     const quo_json_doc *lengths;
     node_table *nodes;
-    sbuf path;      /* schema path of what is being compiled */
+    quo_buf path;      /* schema path of what is being compiled */
     quo_error *err;
     quo_status st;
     unsigned depth;
@@ -645,7 +582,7 @@ static bool cfail(cc *c, quo_status st, const char *fmt, ...)
     if (c->st != QUO_OK)
         return false;
     c->st = st;
-    if (st == QUO_ENOMEM || c->path.oom) {
+    if (st == QUO_ENOMEM || c->path.failed) {
         c->st = QUO_ENOMEM;
         quo_error_set(c->err, QUO_ENOMEM, 0, "out of memory compiling a schema");
         return false;
@@ -655,7 +592,7 @@ static bool cfail(cc *c, quo_status st, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    quo_error_set(c->err, st, 0, "%s (schema path \"%s\")", msg, c->path.p ? c->path.p : "");
+    quo_error_set(c->err, st, 0, "%s (schema path \"%s\")", msg, c->path.data ? c->path.data : "");
     return false;
 }
 
@@ -664,31 +601,31 @@ static bool nomem(cc *c) { return cfail(c, QUO_ENOMEM, "out of memory"); }
 /* A short printable rendering of s for an error message. */
 static const char *printable(const char *s, size_t len, char *buf, size_t cap)
 {
-    sbuf b = {NULL, 0, 0, false};
+    quo_buf b = QUO_BUF_INIT;
     sb_json_chars(&b, s, len);
-    if (b.oom || !b.p) {
-        snprintf(buf, cap, "%s", b.oom ? "?" : "");
+    if (b.failed || !b.data) {
+        snprintf(buf, cap, "%s", b.failed ? "?" : "");
     } else {
-        snprintf(buf, cap, "%s", b.p);
+        snprintf(buf, cap, "%s", b.data);
         if (b.len >= cap && cap > 4)
             memcpy(buf + cap - 4, "...", 4);
     }
-    free(b.p);
+    free(b.data);
     return buf;
 }
 
 static size_t path_push(cc *c, const char *kw)
 {
     size_t mark = c->path.len;
-    sb_puts(&c->path, kw);
+    quo_buf_puts(&c->path, kw);
     return mark;
 }
 
 static void path_pop(cc *c, size_t mark)
 {
-    if (c->path.p) {
+    if (c->path.data) {
         c->path.len = mark;
-        c->path.p[mark] = '\0';
+        c->path.data[mark] = '\0';
     }
 }
 
@@ -758,18 +695,18 @@ static bool c_type(cc *c, snode *n, const cJSON *v)
     n->accept = (unsigned char)declared;
     n->type_name = type_set_names[declared];
 
-    sbuf b = {NULL, 0, 0, false};
-    sb_puts(&b, "must be ");
+    quo_buf b = QUO_BUF_INIT;
+    quo_buf_puts(&b, "must be ");
     unsigned left = declared;
     for (int i = 0; i < 7; i++) {
         if (!(declared & (1u << i)))
             continue;
         left &= ~(1u << i);
-        sb_puts(&b, type_phrases[i]);
+        quo_buf_puts(&b, type_phrases[i]);
         if (left)
-            sb_puts(&b, (left & (left - 1)) ? ", " : " or ");
+            quo_buf_puts(&b, (left & (left - 1)) ? ", " : " or ");
     }
-    n->type_msg = sb_take(&b);
+    n->type_msg = quo_buf_take(&b, NULL);
     return n->type_msg || nomem(c);
 }
 
@@ -812,28 +749,28 @@ static bool build_prop_hash(snode *n)
 
 static bool c_allowed_msg(cc *c, snode *n)
 {
-    sbuf b = {NULL, 0, 0, false};
+    quo_buf b = QUO_BUF_INIT;
     size_t listed = 0, declared = 0;
     for (size_t i = 0; i < n->nprops; i++)
         declared += n->props[i].declared;
     if (!declared) {
-        sb_puts(&b, "is not an allowed member (no members are allowed here)");
+        quo_buf_puts(&b, "is not an allowed member (no members are allowed here)");
     } else {
-        sb_puts(&b, "is not an allowed member (allowed: ");
+        quo_buf_puts(&b, "is not an allowed member (allowed: ");
         for (size_t i = 0; i < n->nprops; i++) {
             if (!n->props[i].declared)
                 continue;
             if (b.len > MSG_LIST_MAX) {
-                sb_printf(&b, ", and %zu more", declared - listed);
+                quo_buf_printf(&b, ", and %zu more", declared - listed);
                 break;
             }
             if (listed++)
-                sb_puts(&b, ", ");
+                quo_buf_puts(&b, ", ");
             sb_json_chars(&b, n->props[i].name, n->props[i].len);
         }
-        sb_puts(&b, ")");
+        quo_buf_puts(&b, ")");
     }
-    n->allowed_msg = sb_take(&b);
+    n->allowed_msg = quo_buf_take(&b, NULL);
     return n->allowed_msg || nomem(c);
 }
 
@@ -944,7 +881,7 @@ static bool c_list(cc *c, const cJSON *v, const char *kw, snode ***out, size_t *
         return nomem(c);
     for (const cJSON *k = v->child; k; k = k->next) {
         size_t mark = c->path.len;
-        sb_printf(&c->path, "/%s/%zu", kw, *nout);
+        quo_buf_printf(&c->path, "/%s/%zu", kw, *nout);
         snode *s = compile(c, k);
         path_pop(c, mark);
         if (!s)
@@ -958,10 +895,10 @@ static bool c_const(cc *c, snode *n, const cJSON *v)
 {
     if (!cval_copy(&n->konst, v, c->lengths))
         return nomem(c);
-    sbuf b = {NULL, 0, 0, false};
-    sb_puts(&b, "must be exactly ");
+    quo_buf b = QUO_BUF_INIT;
+    quo_buf_puts(&b, "must be exactly ");
     sb_cval(&b, &n->konst);
-    n->const_msg = sb_take(&b);
+    n->const_msg = quo_buf_take(&b, NULL);
     n->kw |= K_CONST;
     return n->const_msg || nomem(c);
 }
@@ -973,29 +910,29 @@ static bool c_enum(cc *c, snode *n, const cJSON *v)
     n->enums = calloc(count_children(v) + 1, sizeof *n->enums);
     if (!n->enums)
         return nomem(c);
-    sbuf b = {NULL, 0, 0, false};
+    quo_buf b = QUO_BUF_INIT;
     bool cut = false;
-    sb_puts(&b, v->child ? "must be one of: " : "can never be valid (the enum is empty)");
+    quo_buf_puts(&b, v->child ? "must be one of: " : "can never be valid (the enum is empty)");
     for (const cJSON *k = v->child; k; k = k->next) {
         cval *e = &n->enums[n->nenum];
         bool ok = cval_copy(e, k, c->lengths);
         n->nenum++;
         if (!ok) {
-            free(b.p);
+            free(b.data);
             return nomem(c);
         }
         if (cut)
             continue;
         if (b.len > MSG_LIST_MAX) {
-            sb_puts(&b, ", ...");
+            quo_buf_puts(&b, ", ...");
             cut = true;
             continue;
         }
         if (n->nenum > 1)
-            sb_puts(&b, ", ");
+            quo_buf_puts(&b, ", ");
         sb_cval(&b, e);
     }
-    n->enum_msg = sb_take(&b);
+    n->enum_msg = quo_buf_take(&b, NULL);
     n->kw |= K_ENUM;
     return n->enum_msg || nomem(c);
 }
@@ -1015,10 +952,10 @@ static bool c_bound(cc *c, const cJSON *v, const char *kw, const char *phrase, d
     if (!cJSON_IsNumber(v))
         return cfail(c, QUO_ESCHEMA, "\"%s\" must be a number", kw);
     *out = v->valuedouble;
-    sbuf b = {NULL, 0, 0, false};
-    sb_puts(&b, phrase);
+    quo_buf b = QUO_BUF_INIT;
+    quo_buf_puts(&b, phrase);
     sb_number(&b, *out);
-    *msg = sb_take(&b);
+    *msg = quo_buf_take(&b, NULL);
     return *msg || nomem(c);
 }
 
@@ -1036,16 +973,16 @@ static bool c_pattern(cc *c, snode *n, const cJSON *v)
         return cfail(c, QUO_ESCHEMA, "\"pattern\" \"%s\": %s",
                      printable(str_of(v), len, buf, sizeof buf), rerr.message);
     }
-    sbuf b = {NULL, 0, 0, false};
-    sb_puts(&b, "must match the pattern ");
+    quo_buf b = QUO_BUF_INIT;
+    quo_buf_puts(&b, "must match the pattern ");
     for (size_t i = 0; i < len; i++) { /* as written, control characters escaped */
         unsigned char ch = (unsigned char)str_of(v)[i];
         if (ch < 0x20)
-            sb_printf(&b, "\\u%04x", ch);
+            quo_buf_printf(&b, "\\u%04x", ch);
         else
-            sb_put(&b, &str_of(v)[i], 1);
+            quo_buf_append(&b, &str_of(v)[i], 1);
     }
-    n->pattern_msg = sb_take(&b);
+    n->pattern_msg = quo_buf_take(&b, NULL);
     n->kw |= K_PATTERN;
     return n->pattern_msg || nomem(c);
 }
@@ -1183,17 +1120,17 @@ static bool c_ref(cc *c, snode *n, const cJSON *v)
         return cfail(c, QUO_ESCHEMA, "\"$ref\" \"%s\" does not resolve in the document", shown);
     }
     /* Compile the target under its own path. */
-    sbuf saved = c->path;
-    sbuf here = {NULL, 0, 0, false};
-    sb_put(&here, ptr, pl);
+    quo_buf saved = c->path;
+    quo_buf here = QUO_BUF_INIT;
+    quo_buf_append(&here, ptr, pl);
     free(ptr);
-    if (here.oom)
+    if (here.failed)
         return nomem(c);
     c->path = here;
     n->ref = compile(c, target);
     here = c->path;
     c->path = saved;
-    free(here.p);
+    free(here.data);
     if (!n->ref)
         return false;
     n->kw |= K_REF;
@@ -1284,7 +1221,7 @@ static snode *compile(cc *c, const cJSON *js)
     snode *n = table_get(c->nodes, js);
     if (n)
         return n; /* compiled, or being compiled further up (recursion) */
-    if (c->path.oom) {
+    if (c->path.failed) {
         nomem(c);
         return NULL;
     }
@@ -1299,7 +1236,7 @@ static snode *compile(cc *c, const cJSON *js)
         nomem(c);
         return NULL;
     }
-    n->spath = dup_bytes(c->path.p ? c->path.p : "", c->path.len);
+    n->spath = dup_bytes(c->path.data ? c->path.data : "", c->path.len);
     if (!n->spath) {
         nomem(c);
         return NULL;
@@ -1382,7 +1319,7 @@ quo_status quo_schema_compile(const cJSON *document, const quo_json_doc *lengths
     if (!s)
         return quo_error_set(err, QUO_ENOMEM, 0, "out of memory compiling a schema");
     cc c = {document, lengths, &s->nodes, {NULL, 0, 0, false}, err, QUO_OK, 0};
-    sb_puts(&c.path, pointer);
+    quo_buf_puts(&c.path, pointer);
     s->root = compile(&c, root);
     if (s->root && c.st == QUO_OK) {
         for (size_t i = 0; i < s->nodes.cap && c.st == QUO_OK; i++)
@@ -1391,7 +1328,7 @@ quo_status quo_schema_compile(const cJSON *document, const quo_json_doc *lengths
     }
     if (c.st == QUO_OK && !make_branches(s))
         nomem(&c);
-    free(c.path.p);
+    free(c.path.data);
     if (c.st != QUO_OK || !s->root) {
         quo_schema_free(s);
         return c.st != QUO_OK ? c.st : quo_error_set(err, QUO_ENOMEM, 0, "out of memory");

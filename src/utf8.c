@@ -8,7 +8,7 @@
  */
 #include <string.h>
 
-#include "utf8.h"
+#include "quo/utf8.h"
 
 static int is_cont(unsigned char c)
 {

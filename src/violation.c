@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "quo/violation.h"
-#include "utf8.h"
+#include "quo/utf8.h"
 
 void quo_violations_init(quo_violations *list)
 {

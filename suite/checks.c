@@ -173,8 +173,8 @@ static void check_errors_path(ctx *k, const quo_response *resp)
         return;
     }
     const cJSON *item;
-    qc_buf named;
-    qc_buf_init(&named);
+    quo_buf named;
+    quo_buf_init(&named);
     bool hit = false;
     cJSON_ArrayForEach(item, errors)
     {
@@ -185,22 +185,22 @@ static void check_errors_path(ctx *k, const quo_response *resp)
             hit = true;
         char ex[QC_VALUE_EXCERPT * 4 + 8];
         excerpt(ex, sizeof ex, path->valuestring);
-        qc_buf_printf(&named, "%s\"%s\"", named.len ? ", " : "", ex);
+        quo_buf_printf(&named, "%s\"%s\"", named.len ? ", " : "", ex);
     }
     if (!hit) {
-        qc_buf want;
-        qc_buf_init(&want);
+        quo_buf want;
+        quo_buf_init(&want);
         for (size_t i = 0; i < c->paths.count; i++)
-            qc_buf_printf(&want, "%s\"%s\"", i ? ", " : "", c->paths.items[i]);
+            quo_buf_printf(&want, "%s\"%s\"", i ? ", " : "", c->paths.items[i]);
         fail(k, "errors[] names none of the offending paths (%s); it names: %s",
              want.data ? want.data : "", named.data ? named.data : "nothing");
         if (want.failed)
             k->oom = true;
-        qc_buf_free(&want);
+        quo_buf_free(&want);
     }
     if (named.failed)
         k->oom = true;
-    qc_buf_free(&named);
+    quo_buf_free(&named);
 }
 
 /* Does an Allow value list `method` (comma-separated, case-sensitive per

@@ -350,27 +350,27 @@ quo_status qc_config_load_file(const char *path, qc_layer *file, quo_error *err)
     FILE *f = fopen(path, "rb");
     if (!f)
         return quo_error_set(err, QUO_EIO, 0, "config file %s: %s", path, strerror(errno));
-    qc_buf b;
-    qc_buf_init(&b);
+    quo_buf b;
+    quo_buf_init(&b);
     char chunk[4096];
     size_t n;
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        qc_buf_append(&b, chunk, n);
+        quo_buf_append(&b, chunk, n);
         if (b.len > QC_CONFIG_MAX_FILE)
             break;
     }
     bool read_error = ferror(f) != 0;
     fclose(f);
     if (read_error) {
-        qc_buf_free(&b);
+        quo_buf_free(&b);
         return quo_error_set(err, QUO_EIO, 0, "config file %s: read error", path);
     }
     if (b.len > QC_CONFIG_MAX_FILE) {
-        qc_buf_free(&b);
+        quo_buf_free(&b);
         return quo_error_set(err, QUO_EUSAGE, 0, "config file %s: larger than 1 MiB", path);
     }
     size_t len = 0;
-    char *text = qc_buf_take(&b, &len);
+    char *text = quo_buf_take(&b, &len);
     if (!text)
         return quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
     quo_status st = qc_config_parse_file(text, len, path, file, err);

@@ -575,9 +575,9 @@ static quo_status derive_bodies(deriver *d)
     size_t len = 0;
     char *base = qd_body_render(d, &bs, "400.body", &len);
     char *ptr = qc_strdup(d->rp);
-    qc_buf dup, arr;
-    qc_buf_init(&dup);
-    qc_buf_init(&arr);
+    quo_buf dup, arr;
+    quo_buf_init(&dup);
+    quo_buf_init(&arr);
     if (!base || !ptr || len < 2) {
         free(base);
         free(ptr);
@@ -587,9 +587,9 @@ static quo_status derive_bodies(deriver *d)
     char *slash = strrchr(ptr, '/');
     if (slash)
         *slash = '\0';
-    qc_buf_append(&arr, "[", 1);
-    qc_buf_append(&arr, base, len);
-    qc_buf_append(&arr, "]", 1);
+    quo_buf_append(&arr, "[", 1);
+    quo_buf_append(&arr, base, len);
+    quo_buf_append(&arr, "]", 1);
     /* {"a":1,...} -> {"a":1,"a":1,...}: the first member rendered alone. */
     body_spec first;
     memset(&first, 0, sizeof first);
@@ -601,10 +601,10 @@ static quo_status derive_bodies(deriver *d)
     size_t flen = 0;
     char *one = qd_body_render(d, &first, "400.body", &flen);
     if (one && flen > 2) {
-        qc_buf_append(&dup, "{", 1);
-        qc_buf_append(&dup, one + 1, flen - 2);
-        qc_buf_append(&dup, ",", 1);
-        qc_buf_append(&dup, base + 1, len - 1);
+        quo_buf_append(&dup, "{", 1);
+        quo_buf_append(&dup, one + 1, flen - 2);
+        quo_buf_append(&dup, ",", 1);
+        quo_buf_append(&dup, base + 1, len - 1);
     }
     free(one);
     quo_status st = add_negative(d, "400-body", ptr, "a body that is not JSON", NULL, base,
@@ -621,8 +621,8 @@ static quo_status derive_bodies(deriver *d)
                           dup.data, dup.len, NULL, 0, "400.body.duplicate-name");
     free(base);
     free(ptr);
-    qc_buf_free(&dup);
-    qc_buf_free(&arr);
+    quo_buf_free(&dup);
+    quo_buf_free(&arr);
     return st;
 }
 

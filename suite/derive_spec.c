@@ -18,19 +18,19 @@ quo_status qd_oom(deriver *d)
 
 char *qd_ptr_join(const char *base, const char *token)
 {
-    qc_buf b;
-    qc_buf_init(&b);
-    qc_buf_puts(&b, base);
-    qc_buf_putc(&b, '/');
+    quo_buf b;
+    quo_buf_init(&b);
+    quo_buf_puts(&b, base);
+    quo_buf_putc(&b, '/');
     for (const char *p = token; *p; p++) {
         if (*p == '~')
-            qc_buf_puts(&b, "~0");
+            quo_buf_puts(&b, "~0");
         else if (*p == '/')
-            qc_buf_puts(&b, "~1");
+            quo_buf_puts(&b, "~1");
         else
-            qc_buf_putc(&b, *p);
+            quo_buf_putc(&b, *p);
     }
-    return qc_buf_take(&b, NULL);
+    return quo_buf_take(&b, NULL);
 }
 
 char *qd_ptr_index(const char *base, size_t i)

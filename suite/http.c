@@ -109,7 +109,7 @@ void qc_http_close(qc_http *h)
 /* Per-transfer state for the curl callbacks. */
 typedef struct transfer {
     qc_exchange *x;
-    qc_buf body;
+    quo_buf body;
     bool oom;
     bool too_big;
 } transfer;
@@ -122,7 +122,7 @@ static size_t on_body(char *data, size_t size, size_t n, void *user)
         t->too_big = true;
         return 0; /* aborts the transfer */
     }
-    qc_buf_append(&t->body, data, len);
+    quo_buf_append(&t->body, data, len);
     if (t->body.failed) {
         t->oom = true;
         return 0;
@@ -207,7 +207,7 @@ static quo_status attempt(qc_http *h, const qc_http_request *req, qc_exchange *x
         return QUO_ENOMEM;
     }
     transfer t = {.x = x};
-    qc_buf_init(&t.body);
+    quo_buf_init(&t.body);
     /* reset keeps the live connection: keep-alive survives. */
     curl_easy_reset(c);
     curl_easy_setopt(c, CURLOPT_URL, req->url);
@@ -253,13 +253,13 @@ static quo_status attempt(qc_http *h, const qc_http_request *req, qc_exchange *x
             st = QUO_ENOMEM;
         if (st == QUO_OK) {
             if (!t.body.data)
-                qc_buf_append(&t.body, "", 0);
-            x->body = qc_buf_take(&t.body, &x->body_len);
+                quo_buf_append(&t.body, "", 0);
+            x->body = quo_buf_take(&t.body, &x->body_len);
             if (!x->body)
                 st = QUO_ENOMEM;
         }
     }
-    qc_buf_free(&t.body);
+    quo_buf_free(&t.body);
     return st;
 }
 

@@ -53,13 +53,13 @@ void qc_report_count(const qc_report *r, qc_counts *out)
  * replaced, valid UTF-8, cut at max bytes (0 = whole). */
 static char *clean(const qc_report *r, const char *s, size_t n, size_t max)
 {
-    qc_buf u;
-    qc_buf_init(&u);
+    quo_buf u;
+    quo_buf_init(&u);
     qc_buf_utf8(&u, s ? s : "", s ? n : 0, max);
     if (!u.data)
-        qc_buf_append(&u, "", 0);
+        quo_buf_append(&u, "", 0);
     char *out = u.failed ? NULL : qc_scrub(r->scrub, u.data, u.len);
-    qc_buf_free(&u);
+    quo_buf_free(&u);
     return out;
 }
 
@@ -78,45 +78,45 @@ static const char *exchange_body_excerpt_src(const qc_exchange *x, size_t *n)
 
 /* A header line as a shell word: double quotes where a placeholder must
  * expand ($QUO_API_KEY), single quotes otherwise. */
-static void shell_header(qc_buf *b, const char *line)
+static void shell_header(quo_buf *b, const char *line)
 {
     if (!strstr(line, "$QUO_")) {
         qc_buf_shell_word(b, line, strlen(line));
         return;
     }
-    qc_buf_putc(b, '"');
+    quo_buf_putc(b, '"');
     for (const char *p = line; *p; p++) {
         if (*p == '"' || *p == '\\' || *p == '`' || (*p == '$' && strncmp(p, "$QUO_", 5) != 0))
-            qc_buf_putc(b, '\\');
-        qc_buf_putc(b, *p);
+            quo_buf_putc(b, '\\');
+        quo_buf_putc(b, *p);
     }
-    qc_buf_putc(b, '"');
+    quo_buf_putc(b, '"');
 }
 
-void qc_report_curl(qc_buf *b, const qc_report *r, const qc_case *c)
+void qc_report_curl(quo_buf *b, const qc_report *r, const qc_case *c)
 {
     const qc_case_list *l = r->cases;
     const qc_case *req = &l->items[c->exchange];
-    qc_buf_printf(b, "curl -sS -i -X %s \"$QUO_BASE_URL%s\"", req->method, l->path);
+    quo_buf_printf(b, "curl -sS -i -X %s \"$QUO_BASE_URL%s\"", req->method, l->path);
     qc_strlist lines;
     qc_strlist_init(&lines);
     if (!qc_case_headers(l, req, "$QUO_API_KEY", "$QUO_FORBIDDEN_API_KEY", &lines))
         b->failed = true;
     for (size_t i = 0; i < lines.count; i++) {
-        qc_buf_puts(b, " \\\n  -H ");
+        quo_buf_puts(b, " \\\n  -H ");
         shell_header(b, lines.items[i]);
     }
     qc_strlist_free(&lines);
     if (req->body) {
-        qc_buf_puts(b, " \\\n  --data-binary ");
+        quo_buf_puts(b, " \\\n  --data-binary ");
         qc_buf_shell_word(b, req->body, req->body_len);
     }
-    qc_buf_putc(b, '\n');
+    quo_buf_putc(b, '\n');
 }
 
 /* ---- junit.xml -------------------------------------------------------- */
 
-static void xml_escaped(qc_buf *b, const qc_report *r, const char *s, bool attr)
+static void xml_escaped(quo_buf *b, const qc_report *r, const char *s, bool attr)
 {
     char *c = clean_str(r, s);
     if (!c) {
@@ -128,86 +128,86 @@ static void xml_escaped(qc_buf *b, const qc_report *r, const char *s, bool attr)
 }
 
 /* An attribute value. */
-static void xml_text(qc_buf *b, const qc_report *r, const char *s)
+static void xml_text(quo_buf *b, const qc_report *r, const char *s)
 {
     xml_escaped(b, r, s, true);
 }
 
-static void junit_details(qc_buf *b, const qc_report *r, const qc_case_result *cr)
+static void junit_details(quo_buf *b, const qc_report *r, const qc_case_result *cr)
 {
-    qc_buf d;
-    qc_buf_init(&d);
+    quo_buf d;
+    quo_buf_init(&d);
     for (size_t i = 0; cr->failures && i < cr->failures->count; i++)
-        qc_buf_printf(&d, "%s\n", cr->failures->items[i]);
+        quo_buf_printf(&d, "%s\n", cr->failures->items[i]);
     if (cr->reason)
-        qc_buf_printf(&d, "%s\n", cr->reason);
-    qc_buf_printf(&d, "\nspec: %s\naccepts:", cr->c->spec_pointer);
+        quo_buf_printf(&d, "%s\n", cr->reason);
+    quo_buf_printf(&d, "\nspec: %s\naccepts:", cr->c->spec_pointer);
     for (size_t i = 0; i < cr->c->accept_count; i++)
-        qc_buf_printf(&d, " %d", cr->c->accepts[i]);
+        quo_buf_printf(&d, " %d", cr->c->accepts[i]);
     if (cr->x && cr->x->done && !cr->x->error) {
         size_t n;
         const char *body = exchange_body_excerpt_src(cr->x, &n);
         char *ex = clean(r, body, n, EXCERPT_MAX);
-        qc_buf_printf(&d, "\nresponse: %d %s\n%s\n", cr->x->status,
+        quo_buf_printf(&d, "\nresponse: %d %s\n%s\n", cr->x->status,
                       cr->x->content_type ? cr->x->content_type : "(no Content-Type)",
                       ex ? ex : "");
         free(ex);
     }
-    qc_buf_puts(&d, "\nreproduce:\n");
+    quo_buf_puts(&d, "\nreproduce:\n");
     qc_report_curl(&d, r, cr->c);
     if (d.failed)
         b->failed = true;
     else
         xml_escaped(b, r, d.data, false);
-    qc_buf_free(&d);
+    quo_buf_free(&d);
 }
 
-static void junit_case(qc_buf *b, const qc_report *r, const qc_case_result *cr)
+static void junit_case(quo_buf *b, const qc_report *r, const qc_case_result *cr)
 {
     const qc_case *c = cr->c;
     double t = cr->x && c->exchange == (size_t)(c - r->cases->items) ? cr->x->seconds : 0;
-    qc_buf_puts(b, "    <testcase classname=\"quo.");
+    quo_buf_puts(b, "    <testcase classname=\"quo.");
     xml_text(b, r, c->suite);
-    qc_buf_putc(b, '.');
+    quo_buf_putc(b, '.');
     xml_text(b, r, c->tcase);
-    qc_buf_puts(b, "\" name=\"");
+    quo_buf_puts(b, "\" name=\"");
     xml_text(b, r, c->id);
-    qc_buf_printf(b, "\" time=\"%.6f\">\n", t);
+    quo_buf_printf(b, "\" time=\"%.6f\">\n", t);
     const char *first = cr->failures && cr->failures->count ? cr->failures->items[0] : NULL;
     if (cr->outcome == QC_OUT_FAILED || cr->outcome == QC_OUT_CRASHED) {
         const char *tag = cr->outcome == QC_OUT_FAILED ? "failure" : "error";
-        qc_buf_printf(b, "      <%s type=\"%s\" message=\"", tag, qc_level_name(c->level));
+        quo_buf_printf(b, "      <%s type=\"%s\" message=\"", tag, qc_level_name(c->level));
         xml_text(b, r, first ? first : cr->reason ? cr->reason : "failed");
-        qc_buf_puts(b, "\">");
+        quo_buf_puts(b, "\">");
         junit_details(b, r, cr);
-        qc_buf_printf(b, "</%s>\n", tag);
+        quo_buf_printf(b, "</%s>\n", tag);
     } else if (cr->outcome == QC_OUT_SKIPPED || cr->outcome == QC_OUT_NOT_RUN) {
-        qc_buf_puts(b, "      <skipped message=\"");
+        quo_buf_puts(b, "      <skipped message=\"");
         xml_text(b, r, cr->reason ? cr->reason : "not run");
-        qc_buf_puts(b, "\"/>\n");
+        quo_buf_puts(b, "\"/>\n");
     } else {
-        qc_buf_puts(b, "      <system-out>");
+        quo_buf_puts(b, "      <system-out>");
         xml_escaped(b, r, c->summary, false);
         if (cr->reason) {
-            qc_buf_puts(b, " - ");
+            quo_buf_puts(b, " - ");
             xml_escaped(b, r, cr->reason, false);
         }
-        qc_buf_puts(b, "</system-out>\n");
+        quo_buf_puts(b, "</system-out>\n");
     }
-    qc_buf_puts(b, "    </testcase>\n");
+    quo_buf_puts(b, "    </testcase>\n");
 }
 
 char *qc_report_junit(const qc_report *r)
 {
     qc_counts n;
     qc_report_count(r, &n);
-    qc_buf b;
-    qc_buf_init(&b);
-    qc_buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    quo_buf b;
+    quo_buf_init(&b);
+    quo_buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     size_t crashed = 0;
     for (size_t i = 0; i < r->count; i++)
         crashed += r->results[i].outcome == QC_OUT_CRASHED;
-    qc_buf_printf(&b,
+    quo_buf_printf(&b,
                   "<testsuites name=\"quo-conformance\" tests=\"%zu\" failures=\"%zu\" "
                   "errors=\"%zu\" skipped=\"%zu\" time=\"%.3f\">\n",
                   n.selected, n.failed - crashed, crashed, n.skipped + n.not_run, r->seconds);
@@ -224,23 +224,23 @@ char *qc_report_junit(const qc_report *r)
             if (cr->x && cr->c->exchange == (size_t)(cr->c - r->cases->items))
                 t += cr->x->seconds;
         }
-        qc_buf_puts(&b, "  <testsuite name=\"");
+        quo_buf_puts(&b, "  <testsuite name=\"");
         xml_text(&b, r, suite);
-        qc_buf_printf(&b,
+        quo_buf_printf(&b,
                       "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" "
                       "time=\"%.6f\">\n",
                       tests, failures, errors, skipped, t);
         for (; i < j; i++)
             junit_case(&b, r, &r->results[i]);
-        qc_buf_puts(&b, "  </testsuite>\n");
+        quo_buf_puts(&b, "  </testsuite>\n");
     }
-    qc_buf_puts(&b, "</testsuites>\n");
+    quo_buf_puts(&b, "</testsuites>\n");
     if (b.failed) {
-        qc_buf_free(&b);
+        quo_buf_free(&b);
         return NULL;
     }
     char *out = qc_scrub(r->scrub, b.data, b.len);
-    qc_buf_free(&b);
+    quo_buf_free(&b);
     return out;
 }
 
@@ -287,11 +287,11 @@ static cJSON *json_request(const qc_report *r, const qc_case *c)
         ok = cJSON_AddNullToObject(o, "body") != NULL;
     if (ok && c->exchange != (size_t)(c - r->cases->items))
         ok = cJSON_AddStringToObject(o, "sharedWith", req->id) != NULL;
-    qc_buf curl;
-    qc_buf_init(&curl);
+    quo_buf curl;
+    quo_buf_init(&curl);
     qc_report_curl(&curl, r, c);
     ok = ok && !curl.failed && add_cstr(o, "curl", r, curl.data);
-    qc_buf_free(&curl);
+    quo_buf_free(&curl);
     if (!ok) {
         cJSON_Delete(o);
         return NULL;
@@ -470,7 +470,7 @@ char *qc_report_json(const qc_report *r)
 
 /* ---- report.md -------------------------------------------------------- */
 
-static void md_cell(qc_buf *b, const qc_report *r, const char *s, size_t max)
+static void md_cell(quo_buf *b, const qc_report *r, const char *s, size_t max)
 {
     char *c = clean_str(r, s);
     if (!c) {
@@ -481,96 +481,96 @@ static void md_cell(qc_buf *b, const qc_report *r, const char *s, size_t max)
     free(c);
 }
 
-static void md_status(qc_buf *b, const qc_case_result *cr)
+static void md_status(quo_buf *b, const qc_case_result *cr)
 {
     if (!cr->x || !cr->x->done)
-        qc_buf_puts(b, "-");
+        quo_buf_puts(b, "-");
     else if (cr->x->error)
-        qc_buf_puts(b, "no response");
+        quo_buf_puts(b, "no response");
     else
-        qc_buf_printf(b, "%d", cr->x->status);
+        quo_buf_printf(b, "%d", cr->x->status);
 }
 
-static void md_failure(qc_buf *b, const qc_report *r, const qc_case_result *cr)
+static void md_failure(quo_buf *b, const qc_report *r, const qc_case_result *cr)
 {
     const qc_case *c = cr->c;
-    qc_buf_puts(b, "### `");
+    quo_buf_puts(b, "### `");
     md_cell(b, r, c->id, 0);
-    qc_buf_printf(b, "` (%s, %s)\n\n", qc_level_name(c->level),
+    quo_buf_printf(b, "` (%s, %s)\n\n", qc_level_name(c->level),
                   cr->outcome == QC_OUT_CRASHED ? "crashed" : "failed");
     md_cell(b, r, c->summary, 0);
-    qc_buf_puts(b, ". Spec: `");
+    quo_buf_puts(b, ". Spec: `");
     md_cell(b, r, c->spec_pointer, 0);
-    qc_buf_puts(b, "`. Accepts:");
+    quo_buf_puts(b, "`. Accepts:");
     for (size_t i = 0; i < c->accept_count; i++)
-        qc_buf_printf(b, " %d", c->accepts[i]);
-    qc_buf_puts(b, "; got ");
+        quo_buf_printf(b, " %d", c->accepts[i]);
+    quo_buf_puts(b, "; got ");
     md_status(b, cr);
-    qc_buf_puts(b, ".\n\n");
+    quo_buf_puts(b, ".\n\n");
     for (size_t i = 0; cr->failures && i < cr->failures->count; i++) {
-        qc_buf_puts(b, "- ");
+        quo_buf_puts(b, "- ");
         md_cell(b, r, cr->failures->items[i], 0);
-        qc_buf_putc(b, '\n');
+        quo_buf_putc(b, '\n');
     }
     if (cr->reason) {
-        qc_buf_puts(b, "- ");
+        quo_buf_puts(b, "- ");
         md_cell(b, r, cr->reason, 0);
-        qc_buf_putc(b, '\n');
+        quo_buf_putc(b, '\n');
     }
     if (cr->x && cr->x->done && !cr->x->error) {
         size_t n;
         const char *body = exchange_body_excerpt_src(cr->x, &n);
         char *ex = clean(r, body, n, 600);
         /* A fence longer than any backtick run in the body. */
-        qc_buf_puts(b, "\nResponse body:\n\n````text\n");
+        quo_buf_puts(b, "\nResponse body:\n\n````text\n");
         for (const char *p = ex ? ex : ""; *p; p++)
-            qc_buf_putc(b, *p == '`' ? '\'' : *p);
-        qc_buf_puts(b, "\n````\n");
+            quo_buf_putc(b, *p == '`' ? '\'' : *p);
+        quo_buf_puts(b, "\n````\n");
         free(ex);
     }
-    qc_buf_puts(b, "\nReproduce:\n\n```sh\n");
-    qc_buf curl;
-    qc_buf_init(&curl);
+    quo_buf_puts(b, "\nReproduce:\n\n```sh\n");
+    quo_buf curl;
+    quo_buf_init(&curl);
     qc_report_curl(&curl, r, c);
     char *s = curl.failed ? NULL : clean(r, curl.data, curl.len, 0);
     if (s)
-        qc_buf_puts(b, s);
+        quo_buf_puts(b, s);
     else
         b->failed = true;
     free(s);
-    qc_buf_free(&curl);
-    qc_buf_puts(b, "```\n\n");
+    quo_buf_free(&curl);
+    quo_buf_puts(b, "```\n\n");
 }
 
-static void md_row(qc_buf *b, const qc_report *r, const qc_case_result *cr)
+static void md_row(quo_buf *b, const qc_report *r, const qc_case_result *cr)
 {
     const qc_case *c = cr->c;
-    qc_buf_printf(b, "| %s | `", cr->outcome == QC_OUT_PASSED    ? "pass"
+    quo_buf_printf(b, "| %s | `", cr->outcome == QC_OUT_PASSED    ? "pass"
                                  : cr->outcome == QC_OUT_SKIPPED ? "skip"
                                  : cr->outcome == QC_OUT_NOT_RUN ? "not run"
                                                                  : "**FAIL**");
     md_cell(b, r, c->id, 0);
-    qc_buf_printf(b, "` | %s | ", qc_level_name(c->level));
+    quo_buf_printf(b, "` | %s | ", qc_level_name(c->level));
     md_status(b, cr);
-    qc_buf_puts(b, " |");
+    quo_buf_puts(b, " |");
     for (size_t i = 0; i < c->accept_count; i++)
-        qc_buf_printf(b, " %d", c->accepts[i]);
-    qc_buf_puts(b, " | ");
+        quo_buf_printf(b, " %d", c->accepts[i]);
+    quo_buf_puts(b, " | ");
     const char *msg = cr->failures && cr->failures->count ? cr->failures->items[0] : cr->reason;
     md_cell(b, r, msg ? msg : c->summary, 160);
-    qc_buf_puts(b, " |\n");
+    quo_buf_puts(b, " |\n");
 }
 
-static void md_header(qc_buf *b, const qc_report *r, const qc_counts *n)
+static void md_header(quo_buf *b, const qc_report *r, const qc_counts *n)
 {
-    qc_buf_printf(b, "# quo-conformance: %s\n\n", r->passed ? "PASSED" : "FAILED");
-    qc_buf_puts(b, "Target: `");
+    quo_buf_printf(b, "# quo-conformance: %s\n\n", r->passed ? "PASSED" : "FAILED");
+    quo_buf_puts(b, "Target: `");
     md_cell(b, r, r->target, 0);
-    qc_buf_printf(b, "`%s. %zu cases generated from the spec, %zu selected%s%s%s, run in %.2f s%s.\n\n",
+    quo_buf_printf(b, "`%s. %zu cases generated from the spec, %zu selected%s%s%s, run in %.2f s%s.\n\n",
                   r->cfg->embedded ? " (the embedded mock)" : "", n->generated, n->selected,
                   r->cfg->filter ? " by `" : "", r->cfg->filter ? r->cfg->filter : "",
                   r->cfg->filter ? "`" : "", r->seconds, r->cfg->strict ? " (strict)" : "");
-    qc_buf_puts(b, "| Result | MUST | SHOULD | All |\n|---|---:|---:|---:|\n");
+    quo_buf_puts(b, "| Result | MUST | SHOULD | All |\n|---|---:|---:|---:|\n");
     size_t pm = 0, ps = 0, sm = 0, ss = 0, nm = 0, ns = 0;
     for (size_t i = 0; i < r->count; i++) {
         bool must = r->results[i].c->level == QC_MUST;
@@ -582,33 +582,33 @@ static void md_header(qc_buf *b, const qc_report *r, const qc_counts *n)
         else if (o == QC_OUT_NOT_RUN)
             must ? nm++ : ns++;
     }
-    qc_buf_printf(b, "| passed | %zu | %zu | %zu |\n", pm, ps, n->passed);
-    qc_buf_printf(b, "| failed | %zu | %zu | %zu |\n", n->must_failed, n->should_failed, n->failed);
-    qc_buf_printf(b, "| skipped | %zu | %zu | %zu |\n", sm, ss, n->skipped);
+    quo_buf_printf(b, "| passed | %zu | %zu | %zu |\n", pm, ps, n->passed);
+    quo_buf_printf(b, "| failed | %zu | %zu | %zu |\n", n->must_failed, n->should_failed, n->failed);
+    quo_buf_printf(b, "| skipped | %zu | %zu | %zu |\n", sm, ss, n->skipped);
     if (n->not_run)
-        qc_buf_printf(b, "| not run | %zu | %zu | %zu |\n", nm, ns, n->not_run);
-    qc_buf_putc(b, '\n');
+        quo_buf_printf(b, "| not run | %zu | %zu | %zu |\n", nm, ns, n->not_run);
+    quo_buf_putc(b, '\n');
 }
 
 char *qc_report_markdown(const qc_report *r)
 {
     qc_counts n;
     qc_report_count(r, &n);
-    qc_buf b;
-    qc_buf_init(&b);
+    quo_buf b;
+    quo_buf_init(&b);
     md_header(&b, r, &n);
     if (n.failed) {
-        qc_buf_puts(&b, "## Failures\n\nEach reproducer expects `QUO_BASE_URL` and `QUO_API_KEY` "
+        quo_buf_puts(&b, "## Failures\n\nEach reproducer expects `QUO_BASE_URL` and `QUO_API_KEY` "
                         "(and `QUO_FORBIDDEN_API_KEY` for 403 cases) in the environment");
         if (r->cfg->embedded)
-            qc_buf_puts(&b, "; the embedded mock stopped with the run, so start `quo-mock` "
+            quo_buf_puts(&b, "; the embedded mock stopped with the run, so start `quo-mock` "
                             "(default fixtures, docs/mock.md) and point `QUO_BASE_URL` at it");
-        qc_buf_puts(&b, ". Rerun one case with `quo-conformance --filter ID`.\n\n");
+        quo_buf_puts(&b, ". Rerun one case with `quo-conformance --filter ID`.\n\n");
         for (size_t i = 0; i < r->count; i++)
             if (is_failure(r->results[i].outcome))
                 md_failure(&b, r, &r->results[i]);
     }
-    qc_buf_puts(&b, "## Cases\n\n| Result | Case | Level | Got | Accepts | Detail |\n"
+    quo_buf_puts(&b, "## Cases\n\n| Result | Case | Level | Got | Accepts | Detail |\n"
                     "|---|---|---|---|---|---|\n");
     static const qc_outcome order[] = {QC_OUT_CRASHED, QC_OUT_FAILED, QC_OUT_SKIPPED,
                                        QC_OUT_NOT_RUN, QC_OUT_PASSED};
@@ -616,30 +616,30 @@ char *qc_report_markdown(const qc_report *r)
         for (size_t i = 0; i < r->count; i++)
             if (r->results[i].outcome == order[k])
                 md_row(&b, r, &r->results[i]);
-    qc_buf_printf(&b, "\n## Tasks created by this run (%zu)\n\n", r->created->count);
+    quo_buf_printf(&b, "\n## Tasks created by this run (%zu)\n\n", r->created->count);
     if (!r->created->count)
-        qc_buf_puts(&b, "None.\n");
+        quo_buf_puts(&b, "None.\n");
     for (size_t i = 0; i < r->created->count; i++) {
-        qc_buf_puts(&b, "- `");
+        quo_buf_puts(&b, "- `");
         md_cell(&b, r, r->created->items[i], 0);
-        qc_buf_puts(&b, "`\n");
+        quo_buf_puts(&b, "`\n");
     }
     if (r->cases->discarded.count) {
-        qc_buf_puts(&b, "\n## Generated but not used\n\n");
+        quo_buf_puts(&b, "\n## Generated but not used\n\n");
         for (size_t i = 0; i < r->cases->discarded.count; i++) {
-            qc_buf_puts(&b, "- ");
+            quo_buf_puts(&b, "- ");
             md_cell(&b, r, r->cases->discarded.items[i], 0);
-            qc_buf_putc(&b, '\n');
+            quo_buf_putc(&b, '\n');
         }
     }
     if (r->tap_file)
-        qc_buf_printf(&b, "\nlibcheck's TAP log: `%s`.\n", r->tap_file);
+        quo_buf_printf(&b, "\nlibcheck's TAP log: `%s`.\n", r->tap_file);
     if (b.failed) {
-        qc_buf_free(&b);
+        quo_buf_free(&b);
         return NULL;
     }
     char *out = qc_scrub(r->scrub, b.data, b.len);
-    qc_buf_free(&b);
+    quo_buf_free(&b);
     return out;
 }
 
@@ -647,10 +647,10 @@ char *qc_report_markdown(const qc_report *r)
 
 static char *join_path(const char *dir, const char *name)
 {
-    qc_buf b;
-    qc_buf_init(&b);
-    qc_buf_printf(&b, "%s/%s", dir, name);
-    return qc_buf_take(&b, NULL);
+    quo_buf b;
+    quo_buf_init(&b);
+    quo_buf_printf(&b, "%s/%s", dir, name);
+    return quo_buf_take(&b, NULL);
 }
 
 static quo_status fsync_dir(const char *dir)

@@ -66,7 +66,7 @@ char *qc_report_markdown(const qc_report *r);
 
 /* The curl command that reproduces a case (scrubbed, key as
  * $QUO_API_KEY), appended to b. */
-void qc_report_curl(qc_buf *b, const qc_report *r, const qc_case *c);
+void qc_report_curl(quo_buf *b, const qc_report *r, const qc_case *c);
 
 /* Writes the three reports into dir. QUO_OK, QUO_EIO or QUO_ENOMEM. */
 quo_status qc_report_write(const qc_report *r, const char *dir, quo_error *err);

@@ -175,12 +175,12 @@ static void slot_text(char *dst, size_t dstsz, const char *text)
 
 static void slot_fill(qc_slot *slot, const qc_check_result *r)
 {
-    qc_buf m;
-    qc_buf_init(&m);
+    quo_buf m;
+    quo_buf_init(&m);
     for (size_t i = 0; i < r->failures.count; i++)
-        qc_buf_printf(&m, "%s%s", i ? "\n" : "", r->failures.items[i]);
+        quo_buf_printf(&m, "%s%s", i ? "\n" : "", r->failures.items[i]);
     slot_text(slot->messages, sizeof slot->messages, m.data ? m.data : "");
-    qc_buf_free(&m);
+    quo_buf_free(&m);
     slot_text(slot->note, sizeof slot->note, r->note ? r->note : "");
     slot_text(slot->task_id, sizeof slot->task_id, r->task_id ? r->task_id : "");
     slot->verdict = (int)r->verdict;
@@ -448,9 +448,9 @@ static quo_status run_rows(qc_state *st, SRunner **srp, quo_error *err)
     st->norder = keep;
     char tapname[64];
     snprintf(tapname, sizeof tapname, ".%s.tmp.%ld", QC_TAP_FILE, (long)getpid());
-    qc_buf tap;
-    qc_buf_init(&tap);
-    qc_buf_printf(&tap, "%s/%s", st->setup->report_dir, tapname);
+    quo_buf tap;
+    quo_buf_init(&tap);
+    quo_buf_printf(&tap, "%s/%s", st->setup->report_dir, tapname);
     quo_status s = tap.failed ? quo_error_set(err, QUO_ENOMEM, 0, "out of memory")
                               : build_groups(st, err);
     if (s == QUO_OK && keep) {
@@ -464,7 +464,7 @@ static quo_status run_rows(qc_state *st, SRunner **srp, quo_error *err)
     } else if (s == QUO_OK) {
         s = qc_write_atomic(st->setup->report_dir, QC_TAP_FILE, "1..0\n", 5, err);
     }
-    qc_buf_free(&tap);
+    quo_buf_free(&tap);
     st->order = all;
     st->norder = nall;
     free(rows);
@@ -473,10 +473,10 @@ static quo_status run_rows(qc_state *st, SRunner **srp, quo_error *err)
 
 static char *join_url(const char *base, const char *path)
 {
-    qc_buf b;
-    qc_buf_init(&b);
-    qc_buf_printf(&b, "%s%s", base, path);
-    return qc_buf_take(&b, NULL);
+    quo_buf b;
+    quo_buf_init(&b);
+    quo_buf_printf(&b, "%s%s", base, path);
+    return quo_buf_take(&b, NULL);
 }
 
 quo_status qc_run(const qc_runner_setup *setup, qc_run_result *out, quo_error *err)

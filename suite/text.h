@@ -1,10 +1,8 @@
 /* suite/text.h - byte buffers and the text transformations the reports
  * need: UTF-8 repair, secret scrubbing, XML / Markdown / shell quoting.
  *
- * Ownership: a qc_buf owns `data`; release it with qc_buf_free() or take
- * it with qc_buf_take(). An allocation failure sets `failed` and turns
- * every later append into a no-op, so a writer checks once at the end.
- * A qc_strlist owns its strings.
+ * The buffers are the library's quo_buf (quo/buf.h). A qc_strlist owns
+ * its strings.
  */
 #ifndef QC_TEXT_H
 #define QC_TEXT_H
@@ -12,25 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-typedef struct qc_buf {
-    char *data; /* NUL-terminated while !failed (NULL until first append) */
-    size_t len;
-    size_t cap;
-    bool failed;
-} qc_buf;
-
-void qc_buf_init(qc_buf *b);
-void qc_buf_free(qc_buf *b);
-/* The text (caller frees) or NULL when an append failed. b is left empty. */
-char *qc_buf_take(qc_buf *b, size_t *len);
-void qc_buf_append(qc_buf *b, const char *s, size_t n);
-void qc_buf_puts(qc_buf *b, const char *s);
-void qc_buf_putc(qc_buf *b, char c);
-void qc_buf_printf(qc_buf *b, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
+#include "quo/buf.h"
 
 /* A list of owned strings. */
 typedef struct qc_strlist {
@@ -57,7 +37,7 @@ char *qc_strndup(const char *s, size_t n);
 /* Appends s[0..n) as valid UTF-8 text: invalid sequences and NUL become
  * U+FFFD; with `max` > 0 the text is cut after `max` source bytes (on a
  * character boundary) and "..." is appended. */
-void qc_buf_utf8(qc_buf *b, const char *s, size_t n, size_t max);
+void qc_buf_utf8(quo_buf *b, const char *s, size_t n, size_t max);
 
 /* The secrets a run must never print. Every writer passes its text
  * through qc_scrub(): each occurrence of a secret is replaced by its
@@ -79,20 +59,20 @@ void qc_scrubber_add(qc_scrubber *s, const char *value, const char *placeholder)
 /* A new string (caller frees) with every secret replaced, or NULL on ENOMEM. */
 char *qc_scrub(const qc_scrubber *s, const char *text, size_t len);
 /* Appends text with every secret replaced. */
-void qc_buf_scrubbed(qc_buf *b, const qc_scrubber *s, const char *text, size_t len);
+void qc_buf_scrubbed(quo_buf *b, const qc_scrubber *s, const char *text, size_t len);
 
 /* XML character data (attr false) or an attribute value (attr true):
  * & < > " ' escaped, and in attributes TAB LF CR too (as character
  * references, which attribute normalisation keeps); characters XML 1.0
  * forbids (other controls, U+FFFE, U+FFFF) become U+FFFD. Input must be
  * valid UTF-8 (pass it through qc_buf_utf8 first). */
-void qc_buf_xml(qc_buf *b, const char *s, bool attr);
+void qc_buf_xml(quo_buf *b, const char *s, bool attr);
 /* One Markdown table cell: | escaped, line breaks as spaces, cut at max
  * bytes (0 = no limit). */
-void qc_buf_md_cell(qc_buf *b, const char *s, size_t max);
+void qc_buf_md_cell(quo_buf *b, const char *s, size_t max);
 /* One shell word: '...' with embedded ' handled, or $'...' with \xNN
  * escapes when s[0..n) holds control bytes. */
-void qc_buf_shell_word(qc_buf *b, const char *s, size_t n);
+void qc_buf_shell_word(quo_buf *b, const char *s, size_t n);
 
 /* Shell-style glob match (fnmatch without flags). */
 bool qc_glob_match(const char *glob, const char *s);

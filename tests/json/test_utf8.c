@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "utf8.h"
+#include "quo/utf8.h"
 
 /* Reference decoder written the long way: take the length from the lead
  * byte's bit pattern, require continuation bytes, then reject what the

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "regex.h"
-#include "utf8.h"
+#include "quo/utf8.h"
 
 /* Searches with and without the fast path; both must agree. */
 static int search_n(const char *pat, const char *s, size_t len)

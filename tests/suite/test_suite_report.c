@@ -182,38 +182,38 @@ START_TEST(curl_reproducers)
         {"400.type.title.number.errors-path", "\"title\":42"}, /* the shared request */
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-        qc_buf b;
-        qc_buf_init(&b);
+        quo_buf b;
+        quo_buf_init(&b);
         qc_report_curl(&b, &rep, th_case(rows[i].id));
         ck_assert(!b.failed);
         ck_assert_msg(strstr(b.data, rows[i].want), "%s: %s", rows[i].id, b.data);
         if (strcmp(rows[i].id, "401.no-header") == 0)
             ck_assert(!strstr(b.data, "Authorization"));
-        qc_buf_free(&b);
+        quo_buf_free(&b);
     }
 }
 END_TEST
 
 START_TEST(text_helpers)
 {
-    qc_buf b;
-    qc_buf_init(&b);
+    quo_buf b;
+    quo_buf_init(&b);
     qc_buf_shell_word(&b, "it's", 4);
     ck_assert_str_eq(b.data, "'it'\\''s'");
-    qc_buf_free(&b);
+    quo_buf_free(&b);
     qc_buf_shell_word(&b, "a\nb'", 4);
     ck_assert_str_eq(b.data, "$'a\\x0ab\\''");
-    qc_buf_free(&b);
+    quo_buf_free(&b);
     qc_buf_utf8(&b, "ok\xC0\xAF\xED\xA0\x80\xF0\x9F\x98\x80", 11, 0);
     ck_assert_str_eq(b.data, "ok\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"
                              "\xF0\x9F\x98\x80");
-    qc_buf_free(&b);
+    quo_buf_free(&b);
     qc_buf_xml(&b, "a\x01<b>\xEF\xBF\xBF\n", true);
     ck_assert_str_eq(b.data, "a\xEF\xBF\xBD&lt;b&gt;\xEF\xBF\xBD&#10;");
-    qc_buf_free(&b);
+    quo_buf_free(&b);
     qc_buf_xml(&b, "x\ny\x02", false);
     ck_assert_str_eq(b.data, "x\ny\xEF\xBF\xBD");
-    qc_buf_free(&b);
+    quo_buf_free(&b);
     qc_scrubber s;
     qc_scrubber_init(&s);
     qc_scrubber_add(&s, "key", "$A");

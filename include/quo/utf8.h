@@ -1,6 +1,6 @@
-/* utf8.h (internal) - UTF-8 decoding shared by the JSON gate and the
- * schema engine. Strict: no overlongs, no surrogates, nothing above
- * U+10FFFF. */
+/* quo/utf8.h - strict UTF-8 (no overlongs, no surrogates, nothing above
+ * U+10FFFF), shared by the JSON gate, the schema engine, the messages and
+ * the programs that render untrusted bytes. Stateless; nothing to free. */
 #ifndef QUO_UTF8_H
 #define QUO_UTF8_H
 

@@ -1,0 +1,50 @@
+/* quo/buf.h - a growable text buffer, the one every module and program
+ * builds strings with (messages, paths, reports, response bodies).
+ *
+ * An allocation failure sets `failed` and turns every later append into a
+ * no-op, so a writer appends freely and checks once at the end.
+ *
+ * Ownership: a quo_buf owns `data`; release it with quo_buf_free() or take
+ * it with quo_buf_take() (the caller then free()s the text).
+ */
+#ifndef QUO_BUF_H
+#define QUO_BUF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct quo_buf {
+    char *data; /* NUL-terminated while !failed; NULL until the first append */
+    size_t len;
+    size_t cap;
+    bool failed;
+} quo_buf;
+
+#define QUO_BUF_INIT {NULL, 0, 0, false}
+
+void quo_buf_init(quo_buf *b);
+void quo_buf_free(quo_buf *b);
+/* Empties b for reuse, keeping its storage (and clearing `failed`). */
+void quo_buf_reset(quo_buf *b);
+/* The text (the caller frees it; "" for an empty buffer), or NULL when an
+ * append failed. b is left empty either way. */
+char *quo_buf_take(quo_buf *b, size_t *len);
+/* Room for `extra` more bytes; false (and `failed`) when it cannot be had. */
+bool quo_buf_reserve(quo_buf *b, size_t extra);
+void quo_buf_append(quo_buf *b, const char *s, size_t n);
+void quo_buf_puts(quo_buf *b, const char *s);
+void quo_buf_putc(quo_buf *b, char c);
+void quo_buf_printf(quo_buf *b, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,571 @@
+/* test_mock_limits.c - quo-mock's limits, graceful shutdown with a request
+ * in flight, unique task ids under concurrency, the request log, and the
+ * core's answers to arbitrary bodies.
+ */
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <check.h>
+
+#include "quo/response.h"
+
+#include "mock_http.h"
+
+#define PN1_BODY "{\"title\":\"Call back\",\"description\":\"About pricing\",\"phoneNumberId\":\"PN1\"}"
+#define GOOD_CT "Content-Type: application/json"
+#define KEY "Authorization: test-key"
+
+static quo_mock_options opts(void)
+{
+    quo_mock_options o;
+    th_options(&o);
+    return o;
+}
+
+static int raw_connect(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    ck_assert_int_ge(fd, 0);
+    struct sockaddr_in a = {0};
+    a.sin_family = AF_INET;
+    a.sin_port = htons((uint16_t)TM.port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ck_assert_msg(connect(fd, (struct sockaddr *)&a, sizeof a) == 0, "connect: %s",
+                  strerror(errno));
+    return fd;
+}
+
+static void raw_send(int fd, const char *s)
+{
+    size_t n = strlen(s);
+    ck_assert_int_eq(send(fd, s, n, MSG_NOSIGNAL), (ssize_t)n);
+}
+
+/* Reads until EOF or timeout_ms; returns what came (static buffer) and
+ * sets *eof when the peer closed. */
+static const char *raw_read(int fd, int timeout_ms, bool *eof)
+{
+    static char buf[65536];
+    size_t n = 0;
+    *eof = false;
+    struct timespec start, now;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    for (;;) {
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        long spent = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
+        if (spent >= timeout_ms)
+            break;
+        struct pollfd p = {fd, POLLIN, 0};
+        if (poll(&p, 1, (int)(timeout_ms - spent)) <= 0)
+            break;
+        ssize_t r = recv(fd, buf + n, sizeof buf - 1 - n, 0);
+        if (r <= 0) {
+            *eof = true;
+            break;
+        }
+        n += (size_t)r;
+    }
+    buf[n] = '\0';
+    return buf;
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* ---- body size ------------------------------------------------------------ */
+
+START_TEST(t_limit_body_413)
+{
+    quo_mock_options o = opts();
+    o.max_body = 100;
+    th_start(&o);
+    char body[300];
+    memset(body, ' ', sizeof body - 1);
+    body[sizeof body - 1] = '\0';
+    memcpy(body, PN1_BODY, strlen(PN1_BODY));
+    /* Announced by Content-Length: refused before the body is read. */
+    http_res *r = http_create("test-key", body);
+    ck_assert_int_eq(r->status, 413);
+    th_assert_conforms(r);
+    ck_assert_ptr_nonnull(strstr(r->body, "(299 bytes) is larger than the limit of 100 bytes"));
+    http_res_free(r);
+    /* Chunked: read and dropped, then refused. */
+    r = http_do("POST", "/v1/tasks", body, KEY, GOOD_CT, "Transfer-Encoding: chunked",
+                (char *)NULL);
+    ck_assert_int_eq(r->status, 413);
+    th_assert_conforms(r);
+    http_res_free(r);
+    /* At the limit: served. */
+    body[100] = '\0';
+    r = http_create("test-key", body);
+    ck_assert_int_eq(r->status, 201);
+    http_res_free(r);
+    /* 413 is not documented: the record counts it as the client's violation. */
+    char *rep = quo_mock_core_report(quo_mock_server_core(TM.server), QUO_MOCK_REPORT_JSON, NULL);
+    cJSON *j = cJSON_Parse(rep);
+    const cJSON *first = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(j, "requests"), 0);
+    const cJSON *v0 = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(first, "violations"), 0);
+    ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(v0, "rule")->valuestring, "limit");
+    ck_assert_int_eq(cJSON_GetObjectItemCaseSensitive(first, "status")->valueint, 413);
+    cJSON_Delete(j);
+    free(rep);
+    th_stop();
+}
+END_TEST
+
+/* ---- JSON depth -------------------------------------------------------------- */
+
+static char *nested(size_t depth)
+{
+    const char *pre = "{\"title\":";
+    const char *post = ",\"description\":\"d\",\"phoneNumberId\":\"PN1\"}";
+    size_t n = strlen(pre) + 2 * depth + strlen(post) + 1;
+    char *b = malloc(n);
+    ck_assert_ptr_nonnull(b);
+    strcpy(b, pre);
+    memset(b + strlen(pre), '[', depth);
+    memset(b + strlen(pre) + depth, ']', depth);
+    strcpy(b + strlen(pre) + 2 * depth, post);
+    return b;
+}
+
+START_TEST(t_limit_depth)
+{
+    quo_mock_options o = opts();
+    o.max_depth = 16;
+    th_start(&o);
+    char *b = nested(20);
+    http_res *r = http_create("test-key", b);
+    ck_assert_int_eq(r->status, 400);
+    th_assert_conforms(r);
+    ck_assert_ptr_nonnull(strstr(r->body, "nesting deeper than 16"));
+    http_res_free(r);
+    free(b);
+    /* Within the limit it is an ordinary schema error (title is no string). */
+    b = nested(10);
+    r = http_create("test-key", b);
+    ck_assert_int_eq(r->status, 400);
+    ck_assert_ptr_null(strstr(r->body, "nesting deeper"));
+    ck_assert_str_eq(th_error_paths(r), "/title");
+    http_res_free(r);
+    free(b);
+    th_stop();
+
+    /* A deep value inside the limit is named in errors[] but not echoed:
+     * the answer must stay within the depth its clients parse. */
+    th_start(NULL);
+    b = nested(120);
+    r = http_create("test-key", b);
+    ck_assert_int_eq(r->status, 400);
+    th_assert_conforms(r);
+    ck_assert_str_eq(th_error_paths(r), "/title");
+    const cJSON *e = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(r->json, "errors"), 0);
+    ck_assert_ptr_null(cJSON_GetObjectItemCaseSensitive(e, "value"));
+    http_res_free(r);
+    free(b);
+    th_stop();
+
+    /* Default limit, hostile depth: an answer, never a crash. */
+    th_start(NULL);
+    b = nested(200000);
+    r = http_create("test-key", b);
+    ck_assert_int_eq(r->status, 400);
+    th_assert_conforms(r);
+    ck_assert_ptr_nonnull(strstr(r->body, "nesting deeper than 128"));
+    http_res_free(r);
+    free(b);
+    th_stop();
+}
+END_TEST
+
+/* ---- header size --------------------------------------------------------------- */
+
+START_TEST(t_limit_header_431)
+{
+    quo_mock_options o = opts();
+    o.max_header = 1024;
+    th_start(&o);
+    char pad[1600];
+    snprintf(pad, sizeof pad, "X-Pad: %01500d", 7);
+    http_res *r = http_do("POST", "/v1/tasks", PN1_BODY, KEY, GOOD_CT, pad, (char *)NULL);
+    ck_assert_int_eq(r->status, 431);
+    th_assert_conforms(r);
+    ck_assert_ptr_nonnull(strstr(r->body, "limit of 1024 bytes"));
+    http_res_free(r);
+    /* Far beyond the connection's memory: libmicrohttpd's own 431. */
+    char *huge = malloc(200000);
+    snprintf(huge, 200000, "X-Pad: %0150000d", 7);
+    r = http_do("POST", "/v1/tasks", PN1_BODY, KEY, GOOD_CT, huge, (char *)NULL);
+    ck_assert_int_eq(r->status, 431);
+    http_res_free(r);
+    free(huge);
+    /* And the server goes on serving. */
+    r = http_create("test-key", PN1_BODY);
+    ck_assert_int_eq(r->status, 201);
+    http_res_free(r);
+    th_stop();
+}
+END_TEST
+
+/* ---- connections ------------------------------------------------------------------ */
+
+START_TEST(t_limit_connections_503)
+{
+    quo_mock_options o = opts();
+    o.max_connections = 2;
+    th_start(&o);
+    int a = raw_connect(), b = raw_connect();
+    /* The two idle connections hold the two slots: the next one gets 503
+     * (retried briefly: the server notices connections asynchronously). */
+    http_res *r = NULL;
+    for (int i = 0; i < 50; i++) {
+        http_res_free(r);
+        r = http_create("test-key", PN1_BODY);
+        if (r->status == 503)
+            break;
+        th_sleep_ms(20);
+    }
+    ck_assert_int_eq(r->status, 503);
+    th_assert_conforms(r);
+    char *conn = http_header(r, "Connection");
+    ck_assert_ptr_nonnull(conn);
+    ck_assert_str_eq(conn, "close");
+    free(conn);
+    http_res_free(r);
+    close(a);
+    close(b);
+    /* Once they are gone, requests are served again. */
+    r = NULL;
+    for (int i = 0; i < 100; i++) {
+        http_res_free(r);
+        r = http_create("test-key", PN1_BODY);
+        if (r->status == 201)
+            break;
+        th_sleep_ms(20);
+    }
+    ck_assert_int_eq(r->status, 201);
+    http_res_free(r);
+    th_stop();
+}
+END_TEST
+
+/* ---- slow clients ------------------------------------------------------------------ */
+
+START_TEST(t_limit_idle_timeout)
+{
+    quo_mock_options o = opts();
+    o.timeout_seconds = 1;
+    th_start(&o);
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int fd = raw_connect();
+    raw_send(fd, "POST /v1/tasks HTTP/1.1\r\nHost: x\r\n"); /* and then nothing */
+    bool eof;
+    const char *got = raw_read(fd, 8000, &eof);
+    ck_assert_msg(eof, "the slow connection was not closed");
+    ck_assert_str_eq(got, "");
+    ck_assert_msg(seconds_since(&t0) >= 0.9, "closed before the timeout");
+    close(fd);
+    /* A complete request on a fresh connection is still served. */
+    http_res *r = http_create("test-key", PN1_BODY);
+    ck_assert_int_eq(r->status, 201);
+    http_res_free(r);
+    th_stop();
+}
+END_TEST
+
+/* ---- graceful shutdown --------------------------------------------------------------- */
+
+typedef struct finish_arg {
+    quo_mock_server *server;
+    quo_status status;
+} finish_arg;
+
+static void *run_finish(void *p)
+{
+    finish_arg *a = p;
+    quo_error err;
+    a->status = quo_mock_server_finish(a->server, &err);
+    return NULL;
+}
+
+START_TEST(t_graceful_shutdown_in_flight)
+{
+    char dir[] = "/tmp/quo-mock-shutdown-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char path[128];
+    snprintf(path, sizeof path, "%s/report.json", dir);
+    quo_mock_options o = opts();
+    o.report_path = path;
+    th_start(&o);
+    /* A request whose body is still arriving when shutdown starts. */
+    const char *body = PN1_BODY;
+    size_t half = strlen(body) / 2;
+    char head[512];
+    snprintf(head, sizeof head,
+             "POST /v1/tasks HTTP/1.1\r\nHost: x\r\nAuthorization: test-key\r\n"
+             "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n%.*s",
+             strlen(body), (int)half, body);
+    int fd = raw_connect();
+    raw_send(fd, head);
+    th_sleep_ms(200);
+    finish_arg fa = {TM.server, QUO_EIO};
+    pthread_t t;
+    ck_assert_int_eq(pthread_create(&t, NULL, run_finish, &fa), 0);
+    th_sleep_ms(300);
+    /* New connections are refused while draining. */
+    int nfd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {0};
+    a.sin_family = AF_INET;
+    a.sin_port = htons((uint16_t)TM.port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int crc = connect(nfd, (struct sockaddr *)&a, sizeof a);
+    ck_assert_msg(crc != 0 && errno == ECONNREFUSED, "connect while draining: %d %s", crc,
+                  strerror(errno));
+    close(nfd);
+    /* The request in flight completes with its 201. */
+    raw_send(fd, body + half);
+    bool eof;
+    const char *resp = raw_read(fd, 5000, &eof);
+    ck_assert_msg(strncmp(resp, "HTTP/1.1 201", 12) == 0, "in-flight request: %s", resp);
+    ck_assert_msg(strstr(resp, "\r\nConnection: close\r\n"), "no Connection: close: %s", resp);
+    ck_assert_ptr_nonnull(strstr(resp, "\"taskId\":\"TK"));
+    close(fd);
+    ck_assert_int_eq(pthread_join(t, NULL), 0);
+    ck_assert_int_eq(fa.status, QUO_OK);
+    /* ... and is in the report written on the way out. */
+    FILE *f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    char rep[4096];
+    size_t n = fread(rep, 1, sizeof rep - 1, f);
+    rep[n] = '\0';
+    fclose(f);
+    ck_assert_ptr_nonnull(strstr(rep, "\"requests\":1,"));
+    ck_assert_ptr_nonnull(strstr(rep, "\"status\":201"));
+    th_stop();
+    unlink(path);
+    rmdir(dir);
+}
+END_TEST
+
+/* ---- unique ids under concurrency ------------------------------------------------------- */
+
+#define ID_THREADS 8
+#define ID_PER_THREAD 1000
+
+typedef struct id_arg {
+    char **ids;
+    int failures;
+} id_arg;
+
+static void *create_many(void *p)
+{
+    id_arg *a = p;
+    CURL *c = curl_easy_init();
+    static const char *const hdrs[] = {KEY, GOOD_CT, NULL};
+    for (int i = 0; i < ID_PER_THREAD; i++) {
+        http_res *r = http_do_v(c, "POST", "/v1/tasks", PN1_BODY, strlen(PN1_BODY), hdrs);
+        const char *id = r->status == 201 ? th_task_id(r) : NULL;
+        if (id)
+            a->ids[i] = strdup(id);
+        else
+            a->failures++;
+        http_res_free(r);
+    }
+    curl_easy_cleanup(c);
+    return NULL;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+START_TEST(t_unique_ids_concurrent)
+{
+    th_start(NULL);
+    static char *ids[ID_THREADS * ID_PER_THREAD];
+    memset(ids, 0, sizeof ids);
+    pthread_t t[ID_THREADS];
+    id_arg args[ID_THREADS];
+    for (int i = 0; i < ID_THREADS; i++) {
+        args[i] = (id_arg){ids + i * ID_PER_THREAD, 0};
+        ck_assert_int_eq(pthread_create(&t[i], NULL, create_many, &args[i]), 0);
+    }
+    for (int i = 0; i < ID_THREADS; i++) {
+        pthread_join(t[i], NULL);
+        ck_assert_int_eq(args[i].failures, 0);
+    }
+    size_t n = ID_THREADS * ID_PER_THREAD;
+    qsort(ids, n, sizeof ids[0], cmp_str);
+    for (size_t i = 0; i < n; i++) {
+        ck_assert(strncmp(ids[i], "TK", 2) == 0);
+        if (i)
+            ck_assert_msg(strcmp(ids[i - 1], ids[i]) != 0, "duplicate task id %s", ids[i]);
+        ck_assert(quo_mock_core_find_task(quo_mock_server_core(TM.server), ids[i], NULL));
+    }
+    ck_assert_uint_eq(quo_mock_core_task_count(quo_mock_server_core(TM.server)), n);
+    quo_mock_summary s;
+    quo_mock_core_summary(quo_mock_server_core(TM.server), &s);
+    ck_assert_uint_eq(s.requests, n);
+    ck_assert_uint_eq(s.conforming, n);
+    for (size_t i = 0; i < n; i++)
+        free(ids[i]);
+    th_stop();
+}
+END_TEST
+
+/* ---- the request log ---------------------------------------------------------------------- */
+
+START_TEST(t_log_lines_without_keys)
+{
+    char path[] = "/tmp/quo-mock-log-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    quo_mock_options o = opts();
+    o.quiet = false;
+    o.log_fd = fd;
+    th_start(&o);
+    http_res *r = http_create("test-key", PN1_BODY);
+    http_res_free(r);
+    r = http_create("Bearer log-secret-123", PN1_BODY);
+    http_res_free(r);
+    r = http_create("log-secret-456", PN1_BODY);
+    http_res_free(r);
+    r = http_do("GET", "/elsewhere", NULL, "Authorization: log-secret-789", (char *)NULL);
+    http_res_free(r);
+    th_stop();
+    close(fd);
+    FILE *f = fopen(path, "r");
+    char log[8192];
+    size_t n = fread(log, 1, sizeof log - 1, f);
+    log[n] = '\0';
+    fclose(f);
+    unlink(path);
+    ck_assert_msg(strstr(log, "POST /v1/tasks 201 "), "log: %s", log);
+    ck_assert_msg(strstr(log, "POST /v1/tasks 401 ") && strstr(log, "ms violations=1\n"),
+                  "log: %s", log);
+    ck_assert_msg(strstr(log, "GET /elsewhere 404 "), "log: %s", log);
+    ck_assert_msg(!strstr(log, "secret") && !strstr(log, "test-key"), "a key leaked: %s", log);
+    int lines = 0;
+    for (const char *p = log; (p = strchr(p, '\n')); p++)
+        lines++;
+    ck_assert_int_eq(lines, 4);
+}
+END_TEST
+
+/* ---- every body the core answers conforms ------------------------------------------------- */
+
+static void check_answer(quo_mock_core *core, const quo_spec *spec, const char *body, size_t len)
+{
+    quo_mock_header h[] = {{"Authorization", "test-key"}, {"Content-Type", "application/json"}};
+    quo_mock_request req = {"POST", "/v1/tasks", h, 2, body, len};
+    quo_mock_response resp;
+    ck_assert_int_eq(quo_mock_core_handle(core, &req, &resp), QUO_OK);
+    quo_response pr;
+    ck_assert_int_eq(quo_response_parse(spec, resp.status,
+                                        quo_mock_response_header(&resp, "Content-Type"),
+                                        resp.body, resp.body_len, &pr),
+                     QUO_OK);
+    ck_assert_msg(quo_response_conforms(&pr), "status %d: %s", resp.status,
+                  pr.violations.count ? pr.violations.items[0].message : "");
+    quo_response_free(&pr);
+    quo_mock_response_free(&resp);
+}
+
+START_TEST(t_core_answers_conform)
+{
+    quo_spec *spec;
+    ck_assert_int_eq(quo_spec_load_default(&spec, NULL), QUO_OK);
+    quo_mock_options o = opts();
+    quo_mock_core *core;
+    ck_assert_int_eq(quo_mock_core_new(spec, &o, &core, NULL), QUO_OK);
+    /* A request with nothing in it. */
+    quo_mock_request empty = {0};
+    quo_mock_response resp;
+    ck_assert_int_eq(quo_mock_core_handle(core, &empty, &resp), QUO_OK);
+    ck_assert_int_eq(resp.status, 404);
+    quo_mock_response_free(&resp);
+    static const char *const bodies[] = {
+        PN1_BODY, "", "null", "{\"title\":\"\\u0000\",\"description\":\"d\",\"phoneNumberId\":\"PN1\"}",
+        "{\"title\":\"t\",\"description\":\"d\",\"phoneNumberId\":\"PN1\\u0000\"}",
+        "{\"title\":\"t\",\"description\":\"d\",\"phoneNumberId\":\"PN\\u2028\"}",
+    };
+    for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++)
+        check_answer(core, spec, bodies[i], strlen(bodies[i]));
+    /* Every JSONTestSuite file as a body, when the data is there. */
+    const char *root = getenv("QUO_TESTDATA_DIR");
+    char dirpath[1024];
+    snprintf(dirpath, sizeof dirpath, "%s/JSONTestSuite/test_parsing", root ? root : "");
+    DIR *d = root ? opendir(dirpath) : NULL;
+    if (!d) {
+        fprintf(stderr, "t_core_answers_conform: %s absent, JSONTestSuite part skipped\n",
+                dirpath);
+    } else {
+        struct dirent *e;
+        size_t files = 0;
+        while ((e = readdir(d)) != NULL) {
+            if (e->d_name[0] == '.')
+                continue;
+            char p[2048];
+            snprintf(p, sizeof p, "%s/%s", dirpath, e->d_name);
+            FILE *f = fopen(p, "rb");
+            if (!f)
+                continue;
+            static char buf[1 << 20];
+            size_t n = fread(buf, 1, sizeof buf, f);
+            fclose(f);
+            check_answer(core, spec, buf, n);
+            files++;
+        }
+        closedir(d);
+        ck_assert_uint_gt(files, 300);
+    }
+    quo_mock_core_free(core);
+    quo_spec_free(spec);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("mock_limits");
+    TCase *tc = tcase_create("limits");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, t_limit_body_413);
+    tcase_add_test(tc, t_limit_depth);
+    tcase_add_test(tc, t_limit_header_431);
+    tcase_add_test(tc, t_limit_connections_503);
+    tcase_add_test(tc, t_limit_idle_timeout);
+    tcase_add_test(tc, t_graceful_shutdown_in_flight);
+    tcase_add_test(tc, t_unique_ids_concurrent);
+    tcase_add_test(tc, t_log_lines_without_keys);
+    tcase_add_test(tc, t_core_answers_conform);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    SRunner *sr = srunner_create(suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    curl_global_cleanup();
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
