@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "quo/json.h"
+#include "quo/mock.h"
 #include "quo/schema.h"
 
 #include "fixtures.h"
@@ -17,8 +18,8 @@
 #include "text.h"
 
 /* Generated from mock/default-fixtures.json (see mock/CMakeLists.txt). */
-extern const char quo_mock_default_fixtures[];
-extern const size_t quo_mock_default_fixtures_len;
+extern const char mock_default_fixtures_json[];
+extern const size_t mock_default_fixtures_json_len;
 
 /* Fixtures files larger than this are refused before parsing. */
 #define FIX_MAX_FILE (64u * 1024u * 1024u)
@@ -608,18 +609,18 @@ quo_status mock_fixtures_load_file(const quo_spec *spec, const char *path,
     return st;
 }
 
-const char *mock_fixtures_default_text(size_t *len)
+const char *quo_mock_default_fixtures(size_t *len)
 {
     if (len)
-        *len = quo_mock_default_fixtures_len;
-    return quo_mock_default_fixtures;
+        *len = mock_default_fixtures_json_len;
+    return mock_default_fixtures_json;
 }
 
 quo_status mock_fixtures_load_default(const quo_spec *spec, mock_fixtures **out,
                                       quo_error *err)
 {
-    return mock_fixtures_load_buffer(spec, quo_mock_default_fixtures,
-                                     quo_mock_default_fixtures_len, "compiled-in fixtures",
+    return mock_fixtures_load_buffer(spec, mock_default_fixtures_json,
+                                     mock_default_fixtures_json_len, "compiled-in fixtures",
                                      out, err);
 }
 

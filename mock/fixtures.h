@@ -49,7 +49,6 @@ quo_status mock_fixtures_load_file(const quo_spec *spec, const char *path,
 /* The set compiled into quo-mock (mock/default-fixtures.json). */
 quo_status mock_fixtures_load_default(const quo_spec *spec, mock_fixtures **out,
                                       quo_error *err);
-const char *mock_fixtures_default_text(size_t *len);
 void mock_fixtures_free(mock_fixtures *fx);
 
 /* Lookups return an index, or MOCK_FIX_NONE when the id is not known. */

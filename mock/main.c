@@ -259,7 +259,7 @@ int main(int argc, char **argv)
     }
     if (c.print_fixtures) {
         size_t len;
-        const char *text = mock_fixtures_default_text(&len);
+        const char *text = quo_mock_default_fixtures(&len);
         fwrite(text, 1, len, stdout);
         return fflush(stdout) == 0 ? EXIT_CLEAN : EXIT_RUNTIME;
     }

@@ -15,13 +15,7 @@
 #include "quo/json.h"
 #include "text.h"
 
-#if QC_HAVE_MOCK
 #include "quo/mock.h"
-#endif
-
-/* Generated from mock/default-fixtures.json (suite/CMakeLists.txt). */
-extern const char qc_mock_default_fixtures[];
-extern const size_t qc_mock_default_fixtures_len;
 
 static const char *str_member(const cJSON *o, const char *name)
 {
@@ -123,10 +117,11 @@ quo_status qc_embedded_pick(const char *fixtures_json, size_t len, qc_config *cf
 
 quo_status qc_embedded_configure(qc_config *cfg, quo_error *err)
 {
-    return qc_embedded_pick(qc_mock_default_fixtures, qc_mock_default_fixtures_len, cfg, err);
+    size_t len;
+    const char *fixtures = quo_mock_default_fixtures(&len);
+    return qc_embedded_pick(fixtures, len, cfg, err);
 }
 
-#if QC_HAVE_MOCK
 /* The mock runs in a child process of its own: the runner forks a child per
  * case, and forking a process whose other threads (the mock's) may hold
  * locks is unsafe; in its own process the mock is also a target like any
@@ -246,24 +241,3 @@ void qc_embedded_stop(qc_embedded *e)
                 WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
     free(e);
 }
-#else
-struct qc_embedded {
-    int unused;
-};
-
-quo_status qc_embedded_start(const quo_spec *spec, qc_embedded **out, char **base_url,
-                             quo_error *err)
-{
-    (void)spec;
-    *out = NULL;
-    *base_url = NULL;
-    return quo_error_set(err, QUO_EUSAGE, 0,
-                         "this build has no embedded mock (quo_mock was not built): give "
-                         "--base-url, QUO_BASE_URL or \"baseUrl\" in a config file");
-}
-
-void qc_embedded_stop(qc_embedded *e)
-{
-    free(e);
-}
-#endif

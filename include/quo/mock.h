@@ -73,6 +73,10 @@ typedef struct quo_mock_options {
 
 void quo_mock_options_init(quo_mock_options *opts);
 
+/* The compiled-in fixtures (mock/default-fixtures.json, documented in
+ * docs/mock.md) as NUL-terminated JSON text; static storage. */
+const char *quo_mock_default_fixtures(size_t *len);
+
 typedef struct quo_mock_header {
     const char *name;
     const char *value;
