@@ -13,10 +13,17 @@
 /* Enough for "phoneNumberId, conversationId, activityId" and longer specs. */
 #define LINK_LIST_MAX 256
 
-static bool key_is(const quo_json_doc *doc, const cJSON *member, const char *name)
+/* The link index member `m` names, or QUO_REQUEST_NO_LINK. */
+static size_t link_of(const quo_spec *spec, const quo_json_doc *doc, const cJSON *m)
 {
-    size_t n = strlen(name);
-    return quo_json_keylen(doc, member) == n && memcmp(member->string, name, n) == 0;
+    size_t klen = quo_json_keylen(doc, m);
+    for (size_t i = 0; i < quo_spec_link_count(spec); i++) {
+        size_t n;
+        const char *name = quo_spec_link_name_len(spec, i, &n);
+        if (klen == n && memcmp(m->string, name, n) == 0)
+            return i;
+    }
+    return QUO_REQUEST_NO_LINK;
 }
 
 /* Counts the link properties present; *first receives the index of the first. */
@@ -26,12 +33,9 @@ static size_t count_links(const quo_spec *spec, const cJSON *root,
     size_t found = 0;
     *first = QUO_REQUEST_NO_LINK;
     for (const cJSON *m = root->child; m; m = m->next) {
-        for (size_t i = 0; i < quo_spec_link_count(spec); i++) {
-            if (!key_is(doc, m, quo_spec_link_name(spec, i)))
-                continue;
-            if (found++ == 0)
-                *first = i;
-        }
+        size_t i = link_of(spec, doc, m);
+        if (i != QUO_REQUEST_NO_LINK && found++ == 0)
+            *first = i;
     }
     return found;
 }
@@ -63,12 +67,11 @@ static quo_status report_link_count(const quo_spec *spec, const cJSON *root,
     char sent[LINK_LIST_MAX] = "";
     size_t used = 0;
     for (const cJSON *m = root->child; m; m = m->next)
-        for (size_t i = 0; i < quo_spec_link_count(spec); i++)
-            if (key_is(doc, m, quo_spec_link_name(spec, i)) && used < sizeof sent) {
-                int w = snprintf(sent + used, sizeof sent - used, "%s%s",
-                                 used ? ", " : "", m->string);
-                used += w > 0 ? (size_t)w : 0;
-            }
+        if (link_of(spec, doc, m) != QUO_REQUEST_NO_LINK && used < sizeof sent) {
+            int w = snprintf(sent + used, sizeof sent - used, "%s%s", used ? ", " : "",
+                             m->string);
+            used += w > 0 ? (size_t)w : 0;
+        }
     return quo_violations_add(out, "", NULL, "anyOf", "object",
                               "provide exactly one of %s (%zu were given: %s)", all, found, sent);
 }

@@ -36,6 +36,7 @@ struct quo_spec {
     spec_response responses[QUO_SPEC_MAX_STATUSES];
     size_t link_count;
     const char *links[QUO_SPEC_MAX_LINKS];
+    size_t link_lens[QUO_SPEC_MAX_LINKS];
 };
 
 const char *quo_spec_default_text(size_t *len)
@@ -222,6 +223,7 @@ static quo_status find_links(quo_spec *spec, quo_error *err)
         if (!link)
             return quo_error_set(err, QUO_ESPEC, 0,
                                  "request anyOf branch %d has no link property of its own", i);
+        spec->link_lens[spec->link_count] = strlen(link);
         spec->links[spec->link_count++] = link;
     }
     return QUO_OK;
@@ -310,6 +312,12 @@ int quo_spec_status_at(const quo_spec *spec, size_t i)
 const char *quo_spec_link_name(const quo_spec *spec, size_t i)
 {
     return i < spec->link_count ? spec->links[i] : NULL;
+}
+
+const char *quo_spec_link_name_len(const quo_spec *spec, size_t i, size_t *len)
+{
+    *len = i < spec->link_count ? spec->link_lens[i] : 0;
+    return quo_spec_link_name(spec, i);
 }
 
 static const spec_response *find_response(const quo_spec *spec, int status)

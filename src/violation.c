@@ -50,7 +50,11 @@ static quo_status add(quo_violations *list, const quo_json_doc *doc, const char 
         list->cap = cap;
     }
     quo_violation v = {0};
-    v.message = vformat(fmt, ap);
+    /* Most messages come precomputed: skip printf for the plain "%s". */
+    if (strcmp(fmt, "%s") == 0)
+        v.message = dup_string(va_arg(ap, const char *));
+    else
+        v.message = vformat(fmt, ap);
     v.path = dup_string(path ? path : "");
     v.keyword = keyword ? keyword : "";
     v.schema_type = schema_type ? schema_type : "any";

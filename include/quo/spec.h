@@ -79,6 +79,8 @@ quo_status quo_spec_error_constants(const quo_spec *spec, int status,
  * activityId), in branch order, with the branch index it selects. */
 size_t quo_spec_link_count(const quo_spec *spec);
 const char *quo_spec_link_name(const quo_spec *spec, size_t i);
+/* The same with its length in *len (the validator's hot path). */
+const char *quo_spec_link_name_len(const quo_spec *spec, size_t i, size_t *len);
 
 #ifdef __cplusplus
 }
