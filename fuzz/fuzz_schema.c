@@ -1,0 +1,96 @@
+/* fuzz_schema.c - the schema engine on schemas and instances it has never
+ * seen (a --spec document is user input too).
+ *
+ * Input: a JSON array (strict gate); element 0 is the schema, compiled with
+ * the array as its document (so "$ref": "#/1" style references resolve),
+ * and every other element is an instance validated against it. Inputs the
+ * gate rejects or that are not arrays are only parsed.
+ *
+ * Properties (abort on violation):
+ *  1. Compilation takes a verdict: QUO_OK, or QUO_ESCHEMA / QUO_ENOMEM
+ *     with a message naming the problem.
+ *  2. For every instance the fast check (quo_schema_is_valid) and the
+ *     collecting validation agree, and the collecting validation is
+ *     deterministic.
+ *  3. Every violation is well formed (UTF-8 path and message, named keyword
+ *     and type) and its path resolves into the instance as fuzz_request
+ *     checks it (the last token of a "required" path may be missing).
+ *  4. A top-level anyOf/oneOf exposes every branch.
+ */
+#include <string.h>
+
+#include "fuzz_common.h"
+#include "quo/schema.h"
+
+static void check_violation(const quo_violation *v, const cJSON *inst, const quo_json_doc *doc)
+{
+    FUZZ_CHECK(v->path && v->message && v->keyword && v->schema_type && v->keyword[0] &&
+                   v->schema_type[0] && v->message[0],
+               "a violation has a NULL or empty field");
+    FUZZ_CHECK(fuzz_utf8_valid(v->path, strlen(v->path)) &&
+                   fuzz_utf8_valid(v->message, strlen(v->message)),
+               "path or message is not valid UTF-8: %s", v->message);
+    FUZZ_CHECK(fuzz_pointer_syntax_ok(v->path), "path \"%s\" is not an RFC 6901 pointer",
+               v->path);
+    size_t resolved = 0;
+    size_t tokens = fuzz_pointer_resolve(inst, doc, v->path, &resolved);
+    size_t need = tokens && strcmp(v->keyword, "required") == 0 ? tokens - 1 : tokens;
+    FUZZ_CHECK(resolved >= need, "path \"%s\" (keyword %s) does not resolve into the instance",
+               v->path, v->keyword);
+}
+
+static void check_instance(const quo_schema *schema, const cJSON *inst, const quo_json_doc *doc)
+{
+    quo_violations a, b;
+    quo_violations_init(&a);
+    quo_violations_init(&b);
+    bool fast = quo_schema_is_valid(schema, inst, doc);
+    FUZZ_CHECK(quo_schema_validate(schema, inst, doc, &a) == QUO_OK &&
+                   quo_schema_validate(schema, inst, doc, &b) == QUO_OK,
+               "out of memory");
+    if (fast != (a.count == 0))
+        fuzz_dump_violations("collecting mode", &a);
+    FUZZ_CHECK(fast == (a.count == 0), "quo_schema_is_valid says %d, validate found %zu", fast,
+               a.count);
+    const char *why = "";
+    FUZZ_CHECK(fuzz_violations_equal(&a, &b, &why), "validation is not deterministic: %s", why);
+    for (size_t i = 0; i < a.count; i++)
+        check_violation(&a.items[i], inst, doc);
+    quo_violations_free(&b);
+    quo_violations_free(&a);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    quo_json_doc *doc = NULL;
+    quo_error err;
+    if (quo_json_parse((const char *)data, size, 0, &doc, &err) != QUO_OK)
+        return 0;
+    const cJSON *root = quo_json_root(doc);
+    if (!cJSON_IsArray(root) || !root->child) {
+        quo_json_free(doc);
+        return 0;
+    }
+    quo_schema *schema = NULL;
+    memset(&err, 0, sizeof err);
+    quo_status st = quo_schema_compile(root, doc, "/0", &schema, &err);
+    FUZZ_CHECK(st == QUO_OK || st == QUO_ESCHEMA || st == QUO_ENOMEM,
+               "quo_schema_compile returned %s", quo_status_name(st));
+    FUZZ_CHECK((st == QUO_OK) == (schema != NULL), "verdict %s with schema %p",
+               quo_status_name(st), (void *)schema);
+    if (st != QUO_OK) {
+        FUZZ_CHECK(err.message[0] != '\0', "compile failed (%s) without a message",
+                   quo_status_name(st));
+        FUZZ_CHECK(fuzz_utf8_valid(err.message, strlen(err.message)),
+                   "compile message is not valid UTF-8: %s", err.message);
+        quo_json_free(doc);
+        return 0;
+    }
+    for (size_t i = 0; i < quo_schema_branch_count(schema); i++)
+        FUZZ_CHECK(quo_schema_branch(schema, i) != NULL, "branch %zu is NULL", i);
+    for (const cJSON *inst = root->child->next; inst; inst = inst->next)
+        check_instance(schema, inst, doc);
+    quo_schema_free(schema);
+    quo_json_free(doc);
+    return 0;
+}
