@@ -11,6 +11,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "quo/io.h"
 #include "quo/spec.h"
 
 #include "record.h"
@@ -43,26 +44,6 @@ void mock_findings_free(mock_findings *f)
     mock_findings_init(f);
 }
 
-static char *vformat(const char *fmt, va_list ap)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 1, 0)))
-#endif
-    ;
-
-static char *vformat(const char *fmt, va_list ap)
-{
-    va_list copy;
-    va_copy(copy, ap);
-    int n = vsnprintf(NULL, 0, fmt, copy);
-    va_end(copy);
-    if (n < 0)
-        return NULL;
-    char *p = malloc((size_t)n + 1);
-    if (p)
-        vsnprintf(p, (size_t)n + 1, fmt, ap);
-    return p;
-}
-
 static char *dup_or_null(const char *s)
 {
     if (!s)
@@ -90,7 +71,7 @@ void mock_findings_add(mock_findings *f, const char *rule, const char *path,
     mock_finding it = {.rule = rule};
     va_list ap;
     va_start(ap, fmt);
-    it.message = vformat(fmt, ap);
+    it.message = quo_vformat(fmt, ap);
     va_end(ap);
     it.path = dup_or_null(path ? path : "");
     it.hint = dup_or_null(hint);
@@ -118,7 +99,7 @@ void mock_findings_note(mock_findings *f, const char *fmt, ...)
     }
     va_list ap;
     va_start(ap, fmt);
-    char *s = vformat(fmt, ap);
+    char *s = quo_vformat(fmt, ap);
     va_end(ap);
     if (!s) {
         f->failed = true;
@@ -524,82 +505,6 @@ char *mock_record_render(mock_record *r, quo_mock_report_format fmt, size_t *len
     return quo_buf_take(&b, len);
 }
 
-/* ---- atomic write ---------------------------------------------------------- */
-
-static quo_status io_fail(quo_error *err, const char *what, const char *path, int e)
-{
-    return quo_error_set(err, QUO_EIO, 0, "%s %s: %s", what, path, strerror(e));
-}
-
-static int write_all(int fd, const char *p, size_t n)
-{
-    while (n) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
-quo_status mock_write_atomic(const char *path, const char *text, size_t len, quo_error *err)
-{
-    size_t n = strlen(path);
-    char *tmp = malloc(n + 16);
-    char *dir = malloc(n + 2);
-    if (!tmp || !dir) {
-        free(tmp);
-        free(dir);
-        return quo_error_set(err, QUO_ENOMEM, 0, "out of memory writing %s", path);
-    }
-    snprintf(tmp, n + 16, "%s.tmp.XXXXXX", path);
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        snprintf(dir, n + 2, ".");
-    else if (slash == path)
-        snprintf(dir, n + 2, "/");
-    else
-        snprintf(dir, n + 2, "%.*s", (int)(slash - path), path);
-
-    quo_status st = QUO_OK;
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        st = io_fail(err, "cannot create a temporary file beside", path, errno);
-        goto out;
-    }
-    if (fchmod(fd, 0644) != 0 || write_all(fd, text, len) != 0 || fsync(fd) != 0) {
-        st = io_fail(err, "cannot write", tmp, errno);
-        close(fd);
-        unlink(tmp);
-        goto out;
-    }
-    if (close(fd) != 0) {
-        st = io_fail(err, "cannot write", tmp, errno);
-        unlink(tmp);
-        goto out;
-    }
-    if (rename(tmp, path) != 0) {
-        st = io_fail(err, "cannot rename the report to", path, errno);
-        unlink(tmp);
-        goto out;
-    }
-    /* Make the rename itself durable. */
-    int dfd = open(dir, O_RDONLY | O_DIRECTORY);
-    if (dfd >= 0) {
-        if (fsync(dfd) != 0 && errno != EINVAL)
-            st = io_fail(err, "cannot sync the directory of", path, errno);
-        close(dfd);
-    }
-out:
-    free(tmp);
-    free(dir);
-    return st;
-}
-
 quo_status mock_record_write(mock_record *r, const char *path, quo_mock_report_format fmt,
                              quo_error *err)
 {
@@ -607,7 +512,7 @@ quo_status mock_record_write(mock_record *r, const char *path, quo_mock_report_f
     char *text = mock_record_render(r, fmt, &len);
     if (!text)
         return quo_error_set(err, QUO_ENOMEM, 0, "out of memory rendering the report");
-    quo_status st = mock_write_atomic(path, text, len, err);
+    quo_status st = quo_io_write_atomic(path, text, len, err);
     free(text);
     return st;
 }

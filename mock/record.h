@@ -81,7 +81,5 @@ char *mock_record_render(mock_record *r, quo_mock_report_format fmt, size_t *len
 quo_status mock_record_write(mock_record *r, const char *path, quo_mock_report_format fmt,
                              quo_error *err);
 
-/* Writes text[0..len) to path atomically; used for every report. */
-quo_status mock_write_atomic(const char *path, const char *text, size_t len, quo_error *err);
 
 #endif

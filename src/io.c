@@ -127,6 +127,30 @@ static quo_status write_all(int fd, const char *p, size_t len)
     return QUO_OK;
 }
 
+quo_status quo_io_sync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return QUO_EIO;
+    int rc = fsync(fd);
+    int e = errno;
+    close(fd);
+    return rc == 0 || e == EINVAL ? QUO_OK : QUO_EIO;
+}
+
+/* The folder part of path ("." when there is none); the caller frees it. */
+static char *dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    size_t n = slash ? (slash == path ? 1 : (size_t)(slash - path)) : 1;
+    char *dir = malloc(n + 1);
+    if (dir) {
+        memcpy(dir, slash ? path : ".", n);
+        dir[n] = '\0';
+    }
+    return dir;
+}
+
 quo_status quo_io_write_atomic(const char *path, const void *data, size_t len,
                                quo_error *err)
 {
@@ -162,6 +186,13 @@ quo_status quo_io_write_atomic(const char *path, const void *data, size_t len,
     if (st != QUO_OK) {
         unlink(tmp);
         quo_error_set(err, st, 0, "%s: write failed: %s", path, strerror(e));
+    } else {
+        /* Make the rename itself durable. */
+        char *dir = dir_of(path);
+        if (!dir || quo_io_sync_dir(dir) != QUO_OK)
+            st = quo_error_set(err, dir ? QUO_EIO : QUO_ENOMEM, 0,
+                               "%s: written, but its folder could not be synced", path);
+        free(dir);
     }
     free(tmp);
     return st;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "quo/buf.h"
 #include "quo/violation.h"
 #include "quo/utf8.h"
 
@@ -20,20 +21,6 @@ static char *dup_string(const char *s)
     char *p = malloc(n);
     if (p)
         memcpy(p, s, n);
-    return p;
-}
-
-static char *vformat(const char *fmt, va_list ap)
-{
-    va_list copy;
-    va_copy(copy, ap);
-    int n = vsnprintf(NULL, 0, fmt, copy);
-    va_end(copy);
-    if (n < 0)
-        return NULL;
-    char *p = malloc((size_t)n + 1);
-    if (p)
-        vsnprintf(p, (size_t)n + 1, fmt, ap);
     return p;
 }
 
@@ -54,7 +41,7 @@ static quo_status add(quo_violations *list, const quo_json_doc *doc, const char 
     if (strcmp(fmt, "%s") == 0)
         v.message = dup_string(va_arg(ap, const char *));
     else
-        v.message = vformat(fmt, ap);
+        v.message = quo_vformat(fmt, ap);
     v.path = dup_string(path ? path : "");
     v.keyword = keyword ? keyword : "";
     v.schema_type = schema_type ? schema_type : "any";

@@ -1,4 +1,5 @@
 /* suite/report.c - see report.h. */
+#include "quo/io.h"
 #include "report.h"
 
 #include <errno.h>
@@ -653,56 +654,13 @@ static char *join_path(const char *dir, const char *name)
     return quo_buf_take(&b, NULL);
 }
 
-static quo_status fsync_dir(const char *dir)
-{
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-        return QUO_EIO;
-    int rc = fsync(fd);
-    close(fd);
-    return rc == 0 || errno == EINVAL ? QUO_OK : QUO_EIO;
-}
-
 quo_status qc_write_atomic(const char *dir, const char *name, const char *text, size_t len,
                            quo_error *err)
 {
-    char tmpname[256];
-    snprintf(tmpname, sizeof tmpname, ".%s.tmp.%ld", name, (long)getpid());
-    char *tmp = join_path(dir, tmpname);
     char *dst = join_path(dir, name);
-    if (!tmp || !dst) {
-        free(tmp);
-        free(dst);
+    if (!dst)
         return quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
-    }
-    quo_status st = QUO_OK;
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        st = quo_error_set(err, QUO_EIO, 0, "cannot create %s: %s", tmp, strerror(errno));
-    } else {
-        size_t off = 0;
-        while (off < len && st == QUO_OK) {
-            ssize_t n = write(fd, text + off, len - off);
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n <= 0)
-                st = quo_error_set(err, QUO_EIO, 0, "cannot write %s: %s", tmp, strerror(errno));
-            else
-                off += (size_t)n;
-        }
-        if (st == QUO_OK && fsync(fd) != 0)
-            st = quo_error_set(err, QUO_EIO, 0, "cannot fsync %s: %s", tmp, strerror(errno));
-        if (close(fd) != 0 && st == QUO_OK)
-            st = quo_error_set(err, QUO_EIO, 0, "cannot close %s: %s", tmp, strerror(errno));
-        if (st == QUO_OK && rename(tmp, dst) != 0)
-            st = quo_error_set(err, QUO_EIO, 0, "cannot rename %s to %s: %s", tmp, dst,
-                               strerror(errno));
-        if (st != QUO_OK)
-            unlink(tmp);
-        else
-            fsync_dir(dir);
-    }
-    free(tmp);
+    quo_status st = quo_io_write_atomic(dst, text, len, err);
     free(dst);
     return st;
 }
@@ -724,7 +682,7 @@ quo_status qc_commit_file(const char *dir, const char *from, const char *to, quo
             st = quo_error_set(err, QUO_EIO, 0, "cannot rename %s to %s: %s", src, dst,
                                strerror(errno));
         if (st == QUO_OK)
-            fsync_dir(dir);
+            quo_io_sync_dir(dir);
     }
     free(src);
     free(dst);

@@ -10,6 +10,7 @@
 #ifndef QUO_BUF_H
 #define QUO_BUF_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -41,6 +42,14 @@ void quo_buf_putc(quo_buf *b, char c);
 void quo_buf_printf(quo_buf *b, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* A new malloc'd string formatted from fmt/ap (the caller frees it), or
+ * NULL on ENOMEM or an encoding error. */
+char *quo_vformat(const char *fmt, va_list ap)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 0)))
 #endif
     ;
 

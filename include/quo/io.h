@@ -27,11 +27,16 @@ quo_status quo_io_read_file(const char *path, size_t max_bytes, char **out,
 quo_status quo_io_read_stream(FILE *f, const char *name, size_t max_bytes,
                               char **out, size_t *len, quo_error *err);
 
-/* Writes data to `path` atomically: a temporary file in the same folder,
- * fsync, rename over path. On any failure path is left untouched and the
- * temporary removed. Creates no folders. */
+/* Writes data to `path` atomically and durably: a temporary file in the
+ * same folder, fsync, rename over path, fsync of the folder. On any
+ * failure path is left untouched and the temporary removed. Creates no
+ * folders. The file is mode 0644. */
 quo_status quo_io_write_atomic(const char *path, const void *data, size_t len,
                                quo_error *err);
+
+/* fsync of a folder, so a rename in it survives a crash. QUO_OK where the
+ * file system cannot sync folders (EINVAL). */
+quo_status quo_io_sync_dir(const char *dir);
 
 /* mkdir -p with mode 0777 & ~umask; an existing folder is fine. */
 quo_status quo_io_mkdirs(const char *path, quo_error *err);
