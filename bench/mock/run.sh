@@ -21,11 +21,10 @@ duration=${QUO_BENCH_DURATION:-10}
 out_dir=$root/reports/bench
 out=$out_dir/mock.md
 
-for tool in wrk nginx; do
-  command -v "$tool" >/dev/null 2>&1 || [ -x "/usr/sbin/$tool" ] ||
-    { echo "bench/mock: $tool is missing (apt-get install wrk nginx-light)" >&2; exit 2; }
-done
-[ -x "$mock" ] || { echo "bench/mock: $mock not built (cmake --build $build)" >&2; exit 2; }
+# Installs what is missing (wrk, nginx-light, the build deps) and builds.
+. "$root/scripts/setup.sh"
+quo_install_missing wrk nginx-light
+[ -x "$mock" ] || quo_build "$build" -DCMAKE_BUILD_TYPE=Release
 nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 
 work=$(mktemp -d /tmp/quo-bench-mock.XXXXXX)
