@@ -1,6 +1,6 @@
-/* schema_bench - throughput of the schema engine on create-task bodies.
+/* bench_schema - throughput of the schema engine on create-task bodies.
  *
- *   schema_bench [SPEC.json] [ITERATIONS]
+ *   bench_schema [SPEC.json] [ITERATIONS]
  *
  * Compiles the request schema of POST /v1/tasks from the spec (default:
  * spec/create-task.openapi.json under QUO_SOURCE_DIR or the current
