@@ -24,6 +24,9 @@ static char *dup_string(const char *s)
     return p;
 }
 
+#if defined(__GNUC__)
+__attribute__((format(printf, 7, 0)))
+#endif
 static quo_status add(quo_violations *list, const quo_json_doc *doc, const char *path,
                       const cJSON *value, const char *keyword, const char *schema_type,
                       const char *fmt, va_list ap)
