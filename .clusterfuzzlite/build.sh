@@ -14,7 +14,7 @@
 quo=${QUO_SRC:-$SRC/quo}
 deps=$WORK/deps
 # fuzz_endpoint is left out: it needs a live server and libcurl at run time.
-targets="fuzz_json fuzz_request fuzz_response fuzz_mock fuzz_schema fuzz_regex fuzz_spec"
+targets="fuzz_json fuzz_request fuzz_response fuzz_mock fuzz_schema fuzz_regex fuzz_spec fuzz_alloc"
 
 if [ "${QUO_SYSTEM_DEPS:-0}" != 1 ]; then
     cmake -S "$SRC/cjson" -B "$WORK/cjson-build" -DCMAKE_BUILD_TYPE=None \

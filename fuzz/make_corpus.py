@@ -24,7 +24,7 @@ CORPUS = os.path.join(ROOT, "corpus")
 FUZZ = os.path.join(ROOT, "fuzz")
 
 TARGETS = ["fuzz_json", "fuzz_request", "fuzz_response", "fuzz_mock", "fuzz_endpoint",
-           "fuzz_schema", "fuzz_regex", "fuzz_spec"]
+           "fuzz_schema", "fuzz_regex", "fuzz_spec", "fuzz_alloc"]
 
 # fuzz_response.c's Content-Type table, by index (the first input byte
 # picks status = b % (n + 1) and content type = (b / (n + 1)) % 8).
@@ -600,6 +600,38 @@ def spec_seeds(doc, seeds):
     add("array", [])
 
 
+def alloc_seeds(spec, world, bodies, seeds):
+    """N (2 bytes LE), operation, status index, body: fuzz_alloc.c."""
+    def add(name, n, op, status_index, body=b""):
+        head = bytes([n & 0xff, n >> 8, op, status_index])
+        seeds.add("fuzz_alloc", name, head + body)
+
+    ns = [1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144, 233, 377, 610, 987, 1597, 2584, 4181, 6765]
+    chosen = [b for n, b in bodies if n in ("valid-phone-due-assigned", "valid-activity",
+                                            "missing-title-phone", "links-two-phone-conversation",
+                                            "type-dueDate-object", "notjson-truncated",
+                                            "unknown-property", "duedate-bad-impossible")]
+    for i, b in enumerate(chosen):
+        for n in ns[:10]:
+            add(f"request-{i}-n{n}", n, 0, 0, b)
+    ok201 = dumps({"data": {"taskId": "TK1", "revision": "1", "phoneNumberId": world.ids["phone"]}})
+    bad = dumps({"message": 1, "errors": [{"path": 1}]})
+    for n in ns[:10]:
+        add(f"response-201-n{n}", n, 1, spec.statuses.index(201), ok201)
+        add(f"response-400-bad-n{n}", n, 1, spec.statuses.index(400), bad)
+    for n in ns:
+        add(f"spec-n{n}", n, 2, 0)
+    valid = dumps(body(spec, world, spec.links[0], True, True))
+    frames = [frame("POST", "/v1/tasks", [("Authorization", world.key),
+                                          ("Content-Type", "application/json")], valid),
+              frame("POST", "/v1/tasks", [("Authorization", world.key),
+                                          ("Content-Type", "application/json")], b'{"x":1}'),
+              frame("GET", "/nope", [], b"")]
+    for i, f in enumerate(frames):
+        for n in ns[:12]:
+            add(f"mock-{i}-n{n}", n, 3, 0, f)
+
+
 def dict_entry(value):
     if isinstance(value, str):
         value = value.encode("utf-8")
@@ -654,7 +686,7 @@ def write_dicts(spec, world):
                            '"responses"', '"content"', '"application/json"', '"schema"',
                            '"components"', '"schemas"', '"#/components/schemas/'] + \
         [f'"{s}"' for s in spec.statuses]
-    wanted = {"fuzz_spec": spec_words, "fuzz_json": tokens, "fuzz_request": request, "fuzz_response": response,
+    wanted = {"fuzz_alloc": mock, "fuzz_spec": spec_words, "fuzz_json": tokens, "fuzz_request": request, "fuzz_response": response,
               "fuzz_mock": mock, "fuzz_endpoint": request, "fuzz_schema": schema,
               "fuzz_regex": regex}
     for target, entries in wanted.items():
@@ -689,6 +721,7 @@ def main():
     schema_seeds(spec, world, bodies, seeds)
     regex_seeds(spec, seeds)
     spec_seeds(doc, seeds)
+    alloc_seeds(spec, world, bodies, seeds)
     seeds.write()
     write_dicts(spec, world)
 

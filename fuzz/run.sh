@@ -2,9 +2,10 @@
 # fuzz/run.sh TARGET SECONDS - one time-bounded libFuzzer session.
 #
 # Fuzzes TARGET (fuzz_json, fuzz_request, fuzz_response, fuzz_mock,
-# fuzz_endpoint, fuzz_schema, fuzz_regex, fuzz_spec) for SECONDS over
-# corpus/TARGET with fuzz/TARGET.dict, merges the new inputs that add coverage into corpus/TARGET (-merge=1,
-# which keeps a minimal set), minimises every crash, and writes
+# fuzz_endpoint, fuzz_schema, fuzz_regex, fuzz_spec, fuzz_alloc) for
+# SECONDS over corpus/TARGET with fuzz/TARGET.dict, merges the new inputs
+# that add coverage into corpus/TARGET (-merge=1, which keeps a minimal
+# set), minimises every distinct crash, and writes
 # reports/fuzz/TARGET.md and reports/fuzz/TARGET.json (atomically): execs/s,
 # edges and features, corpus size, crashes with reproducer paths and the
 # command that replays each.
@@ -26,13 +27,13 @@ set -euo pipefail
 usage() {
     echo "usage: fuzz/run.sh TARGET SECONDS" >&2
     echo "  TARGET: fuzz_json fuzz_request fuzz_response fuzz_mock fuzz_endpoint" >&2
-    echo "          fuzz_schema fuzz_regex fuzz_spec" >&2
+    echo "          fuzz_schema fuzz_regex fuzz_spec fuzz_alloc" >&2
     exit 2
 }
 [ $# -eq 2 ] || usage
 target=$1
 seconds=$2
-case $target in fuzz_json|fuzz_request|fuzz_response|fuzz_mock|fuzz_endpoint|fuzz_schema|fuzz_regex|fuzz_spec) ;; *) usage ;; esac
+case $target in fuzz_json|fuzz_request|fuzz_response|fuzz_mock|fuzz_endpoint|fuzz_schema|fuzz_regex|fuzz_spec|fuzz_alloc) ;; *) usage ;; esac
 case $seconds in ''|*[!0-9]*) usage ;; esac
 [ "$seconds" -gt 0 ] || usage
 
@@ -156,7 +157,7 @@ for f in "$artifacts"/*; do
     case $name in crash-*|leak-*|timeout-*|oom-*|slow-unit-*) ;; *) continue ;; esac
     ncrash=$((ncrash + 1))
     kind=${name%%-*}
-    first=$(timeout 60 "$bin" "$f" 2>&1 | grep -m1 -E 'fuzz property violated|ERROR: |SUMMARY: ' |
+    first=$(timeout 60 "$bin" "$f" 2>&1 | grep -a -m1 -E 'fuzz property violated|ERROR: |SUMMARY: ' |
         sed -e 's/==[0-9]*==//' -e 's/0x[0-9a-f]*/0x/g' | cut -c1-300 || true)
     if grep -qxF -- "$kind $first" "$seen_messages"; then
         continue
@@ -171,7 +172,7 @@ for f in "$artifacts"/*; do
             [ -f "$min" ] && repro=$min
         fi
     fi
-    message=$(timeout 60 "$bin" "$repro" 2>&1 | grep -m1 -E 'fuzz property violated|ERROR: |SUMMARY: ' |
+    message=$(timeout 60 "$bin" "$repro" 2>&1 | grep -a -m1 -E 'fuzz property violated|ERROR: |SUMMARY: ' |
         cut -c1-300 || true)
     cmd1="$(rel "$bin") $(rel "$repro")"
     cmd2="build-fuzz-gcc/fuzz/$target $(rel "$repro")"
