@@ -261,3 +261,24 @@ bool fuzz_violations_equal(const quo_violations *a, const quo_violations *b,
     }
     return true;
 }
+
+void fuzz_check_violation(const quo_violation *v, const cJSON *root,
+                          const quo_json_doc *doc, const char *what)
+{
+    FUZZ_CHECK(v->path && v->message && v->keyword && v->schema_type,
+               "a violation has a NULL field");
+    FUZZ_CHECK(v->keyword[0] && v->schema_type[0], "violation \"%s\" has an empty keyword/type",
+               v->message);
+    FUZZ_CHECK(v->message[0], "violation at \"%s\" has an empty message", v->path);
+    FUZZ_CHECK(fuzz_utf8_valid(v->path, strlen(v->path)), "path is not valid UTF-8");
+    FUZZ_CHECK(fuzz_utf8_valid(v->message, strlen(v->message)),
+               "message is not valid UTF-8: %s", v->message);
+    FUZZ_CHECK(fuzz_pointer_syntax_ok(v->path), "path \"%s\" is not an RFC 6901 pointer",
+               v->path);
+    size_t resolved = 0;
+    size_t tokens = fuzz_pointer_resolve(root, doc, v->path, &resolved);
+    size_t need = tokens && strcmp(v->keyword, "required") == 0 ? tokens - 1 : tokens;
+    FUZZ_CHECK(resolved >= need,
+               "path \"%s\" (keyword %s) does not resolve into the %s: %zu of %zu tokens",
+               v->path, v->keyword, what, resolved, tokens);
+}

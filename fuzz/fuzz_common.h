@@ -74,6 +74,13 @@ bool fuzz_pointer_syntax_ok(const char *ptr);
 size_t fuzz_pointer_resolve(const cJSON *root, const quo_json_doc *doc,
                             const char *ptr, size_t *resolved);
 
+/* Every property a violation must have, checked with FUZZ_CHECK: no
+ * NULL or empty field, UTF-8 path and message, an RFC 6901 path that
+ * resolves into `root` (all but its last token for "required", which names
+ * the member that is missing). `what` names root in messages ("body"). */
+void fuzz_check_violation(const quo_violation *v, const cJSON *root,
+                          const quo_json_doc *doc, const char *what);
+
 /* Structural equality of two cJSON trees: same types, member names in
  * the same order, strings (compared as C strings), numbers as doubles
  * (inf equals inf, NaN equals NaN; cJSON_Compare says inf != inf, and

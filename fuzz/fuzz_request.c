@@ -27,28 +27,6 @@
 #include "fuzz_common.h"
 #include "quo/request.h"
 
-static void check_item(const quo_violation *v, const cJSON *root, const quo_json_doc *doc)
-{
-    FUZZ_CHECK(v->path && v->message && v->keyword && v->schema_type,
-               "a violation has a NULL field");
-    FUZZ_CHECK(v->keyword[0] && v->schema_type[0], "violation \"%s\" has an empty keyword/type",
-               v->message);
-    FUZZ_CHECK(v->message[0], "violation at \"%s\" has an empty message", v->path);
-    FUZZ_CHECK(fuzz_utf8_valid(v->path, strlen(v->path)), "path is not valid UTF-8");
-    FUZZ_CHECK(fuzz_utf8_valid(v->message, strlen(v->message)),
-               "message is not valid UTF-8: %s", v->message);
-    FUZZ_CHECK(fuzz_pointer_syntax_ok(v->path), "path \"%s\" is not an RFC 6901 pointer",
-               v->path);
-    size_t resolved = 0;
-    size_t tokens = fuzz_pointer_resolve(root, doc, v->path, &resolved);
-    size_t need = tokens;
-    if (tokens > 0 && strcmp(v->keyword, "required") == 0)
-        need = tokens - 1;
-    FUZZ_CHECK(resolved >= need,
-               "path \"%s\" (keyword %s) does not resolve into the input: %zu of %zu tokens",
-               v->path, v->keyword, resolved, tokens);
-}
-
 static void check_round_trip(const quo_spec *spec, const cJSON *root)
 {
     char *printed = cJSON_PrintUnformatted(root);
@@ -105,7 +83,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                    "text the gate rejects (%s) must give one \"json\" violation at \"\"",
                    err.message);
         FUZZ_CHECK(link1 == QUO_REQUEST_NO_LINK, "a link was chosen for non-JSON text");
-        check_item(&first.items[0], NULL, NULL);
+        fuzz_check_violation(&first.items[0], NULL, NULL, "input");
         check_rendering(&first);
     } else {
         const cJSON *root = quo_json_root(doc);
@@ -119,7 +97,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(same && link1 == link2, "validating twice gave different verdicts: %s",
                    same ? "different link" : why);
         for (size_t i = 0; i < first.count; i++)
-            check_item(&first.items[i], root, doc);
+            fuzz_check_violation(&first.items[i], root, doc, "input");
         if (first.count == 0) {
             FUZZ_CHECK(link1 != QUO_REQUEST_NO_LINK, "a valid body chose no link branch");
             if (!quo_json_has_nul(doc))

@@ -109,23 +109,6 @@ static void check_error(const quo_spec *spec, const quo_response *r, const quo_j
     FUZZ_CHECK(task_empty(r), "a conforming error response has task fields");
 }
 
-static void check_violation(const quo_violation *v, const cJSON *root, const quo_json_doc *doc)
-{
-    FUZZ_CHECK(v->path && v->message && v->keyword && v->schema_type && v->keyword[0] &&
-                   v->schema_type[0] && v->message[0],
-               "a violation has a NULL or empty field");
-    FUZZ_CHECK(fuzz_utf8_valid(v->path, strlen(v->path)) &&
-                   fuzz_utf8_valid(v->message, strlen(v->message)),
-               "path or message is not valid UTF-8: %s", v->message);
-    FUZZ_CHECK(fuzz_pointer_syntax_ok(v->path), "path \"%s\" is not an RFC 6901 pointer",
-               v->path);
-    size_t resolved = 0;
-    size_t tokens = fuzz_pointer_resolve(root, doc, v->path, &resolved);
-    size_t need = tokens && strcmp(v->keyword, "required") == 0 ? tokens - 1 : tokens;
-    FUZZ_CHECK(resolved >= need, "path \"%s\" (keyword %s) does not resolve into the body",
-               v->path, v->keyword);
-}
-
 static void check_schema_agrees(const quo_spec *spec, const quo_response *r,
                                 const quo_json_doc *doc, const cJSON *root)
 {
@@ -186,7 +169,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check_error(spec, &r, doc, root);
     }
     for (size_t i = 0; i < r.violations.count; i++)
-        check_violation(&r.violations.items[i], root, doc);
+        fuzz_check_violation(&r.violations.items[i], root, doc, "body");
     const char *media = quo_spec_response_media_type(spec, status);
     if (documented && is_json && quo_media_type_is(ctype, media ? media : "application/json"))
         check_schema_agrees(spec, &r, doc, root);

@@ -22,23 +22,6 @@
 #include "fuzz_common.h"
 #include "quo/schema.h"
 
-static void check_violation(const quo_violation *v, const cJSON *inst, const quo_json_doc *doc)
-{
-    FUZZ_CHECK(v->path && v->message && v->keyword && v->schema_type && v->keyword[0] &&
-                   v->schema_type[0] && v->message[0],
-               "a violation has a NULL or empty field");
-    FUZZ_CHECK(fuzz_utf8_valid(v->path, strlen(v->path)) &&
-                   fuzz_utf8_valid(v->message, strlen(v->message)),
-               "path or message is not valid UTF-8: %s", v->message);
-    FUZZ_CHECK(fuzz_pointer_syntax_ok(v->path), "path \"%s\" is not an RFC 6901 pointer",
-               v->path);
-    size_t resolved = 0;
-    size_t tokens = fuzz_pointer_resolve(inst, doc, v->path, &resolved);
-    size_t need = tokens && strcmp(v->keyword, "required") == 0 ? tokens - 1 : tokens;
-    FUZZ_CHECK(resolved >= need, "path \"%s\" (keyword %s) does not resolve into the instance",
-               v->path, v->keyword);
-}
-
 static void check_instance(const quo_schema *schema, const cJSON *inst, const quo_json_doc *doc)
 {
     quo_violations a, b;
@@ -55,7 +38,7 @@ static void check_instance(const quo_schema *schema, const cJSON *inst, const qu
     const char *why = "";
     FUZZ_CHECK(fuzz_violations_equal(&a, &b, &why), "validation is not deterministic: %s", why);
     for (size_t i = 0; i < a.count; i++)
-        check_violation(&a.items[i], inst, doc);
+        fuzz_check_violation(&a.items[i], inst, doc, "instance");
     quo_violations_free(&b);
     quo_violations_free(&a);
 }
