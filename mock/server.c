@@ -81,6 +81,21 @@ typedef struct conn_ctx {
 
 /* ---- connections ----------------------------------------------------------- */
 
+/* Once shutdown has begun, a new connection is closed as soon as it is
+ * accepted. (MHD_quiesce_daemon would do this at the socket level, but with
+ * an epoll thread pool libmicrohttpd 0.9.75 races its own workers there and
+ * aborts: "Failed to remove listen FD from epoll set".) */
+static enum MHD_Result accept_policy(void *cls, const struct sockaddr *addr, socklen_t len)
+{
+    (void)addr;
+    (void)len;
+    quo_mock_server *srv = cls;
+    pthread_mutex_lock(&srv->lock);
+    bool draining = srv->draining;
+    pthread_mutex_unlock(&srv->lock);
+    return draining ? MHD_NO : MHD_YES;
+}
+
 static void on_connection(void *cls, struct MHD_Connection *c, void **socket_ctx,
                           enum MHD_ConnectionNotificationCode code)
 {
@@ -521,7 +536,7 @@ quo_status quo_mock_server_start(const quo_spec *spec, const quo_mock_options *o
     if (!opts->thread_per_connection && workers > 1)
         o[n++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE, (intptr_t)workers, NULL};
     o[n++] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
-    srv->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_ARRAY, o,
+    srv->daemon = MHD_start_daemon(flags, 0, accept_policy, srv, on_request, srv, MHD_OPTION_ARRAY, o,
                                    MHD_OPTION_END);
     if (!srv->daemon) {
         quo_error_set(err, QUO_EIO, 0, "cannot start the HTTP server on port %u", srv->port);
@@ -554,13 +569,8 @@ quo_status quo_mock_server_finish(quo_mock_server *srv, quo_error *err)
     pthread_mutex_lock(&srv->lock);
     srv->draining = true;
     pthread_mutex_unlock(&srv->lock);
-    /* Stop accepting. libmicrohttpd may still poll the listening socket
-     * for a moment, so it is shut down (new connections are refused at
-     * once) rather than closed, which could hand its number to another
-     * file; it is closed after the daemon has stopped. */
-    MHD_quiesce_daemon(srv->daemon);
-    if (srv->listen_fd >= 0)
-        shutdown(srv->listen_fd, SHUT_RDWR);
+    /* From here accept_policy() turns new connections away; the listening
+     * socket is closed after the daemon has stopped. */
     struct timespec deadline;
     clock_gettime(CLOCK_REALTIME, &deadline);
     deadline.tv_sec += (time_t)srv->timeout + 1;
