@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "quo_check.h"
 #include "quo/json.h"
 
 #define TEXT(s) s, sizeof(s) - 1 /* string literal with its exact length */
@@ -1018,9 +1019,6 @@ static Suite *gate_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(gate_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int failed = quo_check_run(gate_suite());
     return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "quo_check.h"
 #include "quo/json.h"
 
 #ifndef QUO_JSON_VERDICTS_MD
@@ -375,9 +376,6 @@ static Suite *json_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(json_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int failed = quo_check_run(json_suite());
     return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

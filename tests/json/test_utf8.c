@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "quo_check.h"
 #include "quo/utf8.h"
 
 /* Reference decoder written the long way: take the length from the lead
@@ -193,9 +194,6 @@ static Suite *utf8_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(utf8_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int failed = quo_check_run(utf8_suite());
     return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "quo_check.h"
 #include "quo/buf.h"
 
 START_TEST(appends_grow_and_take_hands_over)
@@ -64,9 +65,6 @@ int main(void)
     tcase_add_test(tc, long_printf_and_empty_take);
     tcase_add_test(tc, failure_is_sticky);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int failed = quo_check_run(s);
     return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "quo_check.h"
 #include "quo/io.h"
 
 static char dir[] = "/tmp/quo-io-test-XXXXXX";
@@ -128,9 +129,6 @@ int main(void)
     tcase_add_test(tc, streams_are_bounded);
     tcase_add_test(tc, mkdirs_makes_every_level);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int failed = quo_check_run(s);
     return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

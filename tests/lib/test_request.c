@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "quo_check.h"
 #include "quo/quo.h"
 
 #define NO_LINK_BODY "{\"title\":\"t\",\"description\":\"d\"}"
@@ -252,9 +253,6 @@ int main(void)
     tcase_add_test(tc, errors_serialise_in_the_api_shape);
     tcase_add_test(tc, validation_is_thread_safe);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int failed = quo_check_run(s);
     return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

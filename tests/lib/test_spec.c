@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "quo_check.h"
 #include "quo/quo.h"
 
 static quo_spec *spec;
@@ -154,9 +155,6 @@ int main(void)
     tcase_add_test(tc, the_file_loads_like_the_embedded_copy);
     tcase_add_test(tc, broken_documents_are_refused_with_a_reason);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int failed = quo_check_run(s);
     return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

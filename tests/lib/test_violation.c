@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "quo_check.h"
 #include "quo/quo.h"
 
 START_TEST(add_clear_and_reuse)
@@ -127,9 +128,6 @@ int main(void)
     tcase_add_test(tc, messages_are_always_utf8);
     tcase_add_test(tc, values_keep_nul_escaped);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int failed = quo_check_run(s);
     return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

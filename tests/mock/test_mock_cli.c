@@ -14,6 +14,7 @@
 #include <check.h>
 #include <curl/curl.h>
 
+#include "quo_check.h"
 #include "cli_run.h"
 
 START_TEST(t_help)
@@ -308,10 +309,7 @@ static Suite *suite(void)
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    SRunner *sr = srunner_create(suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int failed = quo_check_run(suite());
     curl_global_cleanup();
     return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

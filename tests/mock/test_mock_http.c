@@ -11,6 +11,7 @@
 
 #include <check.h>
 
+#include "quo_check.h"
 #include "mock_http.h"
 
 #define PN1_BODY "{\"title\":\"Call back\",\"description\":\"About pricing\",\"phoneNumberId\":\"PN1\"}"
@@ -902,10 +903,7 @@ static Suite *suite(void)
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    SRunner *sr = srunner_create(suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int failed = quo_check_run(suite());
     curl_global_cleanup();
     return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

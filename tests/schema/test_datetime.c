@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "quo_check.h"
 #include "datetime.h"
 
 static bool valid(const char *s)
@@ -111,9 +112,6 @@ int main(void)
     tcase_add_test(tc, rejects_the_rest);
     tcase_add_test(tc, length_is_respected);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int failed = quo_check_run(s);
     return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

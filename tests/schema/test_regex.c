@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "quo_check.h"
 #include "regex.h"
 #include "quo/utf8.h"
 
@@ -453,9 +454,6 @@ int main(void)
     tcase_add_test(tf, shared_between_threads);
     tcase_add_test(tf, pathological_pattern_gives_up);
     suite_add_tcase(s, tf);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int failed = quo_check_run(s);
     return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

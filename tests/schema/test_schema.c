@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "quo_check.h"
 #include "quo/json.h"
 #include "quo/schema.h"
 
@@ -725,9 +726,6 @@ int main(void)
     tcase_add_test(ts, create_task_request_schema);
     tcase_add_test(ts, shared_between_threads);
     suite_add_tcase(s, ts);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int failed = quo_check_run(s);
     return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "quo_check.h"
 #include "quo/json.h"
 #include "quo/schema.h"
 
@@ -241,9 +242,6 @@ int main(void)
     TCase *tc = tcase_create("draft2020-12");
     tcase_add_test(tc, draft2020_12);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int failed = quo_check_run(s);
     return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

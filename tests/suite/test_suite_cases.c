@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "quo_check.h"
 #include "helpers.h"
 
 static void setup(void)
@@ -342,9 +343,6 @@ static Suite *cases_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(cases_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int failed = quo_check_run(cases_suite());
     return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "quo_check.h"
 #include "helpers.h"
 
 static qc_check_result r;
@@ -337,9 +338,6 @@ static Suite *checks_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(checks_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int failed = quo_check_run(checks_suite());
     return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "quo_check.h"
 #include "config.h"
 #include "embedded.h"
 
@@ -309,9 +310,6 @@ static Suite *config_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(config_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int failed = quo_check_run(config_suite());
     return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "quo_check.h"
 #include "embedded.h"
 #include "helpers.h"
 #include "tamper_server.h"
@@ -363,9 +364,6 @@ static Suite *e2e_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(e2e_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int failed = quo_check_run(e2e_suite());
     return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "quo_check.h"
 #include "helpers.h"
 #include "report.h"
 #include "text.h"
@@ -282,9 +283,6 @@ static Suite *report_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(report_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int failed = quo_check_run(report_suite());
     return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }
