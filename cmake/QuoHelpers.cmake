@@ -14,6 +14,23 @@ if(QUO_SANITIZE)
   add_link_options(-fsanitize=address,undefined)
 endif()
 
+# QUO_FUZZ with clang: everything is built with coverage feedback and
+# ASan+UBSan (fuzzer-no-link), so the library and the mock guide the fuzzer;
+# only the fuzz targets link libFuzzer itself (fuzz/CMakeLists.txt). With an
+# external engine (OSS-Fuzz / ClusterFuzzLite) $CFLAGS already carry all of
+# this and nothing is added.
+set(QUO_FUZZ_ENGINE "" CACHE STRING
+    "Link flags of an external fuzzing engine ($LIB_FUZZING_ENGINE); empty = -fsanitize=fuzzer")
+if(QUO_FUZZ AND NOT CMAKE_C_COMPILER_ID MATCHES "Clang")
+  message(FATAL_ERROR "QUO_FUZZ=ON needs clang (libFuzzer): configure with "
+                      "-DCMAKE_C_COMPILER=clang, or leave QUO_FUZZ off for replay executables")
+endif()
+if(QUO_FUZZ AND NOT QUO_FUZZ_ENGINE)
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+                      -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
 if(QUO_COVERAGE)
   if(CMAKE_C_COMPILER_ID MATCHES "Clang")
     add_compile_options(-fprofile-instr-generate -fcoverage-mapping)
