@@ -17,13 +17,6 @@ static bool tchar(char ch)
            (c && strchr("!#$%&'*+-.^_`|~", c));
 }
 
-static const char *skip_ows(const char *p)
-{
-    while (*p == ' ' || *p == '\t')
-        p++;
-    return p;
-}
-
 /* Reads a token or quoted-string at p into out; returns the end. */
 static const char *read_word(const char *p, char *out, size_t outsz, bool *ok)
 {
@@ -74,7 +67,7 @@ int mock_prefer_parse(const quo_mock_request *req, int *code, char *bad, size_t 
             continue;
         const char *p = h->value;
         while (*p) {
-            p = skip_ows(p);
+            p = mock_text_skip_ows(p);
             if (*p == ',') {
                 p++;
                 continue;
@@ -85,9 +78,9 @@ int mock_prefer_parse(const quo_mock_request *req, int *code, char *bad, size_t 
             size_t nlen = (size_t)(p - name);
             char value[64];
             bool has_value = false, ok = true;
-            const char *q = skip_ows(p);
+            const char *q = mock_text_skip_ows(p);
             if (nlen && *q == '=') {
-                q = read_word(skip_ows(q + 1), value, sizeof value, &ok);
+                q = read_word(mock_text_skip_ows(q + 1), value, sizeof value, &ok);
                 has_value = true;
                 p = q;
             }
@@ -105,7 +98,7 @@ int mock_prefer_parse(const quo_mock_request *req, int *code, char *bad, size_t 
                     snprintf(bad, badsz, "Prefer: code=%s is not an HTTP status code", shown);
                     return -1;
                 }
-                *code = atoi(value);
+                *code = (value[0] - '0') * 100 + (value[1] - '0') * 10 + (value[2] - '0');
                 return 1;
             }
             p = skip_rest(p);
