@@ -12,6 +12,7 @@
  * chain of `seg` records on the C stack, turned into a JSON Pointer only
  * when a violation is reported, so the valid path allocates nothing.
  */
+#include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -1020,61 +1021,16 @@ static bool c_dialect(cc *c, const cJSON *v)
                                    : "?");
 }
 
-static int hex_digit(int ch)
+/* Why a "#..." fragment quo_json_pointer() found nothing at. */
+static const char *ref_failure(const char *s, size_t len)
 {
-    if (ch >= '0' && ch <= '9')
-        return ch - '0';
-    if (ch >= 'a' && ch <= 'f')
-        return ch - 'a' + 10;
-    if (ch >= 'A' && ch <= 'F')
-        return ch - 'A' + 10;
-    return -1;
-}
-
-/* RFC 6901 evaluation of p[0..len) from root; member names compared by
- * their full length. NULL when it leads nowhere or is malformed. */
-static const cJSON *resolve_pointer(const cJSON *root, const char *p, size_t len,
-                                    const quo_json_doc *doc)
-{
-    char small[256];
-    char *tok = len < sizeof small ? small : malloc(len + 1);
-    const cJSON *cur = root;
-    size_t i = 0;
-    if (!tok)
-        return NULL;
-    if (len && p[0] != '/')
-        cur = NULL;
-    while (cur && i < len) {
-        size_t tl = 0;
-        for (i++; i < len && p[i] != '/'; i++) {
-            if (p[i] != '~') {
-                tok[tl++] = p[i];
-            } else if (i + 1 < len && (p[i + 1] == '0' || p[i + 1] == '1')) {
-                tok[tl++] = p[++i] == '0' ? '~' : '/';
-            } else {
-                cur = NULL;
-                break;
-            }
-        }
-        if (!cur)
-            break;
-        if (cJSON_IsObject(cur)) {
-            cur = json_member(cur, tok, tl, doc);
-        } else if (cJSON_IsArray(cur)) {
-            size_t idx = 0;
-            bool ok = tl > 0 && (tl == 1 || tok[0] != '0') && tl < 10;
-            for (size_t k = 0; ok && k < tl; k++) {
-                ok = tok[k] >= '0' && tok[k] <= '9';
-                idx = idx * 10 + (size_t)(tok[k] - '0');
-            }
-            cur = ok ? cJSON_GetArrayItem(cur, (int)idx) : NULL;
-        } else {
-            cur = NULL;
-        }
-    }
-    if (tok != small)
-        free(tok);
-    return cur;
+    for (size_t i = 1; i < len; i++)
+        if (s[i] == '%' && (len - i < 3 || !isxdigit((unsigned char)s[i + 1]) ||
+                            !isxdigit((unsigned char)s[i + 2])))
+            return "has a malformed %-escape";
+    if (len > 1 && s[1] != '/' && s[1] != '%')
+        return "is not supported: anchors are not, only JSON Pointers";
+    return "does not resolve in the document";
 }
 
 static bool c_ref(cc *c, snode *n, const cJSON *v)
@@ -1089,41 +1045,13 @@ static bool c_ref(cc *c, snode *n, const cJSON *v)
         return cfail(c, QUO_ESCHEMA,
                      "\"$ref\" \"%s\" is not supported: only references into the same "
                      "document (\"#/...\") are", shown);
-    /* The fragment is a URI fragment: percent-decode it to get the pointer. */
-    char *ptr = malloc(len);
-    if (!ptr)
-        return nomem(c);
-    size_t pl = 0;
-    for (size_t i = 1; i < len; i++) {
-        if (s[i] != '%') {
-            ptr[pl++] = s[i];
-            continue;
-        }
-        int hi = i + 2 < len ? hex_digit(s[i + 1]) : -1;
-        int lo = i + 2 < len ? hex_digit(s[i + 2]) : -1;
-        if (hi < 0 || lo < 0) {
-            free(ptr);
-            return cfail(c, QUO_ESCHEMA, "\"$ref\" \"%s\" has a malformed %%-escape", shown);
-        }
-        ptr[pl++] = (char)(hi * 16 + lo);
-        i += 2;
-    }
-    if (pl && ptr[0] != '/') {
-        free(ptr);
-        return cfail(c, QUO_ESCHEMA,
-                     "\"$ref\" \"%s\" is not supported: anchors are not, only JSON Pointers",
-                     shown);
-    }
-    const cJSON *target = resolve_pointer(c->doc_root, ptr, pl, c->lengths);
-    if (!target) {
-        free(ptr);
-        return cfail(c, QUO_ESCHEMA, "\"$ref\" \"%s\" does not resolve in the document", shown);
-    }
-    /* Compile the target under its own path. */
+    const cJSON *target = quo_json_pointer(c->doc_root, s, len, c->lengths);
+    if (!target)
+        return cfail(c, QUO_ESCHEMA, "\"$ref\" \"%s\" %s", shown, ref_failure(s, len));
+    /* Compile the target under its own path (the fragment as written). */
     quo_buf saved = c->path;
     quo_buf here = QUO_BUF_INIT;
-    quo_buf_append(&here, ptr, pl);
-    free(ptr);
+    quo_buf_append(&here, s + 1, len - 1);
     if (here.failed)
         return nomem(c);
     c->path = here;
@@ -1311,7 +1239,7 @@ quo_status quo_schema_compile(const cJSON *document, const quo_json_doc *lengths
     *out = NULL;
     if (!pointer)
         pointer = "";
-    const cJSON *root = resolve_pointer(document, pointer, strlen(pointer), lengths);
+    const cJSON *root = quo_json_pointer(document, pointer, strlen(pointer), lengths);
     if (!root)
         return quo_error_set(err, QUO_ESCHEMA, 0,
                              "schema pointer \"%s\" does not resolve in the document", pointer);

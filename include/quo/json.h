@@ -71,6 +71,20 @@ void quo_json_free(quo_json_doc *doc);
 const cJSON *quo_json_member(const quo_json_doc *doc, const cJSON *obj,
                              const char *name);
 
+/* RFC 6901 JSON Pointer evaluation: the node `ptr[0..len)` leads to from
+ * `root`, or NULL when it leads nowhere or is malformed. `ptr` is either
+ * the plain form ("/a/b~1c"; "" is the root) or the URI-fragment form of
+ * RFC 6901 section 6 ("#/a/b%7Ec"; "#" is the root), which is
+ * percent-decoded first (a '%' not followed by two hex digits: NULL).
+ * ~0 and ~1 are decoded per token (any other '~' sequence: NULL); an
+ * array index is decimal without leading zeros ("-" leads nowhere). Member
+ * names are compared by their full length, so a token holding a NUL (from
+ * %00) matches only a name holding one. `lengths` is the quo_json_doc
+ * `root` was parsed with, or NULL (then names are C strings). Allocates
+ * only for pointers longer than 255 bytes; NULL on allocation failure. */
+const cJSON *quo_json_pointer(const cJSON *root, const char *ptr, size_t len,
+                              const quo_json_doc *lengths);
+
 /* A deep copy of `node` (a new tree the caller cJSON_Delete()s) that a
  * cJSON printer can print faithfully: each NUL inside a string or a member
  * name is written as the six characters \u0000 (as JSON Pointers in
