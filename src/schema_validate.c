@@ -264,27 +264,21 @@ static bool v_number(vctx *c, const snode *s, const cJSON *x, const seg *at, boo
                      const char *stype)
 {
     double v = x->valuedouble;
-    const struct {
-        uint64_t bit;
-        bool fails;
-        const char *kw, *msg;
-    } checks[] = {
-        {K_MIN, !(v >= s->minimum), "minimum", s->min_msg},
-        {K_MAX, !(v <= s->maximum), "maximum", s->max_msg},
-        {K_XMIN, !(v > s->xminimum), "exclusiveMinimum", s->xmin_msg},
-        {K_XMAX, !(v < s->xmaximum), "exclusiveMaximum", s->xmax_msg},
-        {K_MULTIPLE, (s->kw & K_MULTIPLE) && !is_multiple(v, s->multiple), "multipleOf",
-         s->multiple_msg},
-    };
+    uint64_t kw = s->kw;
     bool ok = true;
-    for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++) {
-        if (!(s->kw & checks[i].bit) || !checks[i].fails)
-            continue;
-        if (!collect)
-            return false;
-        report(c, at, x, checks[i].kw, stype, "%s", checks[i].msg);
-        ok = false;
+#define BOUND(bit, fails, name, msg)                      \
+    if ((kw & (bit)) && (fails)) {                        \
+        if (!collect)                                     \
+            return false;                                 \
+        report(c, at, x, name, stype, "%s", msg);         \
+        ok = false;                                       \
     }
+    BOUND(K_MIN, !(v >= s->minimum), "minimum", s->min_msg)
+    BOUND(K_MAX, !(v <= s->maximum), "maximum", s->max_msg)
+    BOUND(K_XMIN, !(v > s->xminimum), "exclusiveMinimum", s->xmin_msg)
+    BOUND(K_XMAX, !(v < s->xmaximum), "exclusiveMaximum", s->xmax_msg)
+    BOUND(K_MULTIPLE, !is_multiple(v, s->multiple), "multipleOf", s->multiple_msg)
+#undef BOUND
     return ok;
 }
 
@@ -346,7 +340,7 @@ static bool v_required(vctx *c, const snode *s, const cJSON *x, const seg *at, b
 
 /* properties, patternProperties and additionalProperties for one member
  * (position idx); marks it in ev when one of them evaluates it. */
-static bool v_member(vctx *c, const snode *s, const cJSON *m, size_t idx, const seg *at,
+static inline bool v_member(vctx *c, const snode *s, const cJSON *m, size_t idx, const seg *at,
                      bool collect, const char *stype, evset *ev, uint64_t *seen)
 {
     size_t len = key_len(c->doc, m);
@@ -365,7 +359,7 @@ static bool v_member(vctx *c, const snode *s, const cJSON *m, size_t idx, const 
             }
         }
     }
-    for (size_t k = 0; k < s->npprops; k++) {
+    for (size_t k = 0; k < s->npprops; k++) { /* rare: no cost when absent */
         int hit = regex_verdict(c, quo_regex_search(s->pprops[k].re, key_of(m), len,
                                                     c->utf_checked));
         if (hit < 0)
@@ -464,7 +458,7 @@ static bool v_object(vctx *c, const snode *s, const cJSON *x, const seg *at, boo
             if (!ok && (!collect || c->st != QUO_OK))
                 return false;
         }
-    } else {
+    } else if (s->kw & (K_MINPROPS | K_MAXPROPS)) {
         idx = count_children(x);
     }
     if (s->nreq && !v_required(c, s, x, at, collect, seen))
