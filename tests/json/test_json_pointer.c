@@ -144,6 +144,58 @@ START_TEST(long_pointer_and_plain_tree)
 }
 END_TEST
 
+/* quo_json_print() writes what cJSON_PrintUnformatted() writes. */
+START_TEST(print_matches_cjson)
+{
+    static const char *const texts[] = {
+        "{\"a\":[1,-0,1.5,1e300,123456789012,0.1,-2147483648,2147483647,3.141592653589793],"
+        "\"b\":\"q\\\"\\\\\\b\\f\\n\\r\\t\\u0001\\u001f\\u007f\u00e9\",\"c\":{},\"d\":[],"
+        "\"e\":[true,false,null,{\"x\":[[]]}],\"\\n\":\"\"}",
+        "[]", "{}", "\"s\"", "0", "-1.25e-7", "[[[[{\"a\":{\"b\":[1,2]}}]]]]",
+    };
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        cJSON *t = cJSON_Parse(texts[i]);
+        ck_assert_msg(t != NULL, "%s", texts[i]);
+        char *want = cJSON_PrintUnformatted(t), *got = quo_json_print(t);
+        ck_assert_str_eq(got, want);
+        cJSON *copy = NULL;
+        ck_assert_int_eq(quo_json_copy(NULL, t, &copy), QUO_OK);
+        char *again = quo_json_print(copy);
+        ck_assert_str_eq(again, want);
+        cJSON_free(want);
+        cJSON_free(got);
+        cJSON_free(again);
+        quo_json_delete(copy);
+        cJSON_Delete(t);
+    }
+    ck_assert_ptr_null(quo_json_print(NULL));
+}
+END_TEST
+
+/* Copies keep NUL visible as \u0000, and give up (NULL, still QUO_OK)
+ * when that would merge two names. */
+START_TEST(copy_escapes_nul)
+{
+    cJSON *c = NULL;
+    ck_assert_int_eq(quo_json_copy(doc, quo_json_pointer(root, TEXT("#/n%00x"), doc), &c), QUO_OK);
+    ck_assert(cJSON_IsNumber(c));
+    quo_json_delete(c);
+    ck_assert_int_eq(quo_json_copy(doc, root, &c), QUO_OK);
+    char *text = quo_json_print(c);
+    ck_assert_ptr_nonnull(strstr(text, "\"n\\\\u0000x\":9"));
+    cJSON_free(text);
+    quo_json_delete(c);
+    static const char clash[] = "{\"a\\u0000\":1,\"a\\\\u0000\":2}";
+    quo_json_doc *d2 = NULL;
+    quo_error err;
+    ck_assert_int_eq(quo_json_parse(TEXT(clash), 0, &d2, &err), QUO_OK);
+    c = (cJSON *)1;
+    ck_assert_int_eq(quo_json_copy(d2, quo_json_root(d2), &c), QUO_OK);
+    ck_assert_ptr_null(c);
+    quo_json_free(d2);
+}
+END_TEST
+
 static Suite *pointer_suite(void)
 {
     Suite *s = suite_create("json_pointer");
@@ -154,6 +206,8 @@ static Suite *pointer_suite(void)
     tcase_add_test(tc, nul_safe_names);
     tcase_add_test(tc, malformed_or_nowhere);
     tcase_add_test(tc, long_pointer_and_plain_tree);
+    tcase_add_test(tc, print_matches_cjson);
+    tcase_add_test(tc, copy_escapes_nul);
     suite_add_tcase(s, tc);
     return s;
 }
