@@ -408,8 +408,9 @@ static bool v_name(vctx *c, const snode *s, const cJSON *m, const seg *at, bool 
     size_t len = key_len(c->doc, m);
     seg sub = {at, key_of(m), len};
     report(c, &sub, NULL, "propertyNames", stype,
-           "has a name that the schema at %s/propertyNames does not allow: the name %s",
-           s->spath, why.count ? why.items[0].message : "is not allowed");
+           "has a name \"propertyNames\" does not allow: the name %s (schema path "
+           "\"%s/propertyNames\")",
+           why.count ? why.items[0].message : "is not allowed", s->spath);
     quo_violations_free(&why);
     return false;
 }
@@ -572,8 +573,10 @@ static bool v_contains(vctx *c, const snode *s, const cJSON *x, const seg *at, b
     if (collect) {
         size_t want = few ? s->min_contains : s->max_contains;
         report(c, at, x, few ? (s->min_contains == 1 ? "contains" : "minContains") : "maxContains",
-               stype, "must contain at %s %zu item%s matching the schema at %s/contains (%zu do)",
-               few ? "least" : "most", want, want == 1 ? "" : "s", s->spath, found);
+               stype,
+               "must contain at %s %zu item%s matching \"contains\", not %zu (schema path "
+               "\"%s/contains\")",
+               few ? "least" : "most", want, want == 1 ? "" : "s", found, s->spath);
     }
     return false;
 }
@@ -635,8 +638,8 @@ static bool v_unevaluated(vctx *c, const snode *s, const cJSON *x, const seg *at
             if (!collect)
                 return false;
             report(c, &sub, k, kw, stype,
-                   "is not allowed here: no keyword of the schema at %s evaluates it, and "
-                   "%s is false", s->spath[0] ? s->spath : "#", kw);
+                   "is not allowed here: no keyword evaluates it, and %s is false (schema "
+                   "path \"%s/%s\")", kw, s->spath, kw);
             ok = false;
         } else if (!v_node(c, u, k, &sub, collect, NULL, NULL)) {
             ok = false;
@@ -741,7 +744,8 @@ static bool v_apply(vctx *c, const snode *s, const cJSON *x, const seg *at, bool
         if (c->st != QUO_OK)
             return false;
         if (matched && collect)
-            report(c, at, x, "not", stype, "must not match the schema at %s/not", s->spath);
+            report(c, at, x, "not", stype,
+                   "must not match the \"not\" schema (schema path \"%s/not\")", s->spath);
         STEP(!matched);
     }
     if (s->kw & K_IF)

@@ -555,14 +555,14 @@ bool json_hash(const cJSON *x, const quo_json_doc *doc, uint64_t *out)
         h = mix(h, bits);
     } else if (json_type(x) == cJSON_String) {
         h = mix(h, name_hash(str_of(x), str_len(doc, x)));
-    } else if (json_type(x) == cJSON_Array || json_type(x) == cJSON_Object) {
-        uint64_t names = 0;
-        for (const cJSON *k = x->child; k; k = k->next) {
+    } else if (json_type(x) == cJSON_Array) {
+        for (const cJSON *k = x->child; k; k = k->next)
             h = mix(h, (uint64_t)json_type(k));
-            if (json_type(x) == cJSON_Object) /* order-independent */
-                names += name_hash(key_of(k), key_len(doc, k)) * 0x100000001B3ull;
-        }
-        h = mix(h, names);
+    } else if (json_type(x) == cJSON_Object) {
+        uint64_t members = 0; /* a sum: the same in any member order */
+        for (const cJSON *k = x->child; k; k = k->next)
+            members += mix(name_hash(key_of(k), key_len(doc, k)), (uint64_t)json_type(k));
+        h = mix(h, members);
     }
     *out = h;
     return true;

@@ -9,6 +9,7 @@
 
 #include "quo_check.h"
 #include "quo/json.h"
+#include "quo/buf.h"
 #include "quo/schema.h"
 
 static quo_json_doc *parse(const char *text)
@@ -596,6 +597,226 @@ START_TEST(deep_instances_stop_cleanly)
 }
 END_TEST
 
+
+/* ----------------------------------------------- draft 2020-12 additions */
+
+START_TEST(array_keywords_and_messages)
+{
+    const char *sch = "{\"type\":\"array\",\"minItems\":2,\"maxItems\":3,\"uniqueItems\":true}";
+    VALID(sch, "[1,2]");
+    VALID(sch, "[1,\"1\",[1]]");
+    quo_violations v = run(sch, "[1]");
+    assert_item(&v, 0, "", "minItems", "array", "must have at least 2 items", "[1]");
+    quo_violations_free(&v);
+    v = run(sch, "[1,2,3,4]");
+    assert_item(&v, 0, "", "maxItems", "array", "must have at most 3 items", "[1,2,3,4]");
+    quo_violations_free(&v);
+    v = run(sch, "[{\"a\":1,\"b\":[2]},{\"b\":[2],\"a\":1.0}]");
+    ck_assert_uint_eq(v.count, 1);
+    assert_item(&v, 0, "", "uniqueItems", "array",
+                "must not repeat an item (items 0 and 1 are equal)",
+                "[{\"a\":1,\"b\":[2]},{\"b\":[2],\"a\":1}]");
+    quo_violations_free(&v);
+    /* strings compare by all their bytes, NUL included */
+    VALID("{\"uniqueItems\":true}", "[\"a\\u0000b\",\"a\\u0000c\",\"a\"]");
+    INVALID("{\"uniqueItems\":true}", "[\"a\\u0000b\",\"x\",\"a\\u0000b\"]");
+    VALID("{\"uniqueItems\":false}", "[1,1]");
+
+    const char *tuple = "{\"prefixItems\":[{\"type\":\"string\"},{\"type\":\"integer\"}],"
+                        "\"items\":{\"type\":\"boolean\"}}";
+    VALID(tuple, "[\"a\",1,true,false]");
+    VALID(tuple, "[\"a\"]");
+    v = run(tuple, "[1,\"x\",null]");
+    ck_assert_uint_eq(v.count, 3);
+    assert_item(&v, 0, "/0", "type", "string", "must be a string, not a number", "1");
+    assert_item(&v, 1, "/1", "type", "integer", "must be an integer, not a string", "\"x\"");
+    assert_item(&v, 2, "/2", "type", "boolean", "must be a boolean, not null", "null");
+    quo_violations_free(&v);
+
+    const char *cont = "{\"contains\":{\"const\":7},\"minContains\":2,\"maxContains\":3}";
+    VALID(cont, "[7,1,7]");
+    VALID(cont, "{}");
+    v = run(cont, "[7,1]");
+    assert_item(&v, 0, "", "minContains", "any",
+                "must contain at least 2 items matching \"contains\", not 1 (schema path "
+                "\"/contains\")", "[7,1]");
+    quo_violations_free(&v);
+    v = run(cont, "[7,7,7,7]");
+    assert_item(&v, 0, "", "maxContains", "any",
+                "must contain at most 3 items matching \"contains\", not 4 (schema path "
+                "\"/contains\")", "[7,7,7,7]");
+    quo_violations_free(&v);
+    v = run("{\"properties\":{\"l\":{\"contains\":{\"type\":\"null\"}}}}", "{\"l\":[1]}");
+    assert_item(&v, 0, "/l", "contains", "any",
+                "must contain at least 1 item matching \"contains\", not 0 (schema path "
+                "\"/properties/l/contains\")", "[1]");
+    quo_violations_free(&v);
+    VALID("{\"contains\":{\"const\":1},\"minContains\":0}", "[]");
+}
+END_TEST
+
+START_TEST(object_keywords_2020_12)
+{
+    const char *sch = "{\"minProperties\":1,\"maxProperties\":3,"
+                      "\"dependentRequired\":{\"card\":[\"cvc\",\"exp\"]},"
+                      "\"propertyNames\":{\"maxLength\":4}}";
+    VALID(sch, "{\"card\":1,\"cvc\":2,\"exp\":3}");
+    quo_violations v = run(sch, "{}");
+    assert_item(&v, 0, "", "minProperties", "any", "must have at least 1 member", "{}");
+    quo_violations_free(&v);
+    v = run(sch, "{\"card\":1,\"cvc\":2,\"a\":3,\"b\":4}");
+    ck_assert_uint_eq(v.count, 2);
+    assert_item(&v, 0, "", "maxProperties", "any", "must have at most 3 members",
+                "{\"card\":1,\"cvc\":2,\"a\":3,\"b\":4}");
+    assert_item(&v, 1, "/exp", "dependentRequired", "any",
+                "is required when \"card\" is present", NULL);
+    quo_violations_free(&v);
+    v = run(sch, "{\"toolong\":1}");
+    assert_item(&v, 0, "/toolong", "propertyNames", "any",
+                "has a name \"propertyNames\" does not allow: the name must be at most 4 "
+                "characters long (schema path \"/propertyNames\")", NULL);
+    quo_violations_free(&v);
+
+    const char *pat = "{\"patternProperties\":{\"^x-\":{\"type\":\"string\"}},"
+                      "\"properties\":{\"a\":{}},\"additionalProperties\":false}";
+    VALID(pat, "{\"a\":1,\"x-b\":\"s\"}");
+    v = run(pat, "{\"x-b\":1,\"c\":2}");
+    ck_assert_uint_eq(v.count, 2);
+    assert_item(&v, 0, "/x-b", "type", "string", "must be a string, not a number", "1");
+    ck_assert_str_eq(v.items[1].path, "/c");
+    ck_assert_str_eq(v.items[1].keyword, "additionalProperties");
+    quo_violations_free(&v);
+
+    const char *dep = "{\"dependentSchemas\":{\"a\":{\"required\":[\"b\"]}}}";
+    VALID(dep, "{\"b\":1}");
+    v = run(dep, "{\"a\":1}");
+    assert_item(&v, 0, "/b", "required", "any", "is required", NULL);
+    quo_violations_free(&v);
+}
+END_TEST
+
+START_TEST(numeric_keywords_2020_12)
+{
+    const char *sch = "{\"exclusiveMinimum\":0,\"exclusiveMaximum\":10,\"multipleOf\":2.5}";
+    VALID(sch, "5");
+    VALID(sch, "7.5");
+    quo_violations v = run(sch, "0");
+    ck_assert_uint_eq(v.count, 1);
+    assert_item(&v, 0, "", "exclusiveMinimum", "any", "must be greater than 0", "0");
+    quo_violations_free(&v);
+    v = run(sch, "10");
+    assert_item(&v, 0, "", "exclusiveMaximum", "any", "must be less than 10", "10");
+    quo_violations_free(&v);
+    v = run(sch, "3");
+    assert_item(&v, 0, "", "multipleOf", "any", "must be a multiple of 2.5", "3");
+    quo_violations_free(&v);
+    VALID("{\"multipleOf\":0.01}", "19.99");
+    VALID("{\"multipleOf\":0.1}", "0.3");
+    INVALID("{\"multipleOf\":0.1}", "0.35");
+    VALID("{\"multipleOf\":0.5}", "1e308");
+    INVALID("{\"multipleOf\":0.123456789}", "1e308");
+}
+END_TEST
+
+START_TEST(conditionals_and_not)
+{
+    const char *sch = "{\"if\":{\"properties\":{\"kind\":{\"const\":\"a\"}}},"
+                      "\"then\":{\"required\":[\"x\"]},\"else\":{\"required\":[\"y\"]}}";
+    VALID(sch, "{\"kind\":\"a\",\"x\":1}");
+    VALID(sch, "{\"kind\":\"b\",\"y\":1}");
+    quo_violations v = run(sch, "{\"kind\":\"a\",\"y\":1}");
+    assert_item(&v, 0, "/x", "required", "any", "is required", NULL);
+    quo_violations_free(&v);
+    v = run(sch, "{\"kind\":\"b\"}");
+    assert_item(&v, 0, "/y", "required", "any", "is required", NULL);
+    quo_violations_free(&v);
+    VALID("{\"then\":false}", "1"); /* then without if: no effect */
+    v = run("{\"properties\":{\"n\":{\"not\":{\"type\":\"null\"}}}}", "{\"n\":null}");
+    assert_item(&v, 0, "/n", "not", "any",
+                "must not match the \"not\" schema (schema path \"/properties/n/not\")", "null");
+    quo_violations_free(&v);
+}
+END_TEST
+
+START_TEST(unevaluated_keywords)
+{
+    const char *sch = "{\"allOf\":[{\"properties\":{\"a\":true}}],"
+                      "\"anyOf\":[{\"properties\":{\"b\":true},\"required\":[\"b\"]},"
+                      "{\"properties\":{\"c\":true},\"required\":[\"c\"]}],"
+                      "\"unevaluatedProperties\":false}";
+    VALID(sch, "{\"a\":1,\"b\":2}");
+    VALID(sch, "{\"b\":2,\"c\":3}");
+    quo_violations v = run(sch, "{\"a\":1,\"c\":3,\"d\":4}");
+    ck_assert_uint_eq(v.count, 1);
+    assert_item(&v, 0, "/d", "unevaluatedProperties", "any",
+                "is not allowed here: no keyword evaluates it, and unevaluatedProperties is "
+                "false (schema path \"/unevaluatedProperties\")", "4");
+    quo_violations_free(&v);
+    /* a failing branch's annotations do not count */
+    v = run("{\"anyOf\":[{\"properties\":{\"x\":{\"type\":\"string\"}}},true],"
+            "\"unevaluatedProperties\":false}", "{\"x\":1}");
+    ck_assert_uint_eq(v.count, 1);
+    ck_assert_str_eq(v.items[0].path, "/x");
+    quo_violations_free(&v);
+
+    const char *items = "{\"prefixItems\":[true],\"allOf\":[{\"contains\":{\"const\":9}}],"
+                        "\"unevaluatedItems\":{\"type\":\"string\"}}";
+    VALID(items, "[1,9,\"s\",9]");
+    v = run(items, "[1,9,2]");
+    ck_assert_uint_eq(v.count, 1);
+    assert_item(&v, 0, "/2", "type", "string", "must be a string, not a number", "2");
+    quo_violations_free(&v);
+}
+END_TEST
+
+START_TEST(formats_by_rfc)
+{
+    static const struct {
+        const char *format, *good, *bad, *msg;
+    } cases[] = {
+        {"date", "2024-02-29", "2023-02-29", "must be an RFC 3339 full-date such as 2026-11-28"},
+        {"time", "23:59:60Z", "22:59:60Z", "must be an RFC 3339 full-time such as 17:00:00Z"},
+        {"date-time", "1998-12-31T15:59:60-08:00", "2026-11-28 17:00:00Z",
+         "must be an RFC 3339 date-time such as 2026-11-28T17:00:00Z"},
+        {"duration", "P1Y2M3DT4H5M6S", "P1Y2D",
+         "must be an RFC 3339 (appendix A) duration such as P1DT12H"},
+        {"email", "\"a b\"@[IPv6:::1]", "a..b@example.com",
+         "must be an RFC 5321 mailbox such as user@example.com"},
+        {"uri", "urn:isbn:0451450523", "/relative",
+         "must be an RFC 3986 URI such as https://example.com/a"},
+        {"uri-reference", "../a?b#c", "a b", "must be an RFC 3986 URI reference such as /a?b#c"},
+        {"uuid", "123E4567-e89b-12d3-a456-426614174000", "123e4567e89b12d3a456426614174000",
+         "must be an RFC 9562 UUID such as 123e4567-e89b-12d3-a456-426614174000"},
+        {"ipv4", "192.0.2.255", "192.0.2.01",
+         "must be an IPv4 address in dotted-quad form such as 192.0.2.1"},
+        {"ipv6", "::ffff:192.0.2.1", "1::2::3",
+         "must be an RFC 4291 IPv6 address such as 2001:db8::1"},
+        {"hostname", "xn--bcher-kva.example", "-a.example",
+         "must be an RFC 1123 host name such as api.example.com"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char sch[128], good[160], bad[160];
+        snprintf(sch, sizeof sch, "{\"type\":\"string\",\"format\":\"%s\"}", cases[i].format);
+        quo_buf b = QUO_BUF_INIT;
+        quo_buf_puts(&b, "\"");
+        for (const char *p = cases[i].good; *p; p++)
+            quo_buf_printf(&b, *p == '"' ? "\\\"" : "%c", *p);
+        quo_buf_puts(&b, "\"");
+        snprintf(good, sizeof good, "%s", b.data);
+        free(b.data);
+        snprintf(bad, sizeof bad, "\"%s\"", cases[i].bad);
+        VALID(sch, good);
+        quo_violations v = run(sch, bad);
+        ck_assert_msg(v.count == 1, "%s accepted %s", cases[i].format, bad);
+        assert_item(&v, 0, "", "format", "string", cases[i].msg, bad);
+        quo_violations_free(&v);
+        /* a format applies to strings only */
+        snprintf(sch, sizeof sch, "{\"format\":\"%s\"}", cases[i].format);
+        VALID(sch, "12");
+    }
+}
+END_TEST
+
 /* --------------------------------------------------- the spec's schema */
 
 static quo_schema *spec_request_schema(void)
@@ -723,6 +944,12 @@ int main(void)
     tcase_add_test(tk, string_lengths_in_code_points);
     tcase_add_test(tk, numeric_bounds);
     tcase_add_test(tk, pattern_and_format);
+    tcase_add_test(tk, array_keywords_and_messages);
+    tcase_add_test(tk, object_keywords_2020_12);
+    tcase_add_test(tk, numeric_keywords_2020_12);
+    tcase_add_test(tk, conditionals_and_not);
+    tcase_add_test(tk, unevaluated_keywords);
+    tcase_add_test(tk, formats_by_rfc);
     suite_add_tcase(s, tk);
     TCase *tr = tcase_create("refs and errors");
     tcase_add_test(tr, local_refs);
