@@ -2,7 +2,10 @@
  * follows is documented in quo/schema.h). Every check is a small hand-made
  * parser of the RFC's ABNF over bytes: no regex, no allocation, no state.
  */
+#include <stdint.h>
 #include <string.h>
+
+#include "quo/utf8.h"
 
 #include "datetime.h"
 #include "format.h"
@@ -298,7 +301,20 @@ static bool ulabel_valid(const unsigned long *cp, size_t n)
 }
 
 /* RFC 5890 A-label ("xn--" + Punycode of a valid U-label). */
-static bool alabel_valid(const char *s, size_t n)
+/* RFC 5891 section 4.2.3.2: a U-label must not begin with a combining
+ * mark (General_Category M), asked of PCRE2's Unicode tables through the
+ * prepared pattern ^\p{M}. *oom is set when the search ran out of memory. */
+static bool leading_mark(const quo_regex *mark, unsigned long cp, bool *oom)
+{
+    char utf8[4];
+    size_t n = quo_utf8_encode((uint32_t)cp, utf8);
+    quo_regex_result r = quo_regex_search(mark, utf8, n, true);
+    if (r == QUO_REGEX_ENOMEM || r == QUO_REGEX_LIMIT)
+        *oom = true;
+    return r == QUO_REGEX_MATCH;
+}
+
+static bool alabel_valid(const char *s, size_t n, const quo_regex *mark, bool *oom)
 {
     unsigned long cp[64];
     long count = punycode_decode(s + 4, n - 4, cp, sizeof cp / sizeof cp[0]);
@@ -307,14 +323,15 @@ static bool alabel_valid(const char *s, size_t n)
     bool ascii = true;
     for (long i = 0; i < count; i++)
         ascii &= cp[i] < 0x80;
-    return !ascii && ulabel_valid(cp, (size_t)count); /* all ASCII: not an A-label */
+    /* all ASCII: not an A-label */
+    return !ascii && ulabel_valid(cp, (size_t)count) && !leading_mark(mark, cp[0], oom);
 }
 
 /* RFC 1123 section 2.1 host name: dot-separated LDH labels, at most 253
  * characters (255 octets on the wire); a label starting "xn--" must be an
  * RFC 5890 A-label, and no other label may have "--" in positions 3-4
  * (RFC 5891 section 4.2.3.1, reserved LDH labels). */
-static bool hostname_valid(const char *s, size_t len)
+static bool hostname_valid(const char *s, size_t len, const quo_regex *mark, bool *oom)
 {
     if (len == 0 || len > 253)
         return false;
@@ -328,7 +345,7 @@ static bool hostname_valid(const char *s, size_t len)
             return false;
         if (n >= 4 && l[2] == '-' && l[3] == '-') {
             bool xn = (l[0] == 'x' || l[0] == 'X') && (l[1] == 'n' || l[1] == 'N');
-            if (!xn || !alabel_valid(l, n))
+            if (!xn || !alabel_valid(l, n, mark, oom))
                 return false;
         }
         i++;
@@ -383,7 +400,7 @@ static bool address_literal(const char *s, size_t len)
 
 /* RFC 5321 section 4.1.2 Mailbox = Local-part "@" ( Domain / address-literal ),
  * local part at most 64 octets and domain at most 255 (section 4.5.3.1). */
-static bool email_valid(const char *s, size_t len)
+static bool email_valid(const char *s, size_t len, const quo_regex *mark, bool *oom)
 {
     size_t lp = local_part(s, len);
     if (lp == 0 || lp > 64 || lp >= len || s[lp] != '@')
@@ -392,7 +409,7 @@ static bool email_valid(const char *s, size_t len)
     size_t dl = len - lp - 1;
     if (dl >= 2 && d[0] == '[' && d[dl - 1] == ']')
         return address_literal(d + 1, dl - 2);
-    return dl <= 255 && hostname_valid(d, dl);
+    return dl <= 255 && hostname_valid(d, dl, mark, oom);
 }
 
 /* ---------------------------------------------------------------- URIs */
@@ -538,21 +555,38 @@ static bool uuid_valid(const char *s, size_t len)
     return true;
 }
 
-bool quo_format_valid(quo_format_id id, const char *s, size_t len)
+quo_status quo_format_prepare(quo_format_id id, quo_regex **aux, quo_error *err)
+{
+    *aux = NULL;
+    if (id != QUO_FORMAT_HOSTNAME && id != QUO_FORMAT_EMAIL)
+        return QUO_OK;
+    static const char mark[] = "^\\p{M}";
+    return quo_regex_compile(mark, sizeof mark - 1, 0, aux, err);
+}
+
+static bool format_valid(quo_format_id id, const quo_regex *aux, const char *s, size_t len,
+                         bool *oom)
 {
     switch (id) {
     case QUO_FORMAT_DATE: return quo_date_valid(s, len);
     case QUO_FORMAT_TIME: return quo_time_valid(s, len);
     case QUO_FORMAT_DATE_TIME: return quo_datetime_valid(s, len);
     case QUO_FORMAT_DURATION: return quo_duration_valid(s, len);
-    case QUO_FORMAT_EMAIL: return email_valid(s, len);
+    case QUO_FORMAT_EMAIL: return email_valid(s, len, aux, oom);
     case QUO_FORMAT_URI: return uri_valid(s, len);
     case QUO_FORMAT_URI_REFERENCE: return uri_reference_valid(s, len);
     case QUO_FORMAT_UUID: return uuid_valid(s, len);
     case QUO_FORMAT_IPV4: return ipv4_valid(s, len);
     case QUO_FORMAT_IPV6: return ipv6_valid(s, len);
-    case QUO_FORMAT_HOSTNAME: return hostname_valid(s, len);
+    case QUO_FORMAT_HOSTNAME: return hostname_valid(s, len, aux, oom);
     case QUO_FORMAT_NONE: break;
     }
     return true;
+}
+
+int quo_format_check(quo_format_id id, const quo_regex *aux, const char *s, size_t len)
+{
+    bool oom = false;
+    bool ok = format_valid(id, aux, s, len, &oom);
+    return oom ? -1 : ok;
 }

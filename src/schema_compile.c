@@ -548,6 +548,10 @@ static bool c_format(cc *c, snode *n, const cJSON *v)
     size_t len = str_len(c->lengths, v);
     n->format = quo_format_lookup(str_of(v), len);
     if (n->format != QUO_FORMAT_NONE) {
+        quo_error ferr = {QUO_OK, 0, ""};
+        quo_status st = quo_format_prepare(n->format, &n->format_aux, &ferr);
+        if (st != QUO_OK) /* a built-in pattern: only ENOMEM can fail it */
+            return nomem(c);
         n->kw |= K_FORMAT;
         return true;
     }

@@ -182,6 +182,7 @@ struct snode {
     quo_regex *re;
     char *pattern_msg;
     quo_format_id format;
+    quo_regex *format_aux; /* what the format check needs (format.h) */
 
     snode *ref;
 

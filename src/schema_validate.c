@@ -233,7 +233,12 @@ static bool v_string(vctx *c, const snode *s, const cJSON *x, const seg *at, boo
             ok = false;
         }
     }
-    if ((s->kw & K_FORMAT) && !quo_format_valid(s->format, str, len)) {
+    int f = s->kw & K_FORMAT ? quo_format_check(s->format, s->format_aux, str, len) : 1;
+    if (f < 0) {
+        c->st = QUO_ENOMEM;
+        return false;
+    }
+    if (!f) {
         if (!collect)
             return false;
         report(c, at, x, "format", stype, "%s", quo_format_message(s->format));

@@ -440,6 +440,7 @@ static void node_free(snode *n)
     free(n->xmax_msg);
     free(n->multiple_msg);
     quo_regex_free(n->re);
+    quo_regex_free(n->format_aux);
     free(n->pattern_msg);
     free(n->spath);
     free(n);

@@ -38,9 +38,13 @@
  *                          prefix length);
  *   hostname               RFC 1123 section 2.1 labels (at most 63, total
  *                          at most 253), "xn--" labels checked as RFC 5890
- *                          A-labels (Punycode per RFC 3492, the RFC 5891
- *                          hyphen rules, the RFC 5892 exceptions and the
- *                          contextual rules that need no Unicode tables).
+ *                          A-labels: Punycode per RFC 3492, the RFC 5891
+ *                          section 4.2.3 hyphen and leading-combining-mark
+ *                          rules (General_Category from PCRE2's tables),
+ *                          the RFC 5892 exceptions and its contextual rules
+ *                          (ZERO WIDTH NON-JOINER only after a virama: its
+ *                          Joining_Type alternative needs tables this
+ *                          engine does not carry, so it is refused).
  * Any other format is a compile error.
  *
  * Ignored (annotations; no effect on validity): title description

@@ -814,6 +814,15 @@ START_TEST(formats_by_rfc)
         snprintf(sch, sizeof sch, "{\"format\":\"%s\"}", cases[i].format);
         VALID(sch, "12");
     }
+    /* A-labels: valid Punycode of a valid U-label only */
+    const char *host = "{\"format\":\"hostname\"}";
+    VALID(host, "\"xn--bcher-kva.example\"");
+    INVALID(host, "\"xn--X.example\"");       /* not Punycode */
+    INVALID(host, "\"xn--hello-zed\"");       /* begins with a combining mark */
+    INVALID(host, "\"xn--chb89f\"");          /* an RFC 5892 DISALLOWED exception */
+    INVALID(host, "\"ab--c.example\"");       /* reserved "--" in positions 3-4 */
+    VALID("{\"format\":\"email\"}", "\"a@xn--bcher-kva.example\"");
+    INVALID("{\"format\":\"email\"}", "\"a@xn--hello-zed.example\"");
 }
 END_TEST
 

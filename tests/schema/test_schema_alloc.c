@@ -289,7 +289,7 @@ START_TEST(validate_new_keywords_survive_every_allocation_failure)
     ck_assert_int_eq(quo_schema_compile(quo_json_root(sd), sd, "", &s, &err), QUO_OK);
     quo_buf b = QUO_BUF_INIT;
     quo_buf_puts(&b, "{\"a\":1,\"d\":1,\"e\":null,\"toolong\":\"2026-02-30\",\"p1\":3,"
-                     "\"l\":[\"nope\",\"x@\",\"1.2.3.4\",7,7,7,7,7],\"w\":{\"x\":1},"
+                     "\"l\":[\"nope\",\"x@xn--bcher-kva.example\",\"1.2.3.4\",7,7,7,7,7],\"w\":{\"x\":1},"
                      "\"u\":[[1,{\"k\":[2]}],[1,{\"k\":[2]}]");
     for (int i = 0; i < 70; i++)
         quo_buf_printf(&b, ",%d", i);
