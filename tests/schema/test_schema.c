@@ -575,6 +575,29 @@ START_TEST(trees_without_a_doc)
 }
 END_TEST
 
+/* A pattern PCRE2 gives up on (its match limit) is our limit, not the
+ * instance's fault: not judged (QUO_ELIMIT), no violation. */
+START_TEST(regex_limit_is_not_judged)
+{
+    quo_schema *s = compile("{\"properties\":{\"p\":{\"pattern\":\"^(a|a)*$\"}}}");
+    quo_buf b = QUO_BUF_INIT;
+    quo_buf_puts(&b, "{\"p\":\"");
+    for (int i = 0; i < 5000; i++)
+        quo_buf_puts(&b, "a");
+    quo_buf_puts(&b, "b\"}");
+    ck_assert(!b.failed);
+    quo_json_doc *doc = parse(b.data);
+    quo_violations v;
+    quo_violations_init(&v);
+    ck_assert_int_eq(quo_schema_validate(s, quo_json_root(doc), doc, &v), QUO_ELIMIT);
+    ck_assert_uint_eq(v.count, 0);
+    quo_violations_free(&v);
+    quo_json_free(doc);
+    free(b.data);
+    quo_schema_free(s);
+}
+END_TEST
+
 START_TEST(deep_instances_stop_cleanly)
 {
     quo_schema *s = compile("{\"type\":\"array\",\"items\":{\"$ref\":\"#\"}}");
@@ -967,6 +990,7 @@ int main(void)
     tcase_add_test(tr, compile_at_a_pointer);
     tcase_add_test(tr, trees_without_a_doc);
     tcase_add_test(tr, deep_instances_stop_cleanly);
+    tcase_add_test(tr, regex_limit_is_not_judged);
     suite_add_tcase(s, tr);
     TCase *ts = tcase_create("spec");
     tcase_add_test(ts, create_task_request_schema);
