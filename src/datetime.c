@@ -82,6 +82,8 @@ bool quo_datetime_valid(const char *s, size_t len)
            quo_time_valid(s + 11, len - 11);
 }
 
+static char upper(char c) { return c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c; }
+
 /* RFC 3339 appendix A:
  *   duration = "P" (dur-date / dur-time / dur-week)
  *   dur-date = (dur-day / dur-month / dur-year) [dur-time]
@@ -91,8 +93,9 @@ bool quo_datetime_valid(const char *s, size_t len)
  *   dur-day = 1*DIGIT "D"                dur-second = 1*DIGIT "S"
  *   dur-week = 1*DIGIT "W"
  * so the elements of each part are consecutive units in order (Y M D, or
- * H M S), starting at any of them, without gaps. Designators are upper
- * case, as RFC 3339 writes them (and ISO 8601 requires). */
+ * H M S), starting at any of them, without gaps. Designators match in
+ * either case: quoted strings in ABNF are case-insensitive (RFC 5234
+ * section 2.3). */
 static size_t dur_part(const char *s, size_t len, size_t i, const char *units)
 {
     int next = -1; /* index in units the next element must have, -1 any */
@@ -104,7 +107,7 @@ static size_t dur_part(const char *s, size_t len, size_t i, const char *units)
             return 0; /* a number without a unit */
         int u = -1;
         for (int k = 0; units[k]; k++)
-            if (s[i] == units[k])
+            if (upper(s[i]) == units[k])
                 u = k;
         if (u < 0 || (next >= 0 && u != next) || next == 3)
             return 0;
@@ -117,7 +120,7 @@ static size_t dur_part(const char *s, size_t len, size_t i, const char *units)
 
 bool quo_duration_valid(const char *s, size_t len)
 {
-    if (!s || len < 3 || s[0] != 'P')
+    if (!s || len < 3 || upper(s[0]) != 'P')
         return false;
     size_t i = 1;
     if (s[i] >= '0' && s[i] <= '9') {
@@ -125,7 +128,7 @@ bool quo_duration_valid(const char *s, size_t len)
         size_t j = i;
         while (j < len && s[j] >= '0' && s[j] <= '9')
             j++;
-        if (j < len && s[j] == 'W')
+        if (j < len && upper(s[j]) == 'W')
             return j + 1 == len;
         i = dur_part(s, len, i, "YMD");
         if (!i)
@@ -133,7 +136,7 @@ bool quo_duration_valid(const char *s, size_t len)
         if (i == len)
             return true;
     }
-    if (s[i] != 'T')
+    if (upper(s[i]) != 'T')
         return false;
     i = dur_part(s, len, i + 1, "HMS");
     return i == len;

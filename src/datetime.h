@@ -5,7 +5,8 @@
  *              (leap years by the Gregorian rule);
  *   time       full-time (5.6): HH:MM:SS [ "." 1*DIGIT ] ( "Z" / ("+" / "-") HH:MM );
  *   date-time  full-date "T" full-time;
- *   duration   the "duration" ABNF of appendix A (see datetime.c).
+ *   duration   the "duration" ABNF of appendix A (see datetime.c; its
+ *              designators in either case, as ABNF strings are).
  *
  * ASCII digits only; "T" and "Z" in either case (RFC 3339 5.6 NOTE, and
  * what JSON-Schema-Test-Suite expects); hours 00-23, minutes 00-59, offset
