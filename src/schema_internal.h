@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <math.h>
 #include <stdint.h>
 
 #include "quo/buf.h"
@@ -220,9 +221,33 @@ void sb_cval(quo_buf *b, const cval *v);
 static inline int json_type(const cJSON *x) { return x->type & 0xFF; }
 static inline const char *str_of(const cJSON *x) { return x->valuestring ? x->valuestring : ""; }
 static inline const char *key_of(const cJSON *x) { return x->string ? x->string : ""; }
-size_t str_len(const quo_json_doc *doc, const cJSON *x);
-size_t key_len(const quo_json_doc *doc, const cJSON *x);
-unsigned instance_bits(const cJSON *x);
+/* Inline: the validator calls these for every value and member. */
+static inline size_t str_len(const quo_json_doc *doc, const cJSON *x)
+{
+    return x->valuestring ? quo_json_strlen(doc, x) : 0;
+}
+
+static inline size_t key_len(const quo_json_doc *doc, const cJSON *x)
+{
+    return x->string ? quo_json_keylen(doc, x) : 0;
+}
+
+static inline unsigned instance_bits(const cJSON *x)
+{
+    switch (json_type(x)) {
+    case cJSON_NULL: return TB_NULL;
+    case cJSON_False:
+    case cJSON_True: return TB_BOOLEAN;
+    case cJSON_Object: return TB_OBJECT;
+    case cJSON_Array: return TB_ARRAY;
+    case cJSON_String: return TB_STRING;
+    case cJSON_Number: {
+        double v = x->valuedouble;
+        return isfinite(v) && floor(v) == v ? TB_NUMBER | TB_INTEGER : TB_NUMBER;
+    }
+    default: return 0; /* cJSON_Raw / invalid: no JSON type at all */
+    }
+}
 const char *instance_phrase(const cJSON *x);
 char *dup_bytes(const char *s, size_t len);
 size_t count_children(const cJSON *v);

@@ -814,6 +814,21 @@ static bool v_body(vctx *c, const snode *s, const cJSON *x, const seg *at, bool 
     return ok && c->st == QUO_OK;
 }
 
+/* A node with unevaluated* judges with the annotations of its own
+ * subtree, then hands them up. Out of line: most nodes have none. */
+static bool v_body_own(vctx *c, const snode *s, const cJSON *x, const seg *at, bool collect,
+                       const char *stype, evset *ev)
+{
+    evset mine;
+    if (!ev_init(c, &mine, count_children(x)))
+        return false;
+    bool ok = v_body(c, s, x, at, collect, stype, &mine);
+    if (ok)
+        ev_merge(ev, &mine);
+    ev_free(&mine);
+    return ok;
+}
+
 static bool v_node(vctx *c, const snode *s, const cJSON *x, const seg *at, bool collect,
                    const char *itype, evset *ev)
 {
@@ -829,21 +844,13 @@ static bool v_node(vctx *c, const snode *s, const cJSON *x, const seg *at, bool 
         c->st = QUO_ELIMIT; /* our limit, not the instance's fault: not judged */
         return false;
     }
-    /* A node with unevaluated* judges with the annotations of its own
-     * subtree, then hands them up. */
-    bool own = ((s->kw & K_UNEVAL_PROPS) && cJSON_IsObject(x)) ||
-               ((s->kw & K_UNEVAL_ITEMS) && cJSON_IsArray(x));
-    evset mine;
-    if (own && !ev_init(c, &mine, count_children(x)))
-        return false;
     c->depth++;
-    bool ok = v_body(c, s, x, at, collect, stype, own ? &mine : ev);
+    bool ok = (s->kw & (K_UNEVAL_PROPS | K_UNEVAL_ITEMS)) &&
+                      (((s->kw & K_UNEVAL_PROPS) && cJSON_IsObject(x)) ||
+                       ((s->kw & K_UNEVAL_ITEMS) && cJSON_IsArray(x)))
+                  ? v_body_own(c, s, x, at, collect, stype, ev)
+                  : v_body(c, s, x, at, collect, stype, ev);
     c->depth--;
-    if (own) {
-        if (ok)
-            ev_merge(ev, &mine);
-        ev_free(&mine);
-    }
     return ok;
 }
 

@@ -130,6 +130,8 @@ void sb_token(quo_buf *b, const char *s, size_t len)
 {
     size_t n = token_len(s, len);
     char small[128];
+    if (n == 0)
+        return;
     char *tmp = n <= sizeof small ? small : malloc(n);
     if (!tmp) {
         b->failed = true;
@@ -143,33 +145,9 @@ void sb_token(quo_buf *b, const char *s, size_t len)
 
 /* ------------------------------------------------------ JSON values */
 
-size_t str_len(const quo_json_doc *doc, const cJSON *x)
-{
-    return x->valuestring ? quo_json_strlen(doc, x) : 0;
-}
-
-size_t key_len(const quo_json_doc *doc, const cJSON *x)
-{
-    return x->string ? quo_json_keylen(doc, x) : 0;
-}
 
 
-unsigned instance_bits(const cJSON *x)
-{
-    switch (json_type(x)) {
-    case cJSON_NULL: return TB_NULL;
-    case cJSON_False:
-    case cJSON_True: return TB_BOOLEAN;
-    case cJSON_Object: return TB_OBJECT;
-    case cJSON_Array: return TB_ARRAY;
-    case cJSON_String: return TB_STRING;
-    case cJSON_Number: {
-        double v = x->valuedouble;
-        return isfinite(v) && floor(v) == v ? TB_NUMBER | TB_INTEGER : TB_NUMBER;
-    }
-    default: return 0; /* cJSON_Raw / invalid: no JSON type at all */
-    }
-}
+
 
 const char *instance_phrase(const cJSON *x)
 {
