@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <math.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "quo/buf.h"
 #include "quo/schema.h"
@@ -212,9 +213,32 @@ struct quo_schema {
 void sb_json_chars(quo_buf *b, const char *s, size_t len);
 /* Shortest %g text that reads back as the same double. */
 void sb_number(quo_buf *b, double v);
-/* RFC 6901 token escaping (~ -> ~0, / -> ~1; NUL as \u0000). */
-size_t token_len(const char *s, size_t len);
-char *token_write(char *out, const char *s, size_t len);
+/* RFC 6901 token escaping (~ -> ~0, / -> ~1); NUL, which a C string cannot
+ * hold, is written as the six characters \u0000. */
+static inline size_t token_len(const char *s, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        n += s[i] == '~' || s[i] == '/' ? 2 : s[i] == '\0' ? 6 : 1;
+    return n;
+}
+
+static inline char *token_write(char *out, const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '~' || s[i] == '/') {
+            *out++ = '~';
+            *out++ = s[i] == '~' ? '0' : '1';
+        } else if (s[i] == '\0') {
+            memcpy(out, "\\u0000", 6);
+            out += 6;
+        } else {
+            *out++ = s[i];
+        }
+    }
+    return out;
+}
+
 void sb_token(quo_buf *b, const char *s, size_t len);
 void sb_cval(quo_buf *b, const cval *v);
 

@@ -177,8 +177,8 @@ static void ev_merge(evset *to, const evset *from)
 
 /* ------------------------------------------------------------- strings */
 
-static bool v_node(vctx *c, const snode *s, const cJSON *x, const seg *at, bool collect,
-                   const char *itype, evset *ev);
+static inline bool v_node(vctx *c, const snode *s, const cJSON *x, const seg *at,
+                          bool collect, const char *itype, evset *ev);
 
 static size_t cp_count(const char *str, size_t len, size_t *cache)
 {
@@ -448,18 +448,42 @@ static bool v_dep_required(vctx *c, const snode *s, const cJSON *x, const seg *a
     return ok;
 }
 
+/* minProperties, maxProperties, dependentRequired; n is the member count. */
+static bool v_object_counts(vctx *c, const snode *s, const cJSON *x, size_t n, const seg *at,
+                            bool collect, const char *stype)
+{
+    bool ok = true;
+    if ((s->kw & K_MINPROPS) && n < s->min_props) {
+        if (!collect)
+            return false;
+        report(c, at, x, "minProperties", stype, "must have at least %zu member%s",
+               s->min_props, s->min_props == 1 ? "" : "s");
+        ok = false;
+    }
+    if ((s->kw & K_MAXPROPS) && n > s->max_props) {
+        if (!collect)
+            return false;
+        report(c, at, x, "maxProperties", stype, "must have at most %zu member%s",
+               s->max_props, s->max_props == 1 ? "" : "s");
+        ok = false;
+    }
+    if ((s->kw & K_DEPREQ) && !v_dep_required(c, s, x, at, collect))
+        ok = false;
+    return ok;
+}
+
 static bool v_object(vctx *c, const snode *s, const cJSON *x, const seg *at, bool collect,
                      const char *stype, evset *ev)
 {
     uint64_t seen = 0;
     bool ok = true;
     size_t idx = 0;
-    if (s->kw & (K_PROPS | K_PATPROPS | K_ADDITIONAL | K_PROPNAMES)) {
+    bool members = s->nprops || s->npprops || s->additional, names = s->kw & K_PROPNAMES;
+    if (members || names) {
         for (const cJSON *m = x->child; m; m = m->next, idx++) {
-            if ((s->nprops || s->npprops || s->additional) &&
-                !v_member(c, s, m, idx, at, collect, stype, ev, &seen))
+            if (members && !v_member(c, s, m, idx, at, collect, stype, ev, &seen))
                 ok = false;
-            if ((s->kw & K_PROPNAMES) && !v_name(c, s, m, at, collect, stype))
+            if (names && !v_name(c, s, m, at, collect, stype))
                 ok = false;
             if (!ok && (!collect || c->st != QUO_OK))
                 return false;
@@ -469,21 +493,8 @@ static bool v_object(vctx *c, const snode *s, const cJSON *x, const seg *at, boo
     }
     if (s->nreq && !v_required(c, s, x, at, collect, seen))
         ok = false;
-    if ((s->kw & K_MINPROPS) && idx < s->min_props) {
-        if (!collect)
-            return false;
-        report(c, at, x, "minProperties", stype, "must have at least %zu member%s",
-               s->min_props, s->min_props == 1 ? "" : "s");
-        ok = false;
-    }
-    if ((s->kw & K_MAXPROPS) && idx > s->max_props) {
-        if (!collect)
-            return false;
-        report(c, at, x, "maxProperties", stype, "must have at most %zu member%s",
-               s->max_props, s->max_props == 1 ? "" : "s");
-        ok = false;
-    }
-    if ((s->kw & K_DEPREQ) && !v_dep_required(c, s, x, at, collect))
+    if ((s->kw & (K_MINPROPS | K_MAXPROPS | K_DEPREQ)) &&
+        !v_object_counts(c, s, x, idx, at, collect, stype))
         ok = false;
     return ok;
 }
@@ -829,8 +840,10 @@ static bool v_body_own(vctx *c, const snode *s, const cJSON *x, const seg *at, b
     return ok;
 }
 
-static bool v_node(vctx *c, const snode *s, const cJSON *x, const seg *at, bool collect,
-                   const char *itype, evset *ev)
+/* The entry of every subschema application; inlined where it is called
+ * per member or item (its fast exits are the hot path). */
+static inline bool v_node(vctx *c, const snode *s, const cJSON *x, const seg *at, bool collect,
+                          const char *itype, evset *ev)
 {
     if (!s->kw)
         return true; /* `true` or {} */

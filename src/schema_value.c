@@ -100,32 +100,6 @@ void sb_number(quo_buf *b, double v)
     quo_buf_puts(b, tmp);
 }
 
-/* RFC 6901 token escaping (~ -> ~0, / -> ~1); NUL, which a C string cannot
- * hold, is written as the six characters \u0000. */
-size_t token_len(const char *s, size_t len)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < len; i++)
-        n += s[i] == '~' || s[i] == '/' ? 2 : s[i] == '\0' ? 6 : 1;
-    return n;
-}
-
-char *token_write(char *out, const char *s, size_t len)
-{
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] == '~' || s[i] == '/') {
-            *out++ = '~';
-            *out++ = s[i] == '~' ? '0' : '1';
-        } else if (s[i] == '\0') {
-            memcpy(out, "\\u0000", 6);
-            out += 6;
-        } else {
-            *out++ = s[i];
-        }
-    }
-    return out;
-}
-
 void sb_token(quo_buf *b, const char *s, size_t len)
 {
     size_t n = token_len(s, len);
