@@ -127,7 +127,9 @@ static quo_status judge(const quo_spec *spec, int status, const char *content_ty
         return st;
 
     quo_error err;
-    st = quo_json_parse(body, len, 0, &r->doc, &err);
+    /* No depth limit: a deep body is valid JSON, and nothing below recurses
+     * on its depth; a limit of ours must never read as "invalid". */
+    st = quo_json_parse(body, len, QUO_JSON_NO_DEPTH_LIMIT, &r->doc, &err);
     if (st == QUO_ENOMEM)
         return st;
     if (st != QUO_OK)

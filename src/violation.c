@@ -86,7 +86,7 @@ void quo_violations_clear(quo_violations *list)
     for (size_t i = 0; i < list->count; i++) {
         free(list->items[i].path);
         free(list->items[i].message);
-        cJSON_Delete(list->items[i].value);
+        quo_json_delete(list->items[i].value); /* any depth: no recursion */
     }
     list->count = 0;
 }
@@ -109,9 +109,10 @@ static cJSON *violation_to_json(const quo_violation *v)
         !cJSON_AddStringToObject(o, "message", v->message))
         goto fail;
     if (v->value) {
-        cJSON *val = cJSON_Duplicate(v->value, 1);
-        if (!val || !cJSON_AddItemToObject(o, "value", val)) {
-            cJSON_Delete(val);
+        cJSON *val = NULL; /* copied without recursion: values may nest deeply */
+        if (quo_json_copy(NULL, v->value, &val) != QUO_OK || !val ||
+            !cJSON_AddItemToObject(o, "value", val)) {
+            quo_json_delete(val);
             goto fail;
         }
     }
@@ -120,8 +121,8 @@ static cJSON *violation_to_json(const quo_violation *v)
         goto fail;
     return o;
 fail:
-    cJSON_Delete(schema);
-    cJSON_Delete(o);
+    quo_json_delete(schema);
+    quo_json_delete(o);
     return NULL;
 }
 
@@ -133,8 +134,8 @@ cJSON *quo_violations_to_json(const quo_violations *list)
     for (size_t i = 0; i < list->count; i++) {
         cJSON *item = violation_to_json(&list->items[i]);
         if (!item || !cJSON_AddItemToArray(arr, item)) {
-            cJSON_Delete(item);
-            cJSON_Delete(arr);
+            quo_json_delete(item);
+            quo_json_delete(arr);
             return NULL;
         }
     }

@@ -10,9 +10,10 @@
 #include "quo/io.h"
 #include "quo/quo.h"
 
-enum { EXIT_VALID = 0, EXIT_INVALID = 1, EXIT_USAGE = 2 };
+enum { EXIT_VALID = 0, EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_NOT_JUDGED = 3 };
 #define DEFAULT_MAX_SIZE (16u * 1024u * 1024u)
-#define MAX_DEPTH_CEILING 1000
+/* Any depth is judged (nothing recurses on it); --max-depth is a policy. */
+#define MAX_DEPTH_CEILING 4294967294u
 
 typedef enum { MODE_REQUEST, MODE_RESPONSE, MODE_JSON } mode;
 
@@ -44,13 +45,16 @@ static const char usage_text[] =
     "  --spec FILE          use another OpenAPI document of the same API\n"
     "  --content-type TYPE  response mode: the Content-Type to judge\n"
     "                       (default application/json)\n"
-    "  --max-depth N        JSON nesting limit, 1-1000 (default 128)\n"
+    "  --max-depth N        request and json modes: reject JSON nested deeper than\n"
+    "                       N, 1-4294967294 (default: no limit)\n"
     "  --max-size BYTES     largest input accepted (default 16777216)\n"
     "  -h, --help           show this help\n"
     "  --version            show the version\n"
     "\n"
     "Exit status: 0 every input valid, 1 some input invalid,\n"
-    "             2 usage error, unreadable input or spec (message on stderr).\n";
+    "             2 usage error, unreadable input or spec (message on stderr),\n"
+    "             3 some input not judged: it exceeds a limit of the validator\n"
+    "               (its line says \"valid\":null), never reported as invalid.\n";
 
 #if defined(__GNUC__)
 __attribute__((format(printf, 1, 2)))
@@ -99,9 +103,8 @@ static int parse_args(int argc, char **argv, options *o, int *first)
         case 's': o->spec_path = optarg; break;
         case 'c': o->content_type = optarg; break;
         case 'd':
-            /* cJSON's printer and copier recurse: beyond this the stack is at risk. */
             if (!parse_unsigned(optarg, MAX_DEPTH_CEILING, &v) || v == 0)
-                return usage_error("--max-depth takes a number from 1 to %d, not '%s'",
+                return usage_error("--max-depth takes a number from 1 to %u, not '%s'",
                                    MAX_DEPTH_CEILING, optarg);
             o->max_depth = (unsigned)v;
             break;
@@ -141,8 +144,10 @@ static int parse_args(int argc, char **argv, options *o, int *first)
 static quo_status judge(const options *o, const quo_spec *spec, const char *buf,
                         size_t len, quo_violations *out)
 {
+    /* Without --max-depth any nesting is judged: nothing below recurses on it. */
+    unsigned depth = o->max_depth ? o->max_depth : QUO_JSON_NO_DEPTH_LIMIT;
     if (o->mode == MODE_REQUEST)
-        return quo_request_validate(spec, buf, len, o->max_depth, out, NULL);
+        return quo_request_validate(spec, buf, len, depth, out, NULL);
     if (o->mode == MODE_RESPONSE) {
         quo_response r;
         quo_status st = quo_response_parse(spec, o->status, o->content_type, buf, len, &r);
@@ -154,23 +159,26 @@ static quo_status judge(const options *o, const quo_spec *spec, const char *buf,
         return st;
     }
     quo_error err;
-    quo_status st = quo_json_check(buf, len, o->max_depth, &err);
+    quo_status st = quo_json_check(buf, len, depth, &err);
     if (st == QUO_OK || st == QUO_ENOMEM)
         return st;
     return quo_violations_add(out, "", NULL, "json", "any", "%s", err.message);
 }
 
-static bool print_verdict(const char *file, const quo_violations *v)
+/* One output line; `judged` false: "valid":null and no errors. Printed
+ * and freed without recursion (violation values may nest deeply). */
+static bool print_verdict(const char *file, const quo_violations *v, bool judged)
 {
     cJSON *line = cJSON_CreateObject();
     cJSON *errors = quo_violations_to_json(v);
     bool ok = line && errors && cJSON_AddStringToObject(line, "file", file) &&
-              cJSON_AddBoolToObject(line, "valid", v->count == 0) &&
+              (judged ? cJSON_AddBoolToObject(line, "valid", v->count == 0)
+                      : cJSON_AddNullToObject(line, "valid")) &&
               cJSON_AddItemToObject(line, "errors", errors);
     if (!ok)
-        cJSON_Delete(errors);
-    char *text = ok ? cJSON_PrintUnformatted(line) : NULL;
-    cJSON_Delete(line);
+        quo_json_delete(errors);
+    char *text = ok ? quo_json_print(line) : NULL;
+    quo_json_delete(line);
     if (!text)
         return false;
     fputs(text, stdout);
@@ -201,7 +209,14 @@ static int run(const options *o, const quo_spec *spec, char **files, int nfiles)
         quo_violations_clear(&v);
         quo_status st = judge(o, spec, buf, len, &v);
         free(buf);
-        if (st != QUO_OK || !print_verdict(files[i], &v)) {
+        if (st == QUO_ELIMIT) { /* a limit of ours: no verdict at all */
+            quo_violations_clear(&v);
+            fprintf(stderr, "quo-validate: %s: not judged: it nests deeper than the schema "
+                    "validator follows a recursive schema\n", files[i]);
+            if (status != EXIT_USAGE)
+                status = EXIT_NOT_JUDGED;
+        }
+        if ((st != QUO_OK && st != QUO_ELIMIT) || !print_verdict(files[i], &v, st == QUO_OK)) {
             fprintf(stderr, "quo-validate: %s: out of memory\n", files[i]);
             status = EXIT_USAGE;
             break;

@@ -53,9 +53,18 @@ expect "missing file, others go on" 2 'good.json' 'missing.json' -- "$bin" reque
 expect "directory"                2 EMPTY 'Is a directory' -- "$bin" request "$tmp"
 expect "max size"                 2 EMPTY 'larger than 10 bytes' -- "$bin" --max-size 10 request "$tmp/good.json"
 expect "max depth"                1 'deeper|depth' '' -- sh -c "printf '[[[[1]]]]' | \"$bin\" --max-depth 3 json"
-expect "max depth ceiling"        2 EMPTY 'from 1 to 1000' -- "$bin" --max-depth 1001 json
+expect "max depth ceiling"        2 EMPTY 'from 1 to 4294967294' -- "$bin" --max-depth 4294967295 json
 big=$(printf '%0.s[' $(seq 1000))$(printf '%0.s]' $(seq 1000))
 expect "deepest allowed"          1 '"valid":false.*must be a JSON object' '' -- sh -c "printf '%s' '$big' | \"$bin\" --max-depth 1000 request"
+# Any depth within the size limit is judged: nothing parses, validates, copies,
+# prints or frees by recursion.
+nest() { head -c "$1" /dev/zero | tr '\0' '['; head -c "$1" /dev/zero | tr '\0' ']'; }
+nest 1000000 >"$tmp/deep.json"
+{ printf '%s' '{"data":{"taskId":"TK1","revision":"1","phoneNumberId":"PN1"},"x":'; nest 10000; printf '}'; } >"$tmp/deep201.json"
+{ printf '%s' '{"title":"t","description":"d","phoneNumberId":"PN1","x":'; nest 1000000; printf '}'; } >"$tmp/deepreq.json"
+expect "million-deep json"        0 '"valid":true' '' -- "$bin" json "$tmp/deep.json"
+expect "deep extra member"        0 '"valid":true' '' -- "$bin" response 201 "$tmp/deep201.json"
+expect "deep offending value"     1 '"path":"/x",.*"value":\[\[\[\[' '' -- "$bin" request "$tmp/deepreq.json"
 expect "no mode"                  2 EMPTY 'missing mode' -- "$bin"
 expect "bad mode"                 2 EMPTY "unknown mode 'bogus'" -- "$bin" bogus
 expect "bad status"               2 EMPTY 'HTTP status' -- "$bin" response abc

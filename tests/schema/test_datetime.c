@@ -1,4 +1,5 @@
-/* Unit tests of datetime.c: RFC 3339 section 5.6 date-time. */
+/* Unit tests of datetime.c: RFC 3339 date, time, date-time (section 5.6)
+ * and duration (appendix A). */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,6 +105,41 @@ START_TEST(length_is_respected)
 }
 END_TEST
 
+#define OK(fn, s) ck_assert_msg(fn(s, strlen(s)), #fn " rejects %s", s)
+#define NO(fn, s) ck_assert_msg(!fn(s, strlen(s)), #fn " accepts %s", s)
+
+START_TEST(date_time_and_duration)
+{
+    OK(quo_date_valid, "2024-02-29");
+    OK(quo_date_valid, "2000-02-29");
+    NO(quo_date_valid, "1900-02-29"); /* not a leap year */
+    NO(quo_date_valid, "2026-04-31");
+    NO(quo_date_valid, "2026-1-01");
+    NO(quo_date_valid, "2026-01-01T00:00:00Z");
+    OK(quo_time_valid, "00:00:00z");
+    OK(quo_time_valid, "12:34:56.789+05:45");
+    OK(quo_time_valid, "00:29:60-23:30"); /* 23:59:60 in UTC */
+    NO(quo_time_valid, "23:59:60+01:00");
+    NO(quo_time_valid, "12:34:56");
+    NO(quo_time_valid, "12:34:56.Z");
+    NO(quo_time_valid, "12:34:56+0545");
+    OK(quo_duration_valid, "P1Y2M3DT4H5M6S");
+    OK(quo_duration_valid, "PT36H");
+    OK(quo_duration_valid, "P3W");
+    OK(quo_duration_valid, "P1M2D");
+    NO(quo_duration_valid, "P1Y2D");   /* months skipped */
+    NO(quo_duration_valid, "PT1H2S");  /* minutes skipped */
+    NO(quo_duration_valid, "P1W1D");   /* weeks stand alone */
+    NO(quo_duration_valid, "P1DT");    /* a T with nothing after */
+    NO(quo_duration_valid, "P1.5D");
+    OK(quo_duration_valid, "p1dt2h");  /* ABNF strings are case-insensitive */
+    NO(quo_duration_valid, "P");
+    ck_assert(!quo_duration_valid(NULL, 0));
+    ck_assert(!quo_date_valid(NULL, 0));
+    ck_assert(!quo_time_valid(NULL, 0));
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("datetime");
@@ -111,6 +147,7 @@ int main(void)
     tcase_add_test(tc, accepts_rfc3339);
     tcase_add_test(tc, rejects_the_rest);
     tcase_add_test(tc, length_is_respected);
+    tcase_add_test(tc, date_time_and_duration);
     suite_add_tcase(s, tc);
     int failed = quo_check_run(s);
     return failed ? EXIT_FAILURE : EXIT_SUCCESS;

@@ -9,6 +9,7 @@
 
 #include "quo_check.h"
 #include "quo/json.h"
+#include "quo/buf.h"
 #include "quo/schema.h"
 
 static quo_json_doc *parse(const char *text)
@@ -478,13 +479,22 @@ END_TEST
 
 START_TEST(unsupported_things_are_compile_errors)
 {
-    ASSERT_COMPILE_ERROR("{\"properties\":{\"a\":{\"minItems\":1}}}",
-                         "unknown keyword \"minItems\"", "\"/properties/a\"");
-    ASSERT_COMPILE_ERROR("{\"anyOf\":[{},{\"patternProperties\":{}}]}",
-                         "\"patternProperties\"", "\"/anyOf/1\"");
+    ASSERT_COMPILE_ERROR("{\"properties\":{\"a\":{\"minItem\":1}}}",
+                         "unknown keyword \"minItem\"", "\"/properties/a\"");
+    ASSERT_COMPILE_ERROR("{\"anyOf\":[{},{\"$dynamicRef\":\"#x\"}]}",
+                         "\"$dynamicRef\"", "\"/anyOf/1\"");
     ASSERT_COMPILE_ERROR("{\"typ\\u0000e\":\"string\"}", "unknown keyword \"typ\\u0000e\"");
-    ASSERT_COMPILE_ERROR("{\"format\":\"email\"}", "format \"email\" is not supported");
+    ASSERT_COMPILE_ERROR("{\"format\":\"idn-email\"}", "format \"idn-email\" is not supported");
     ASSERT_COMPILE_ERROR("{\"items\":[{}]}", "prefixItems");
+    ASSERT_COMPILE_ERROR("{\"properties\":{\"a\":{\"type\":\"string\",\"nullable\":true}}}",
+                         "\"nullable\" is the OpenAPI 3.0 spelling",
+                         "type: [T, \"null\"]", "\"/properties/a\"");
+    ASSERT_COMPILE_ERROR("{\"multipleOf\":0}", "greater than 0");
+    ASSERT_COMPILE_ERROR("{\"minItems\":-1}", "\"minItems\" must be a non-negative integer");
+    ASSERT_COMPILE_ERROR("{\"uniqueItems\":1}", "\"uniqueItems\" must be a boolean");
+    ASSERT_COMPILE_ERROR("{\"dependentRequired\":{\"a\":[1]}}", "\"dependentRequired\"");
+    ASSERT_COMPILE_ERROR("{\"patternProperties\":{\"a{\":{}}}", "\"patternProperties\" \"a{\"");
+    ASSERT_COMPILE_ERROR("{\"if\":{\"not\":{\"$ref\":\"#\"}}}", "endless recursion");
     ASSERT_COMPILE_ERROR("{\"$ref\":\"http://example.com/s.json\"}", "only references");
     ASSERT_COMPILE_ERROR("{\"$ref\":\"#foo\"}", "anchors");
     ASSERT_COMPILE_ERROR("{\"$ref\":\"#/nowhere\"}", "does not resolve");
@@ -515,7 +525,8 @@ START_TEST(unsupported_things_are_compile_errors)
           "\"$comment\":\"c\",\"deprecated\":true,\"readOnly\":1,\"writeOnly\":0,"
           "\"$defs\":{\"unused\":{\"minItems\":1}},\"definitions\":3,"
           "\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"$id\":\"urn:x\","
-          "\"contentMediaType\":\"text/plain\",\"contentEncoding\":\"base64\"}",
+          "\"contentMediaType\":\"text/plain\",\"contentEncoding\":\"base64\","
+          "\"x-internal\":{\"minItem\":1},\"externalDocs\":{},\"xml\":{},\"discriminator\":{}}",
           "1");
 }
 END_TEST
@@ -564,6 +575,29 @@ START_TEST(trees_without_a_doc)
 }
 END_TEST
 
+/* A pattern PCRE2 gives up on (its match limit) is our limit, not the
+ * instance's fault: not judged (QUO_ELIMIT), no violation. */
+START_TEST(regex_limit_is_not_judged)
+{
+    quo_schema *s = compile("{\"properties\":{\"p\":{\"pattern\":\"^(a|a)*$\"}}}");
+    quo_buf b = QUO_BUF_INIT;
+    quo_buf_puts(&b, "{\"p\":\"");
+    for (int i = 0; i < 5000; i++)
+        quo_buf_puts(&b, "a");
+    quo_buf_puts(&b, "b\"}");
+    ck_assert(!b.failed);
+    quo_json_doc *doc = parse(b.data);
+    quo_violations v;
+    quo_violations_init(&v);
+    ck_assert_int_eq(quo_schema_validate(s, quo_json_root(doc), doc, &v), QUO_ELIMIT);
+    ck_assert_uint_eq(v.count, 0);
+    quo_violations_free(&v);
+    quo_json_free(doc);
+    free(b.data);
+    quo_schema_free(s);
+}
+END_TEST
+
 START_TEST(deep_instances_stop_cleanly)
 {
     quo_schema *s = compile("{\"type\":\"array\",\"items\":{\"$ref\":\"#\"}}");
@@ -573,16 +607,245 @@ START_TEST(deep_instances_stop_cleanly)
         cJSON_AddItemToArray(cur, next);
         cur = next;
     }
+    /* Deeper than the validator follows a recursive schema: not judged
+     * (QUO_ELIMIT, no violation), never "invalid". */
     ck_assert(!quo_schema_is_valid(s, root, NULL));
     quo_violations v;
     quo_violations_init(&v);
-    ck_assert_int_eq(quo_schema_validate(s, root, NULL, &v), QUO_OK);
-    ck_assert_uint_eq(v.count, 1);
-    ck_assert_str_eq(v.items[0].keyword, "depth");
-    ck_assert_uint_eq(strlen(v.items[0].path), 2 * 500); /* two frames per level */
+    ck_assert_int_eq(quo_schema_validate(s, root, NULL, &v), QUO_ELIMIT);
+    ck_assert_uint_eq(v.count, 0);
     quo_violations_free(&v);
     cJSON_Delete(root);
     quo_schema_free(s);
+}
+END_TEST
+
+
+/* ----------------------------------------------- draft 2020-12 additions */
+
+START_TEST(array_keywords_and_messages)
+{
+    const char *sch = "{\"type\":\"array\",\"minItems\":2,\"maxItems\":3,\"uniqueItems\":true}";
+    VALID(sch, "[1,2]");
+    VALID(sch, "[1,\"1\",[1]]");
+    quo_violations v = run(sch, "[1]");
+    assert_item(&v, 0, "", "minItems", "array", "must have at least 2 items", "[1]");
+    quo_violations_free(&v);
+    v = run(sch, "[1,2,3,4]");
+    assert_item(&v, 0, "", "maxItems", "array", "must have at most 3 items", "[1,2,3,4]");
+    quo_violations_free(&v);
+    v = run(sch, "[{\"a\":1,\"b\":[2]},{\"b\":[2],\"a\":1.0}]");
+    ck_assert_uint_eq(v.count, 1);
+    assert_item(&v, 0, "", "uniqueItems", "array",
+                "must not repeat an item (items 0 and 1 are equal)",
+                "[{\"a\":1,\"b\":[2]},{\"b\":[2],\"a\":1}]");
+    quo_violations_free(&v);
+    /* strings compare by all their bytes, NUL included */
+    VALID("{\"uniqueItems\":true}", "[\"a\\u0000b\",\"a\\u0000c\",\"a\"]");
+    INVALID("{\"uniqueItems\":true}", "[\"a\\u0000b\",\"x\",\"a\\u0000b\"]");
+    VALID("{\"uniqueItems\":false}", "[1,1]");
+
+    const char *tuple = "{\"prefixItems\":[{\"type\":\"string\"},{\"type\":\"integer\"}],"
+                        "\"items\":{\"type\":\"boolean\"}}";
+    VALID(tuple, "[\"a\",1,true,false]");
+    VALID(tuple, "[\"a\"]");
+    v = run(tuple, "[1,\"x\",null]");
+    ck_assert_uint_eq(v.count, 3);
+    assert_item(&v, 0, "/0", "type", "string", "must be a string, not a number", "1");
+    assert_item(&v, 1, "/1", "type", "integer", "must be an integer, not a string", "\"x\"");
+    assert_item(&v, 2, "/2", "type", "boolean", "must be a boolean, not null", "null");
+    quo_violations_free(&v);
+
+    const char *cont = "{\"contains\":{\"const\":7},\"minContains\":2,\"maxContains\":3}";
+    VALID(cont, "[7,1,7]");
+    VALID(cont, "{}");
+    v = run(cont, "[7,1]");
+    assert_item(&v, 0, "", "minContains", "any",
+                "must contain at least 2 items matching \"contains\", not 1 (schema path "
+                "\"/contains\")", "[7,1]");
+    quo_violations_free(&v);
+    v = run(cont, "[7,7,7,7]");
+    assert_item(&v, 0, "", "maxContains", "any",
+                "must contain at most 3 items matching \"contains\", not 4 (schema path "
+                "\"/contains\")", "[7,7,7,7]");
+    quo_violations_free(&v);
+    v = run("{\"properties\":{\"l\":{\"contains\":{\"type\":\"null\"}}}}", "{\"l\":[1]}");
+    assert_item(&v, 0, "/l", "contains", "any",
+                "must contain at least 1 item matching \"contains\", not 0 (schema path "
+                "\"/properties/l/contains\")", "[1]");
+    quo_violations_free(&v);
+    VALID("{\"contains\":{\"const\":1},\"minContains\":0}", "[]");
+}
+END_TEST
+
+START_TEST(object_keywords_2020_12)
+{
+    const char *sch = "{\"minProperties\":1,\"maxProperties\":3,"
+                      "\"dependentRequired\":{\"card\":[\"cvc\",\"exp\"]},"
+                      "\"propertyNames\":{\"maxLength\":4}}";
+    VALID(sch, "{\"card\":1,\"cvc\":2,\"exp\":3}");
+    quo_violations v = run(sch, "{}");
+    assert_item(&v, 0, "", "minProperties", "any", "must have at least 1 member", "{}");
+    quo_violations_free(&v);
+    v = run(sch, "{\"card\":1,\"cvc\":2,\"a\":3,\"b\":4}");
+    ck_assert_uint_eq(v.count, 2);
+    assert_item(&v, 0, "", "maxProperties", "any", "must have at most 3 members",
+                "{\"card\":1,\"cvc\":2,\"a\":3,\"b\":4}");
+    assert_item(&v, 1, "/exp", "dependentRequired", "any",
+                "is required when \"card\" is present", NULL);
+    quo_violations_free(&v);
+    v = run(sch, "{\"toolong\":1}");
+    assert_item(&v, 0, "/toolong", "propertyNames", "any",
+                "has a name \"propertyNames\" does not allow: the name must be at most 4 "
+                "characters long (schema path \"/propertyNames\")", NULL);
+    quo_violations_free(&v);
+
+    const char *pat = "{\"patternProperties\":{\"^x-\":{\"type\":\"string\"}},"
+                      "\"properties\":{\"a\":{}},\"additionalProperties\":false}";
+    VALID(pat, "{\"a\":1,\"x-b\":\"s\"}");
+    v = run(pat, "{\"x-b\":1,\"c\":2}");
+    ck_assert_uint_eq(v.count, 2);
+    assert_item(&v, 0, "/x-b", "type", "string", "must be a string, not a number", "1");
+    ck_assert_str_eq(v.items[1].path, "/c");
+    ck_assert_str_eq(v.items[1].keyword, "additionalProperties");
+    quo_violations_free(&v);
+
+    const char *dep = "{\"dependentSchemas\":{\"a\":{\"required\":[\"b\"]}}}";
+    VALID(dep, "{\"b\":1}");
+    v = run(dep, "{\"a\":1}");
+    assert_item(&v, 0, "/b", "required", "any", "is required", NULL);
+    quo_violations_free(&v);
+}
+END_TEST
+
+START_TEST(numeric_keywords_2020_12)
+{
+    const char *sch = "{\"exclusiveMinimum\":0,\"exclusiveMaximum\":10,\"multipleOf\":2.5}";
+    VALID(sch, "5");
+    VALID(sch, "7.5");
+    quo_violations v = run(sch, "0");
+    ck_assert_uint_eq(v.count, 1);
+    assert_item(&v, 0, "", "exclusiveMinimum", "any", "must be greater than 0", "0");
+    quo_violations_free(&v);
+    v = run(sch, "10");
+    assert_item(&v, 0, "", "exclusiveMaximum", "any", "must be less than 10", "10");
+    quo_violations_free(&v);
+    v = run(sch, "3");
+    assert_item(&v, 0, "", "multipleOf", "any", "must be a multiple of 2.5", "3");
+    quo_violations_free(&v);
+    VALID("{\"multipleOf\":0.01}", "19.99");
+    VALID("{\"multipleOf\":0.1}", "0.3");
+    INVALID("{\"multipleOf\":0.1}", "0.35");
+    VALID("{\"multipleOf\":0.5}", "1e308");
+    INVALID("{\"multipleOf\":0.123456789}", "1e308");
+}
+END_TEST
+
+START_TEST(conditionals_and_not)
+{
+    const char *sch = "{\"if\":{\"properties\":{\"kind\":{\"const\":\"a\"}}},"
+                      "\"then\":{\"required\":[\"x\"]},\"else\":{\"required\":[\"y\"]}}";
+    VALID(sch, "{\"kind\":\"a\",\"x\":1}");
+    VALID(sch, "{\"kind\":\"b\",\"y\":1}");
+    quo_violations v = run(sch, "{\"kind\":\"a\",\"y\":1}");
+    assert_item(&v, 0, "/x", "required", "any", "is required", NULL);
+    quo_violations_free(&v);
+    v = run(sch, "{\"kind\":\"b\"}");
+    assert_item(&v, 0, "/y", "required", "any", "is required", NULL);
+    quo_violations_free(&v);
+    VALID("{\"then\":false}", "1"); /* then without if: no effect */
+    v = run("{\"properties\":{\"n\":{\"not\":{\"type\":\"null\"}}}}", "{\"n\":null}");
+    assert_item(&v, 0, "/n", "not", "any",
+                "must not match the \"not\" schema (schema path \"/properties/n/not\")", "null");
+    quo_violations_free(&v);
+}
+END_TEST
+
+START_TEST(unevaluated_keywords)
+{
+    const char *sch = "{\"allOf\":[{\"properties\":{\"a\":true}}],"
+                      "\"anyOf\":[{\"properties\":{\"b\":true},\"required\":[\"b\"]},"
+                      "{\"properties\":{\"c\":true},\"required\":[\"c\"]}],"
+                      "\"unevaluatedProperties\":false}";
+    VALID(sch, "{\"a\":1,\"b\":2}");
+    VALID(sch, "{\"b\":2,\"c\":3}");
+    quo_violations v = run(sch, "{\"a\":1,\"c\":3,\"d\":4}");
+    ck_assert_uint_eq(v.count, 1);
+    assert_item(&v, 0, "/d", "unevaluatedProperties", "any",
+                "is not allowed here: no keyword evaluates it, and unevaluatedProperties is "
+                "false (schema path \"/unevaluatedProperties\")", "4");
+    quo_violations_free(&v);
+    /* a failing branch's annotations do not count */
+    v = run("{\"anyOf\":[{\"properties\":{\"x\":{\"type\":\"string\"}}},true],"
+            "\"unevaluatedProperties\":false}", "{\"x\":1}");
+    ck_assert_uint_eq(v.count, 1);
+    ck_assert_str_eq(v.items[0].path, "/x");
+    quo_violations_free(&v);
+
+    const char *items = "{\"prefixItems\":[true],\"allOf\":[{\"contains\":{\"const\":9}}],"
+                        "\"unevaluatedItems\":{\"type\":\"string\"}}";
+    VALID(items, "[1,9,\"s\",9]");
+    v = run(items, "[1,9,2]");
+    ck_assert_uint_eq(v.count, 1);
+    assert_item(&v, 0, "/2", "type", "string", "must be a string, not a number", "2");
+    quo_violations_free(&v);
+}
+END_TEST
+
+START_TEST(formats_by_rfc)
+{
+    static const struct {
+        const char *format, *good, *bad, *msg;
+    } cases[] = {
+        {"date", "2024-02-29", "2023-02-29", "must be an RFC 3339 full-date such as 2026-11-28"},
+        {"time", "23:59:60Z", "22:59:60Z", "must be an RFC 3339 full-time such as 17:00:00Z"},
+        {"date-time", "1998-12-31T15:59:60-08:00", "2026-11-28 17:00:00Z",
+         "must be an RFC 3339 date-time such as 2026-11-28T17:00:00Z"},
+        {"duration", "P1Y2M3DT4H5M6S", "P1Y2D",
+         "must be an RFC 3339 (appendix A) duration such as P1DT12H"},
+        {"email", "\"a b\"@[IPv6:::1]", "a..b@example.com",
+         "must be an RFC 5321 mailbox such as user@example.com"},
+        {"uri", "urn:isbn:0451450523", "/relative",
+         "must be an RFC 3986 URI such as https://example.com/a"},
+        {"uri-reference", "../a?b#c", "a b", "must be an RFC 3986 URI reference such as /a?b#c"},
+        {"uuid", "123E4567-e89b-12d3-a456-426614174000", "123e4567e89b12d3a456426614174000",
+         "must be an RFC 9562 UUID such as 123e4567-e89b-12d3-a456-426614174000"},
+        {"ipv4", "192.0.2.255", "192.0.2.01",
+         "must be an IPv4 address in dotted-quad form such as 192.0.2.1"},
+        {"ipv6", "::ffff:192.0.2.1", "1::2::3",
+         "must be an RFC 4291 IPv6 address such as 2001:db8::1"},
+        {"hostname", "xn--bcher-kva.example", "-a.example",
+         "must be an RFC 1123 host name such as api.example.com"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char sch[128], good[160], bad[160];
+        snprintf(sch, sizeof sch, "{\"type\":\"string\",\"format\":\"%s\"}", cases[i].format);
+        quo_buf b = QUO_BUF_INIT;
+        quo_buf_puts(&b, "\"");
+        for (const char *p = cases[i].good; *p; p++)
+            quo_buf_printf(&b, *p == '"' ? "\\\"" : "%c", *p);
+        quo_buf_puts(&b, "\"");
+        snprintf(good, sizeof good, "%s", b.data);
+        free(b.data);
+        snprintf(bad, sizeof bad, "\"%s\"", cases[i].bad);
+        VALID(sch, good);
+        quo_violations v = run(sch, bad);
+        ck_assert_msg(v.count == 1, "%s accepted %s", cases[i].format, bad);
+        assert_item(&v, 0, "", "format", "string", cases[i].msg, bad);
+        quo_violations_free(&v);
+        /* a format applies to strings only */
+        snprintf(sch, sizeof sch, "{\"format\":\"%s\"}", cases[i].format);
+        VALID(sch, "12");
+    }
+    /* A-labels: valid Punycode of a valid U-label only */
+    const char *host = "{\"format\":\"hostname\"}";
+    VALID(host, "\"xn--bcher-kva.example\"");
+    INVALID(host, "\"xn--X.example\"");       /* not Punycode */
+    INVALID(host, "\"xn--hello-zed\"");       /* begins with a combining mark */
+    INVALID(host, "\"xn--chb89f\"");          /* an RFC 5892 DISALLOWED exception */
+    INVALID(host, "\"ab--c.example\"");       /* reserved "--" in positions 3-4 */
+    VALID("{\"format\":\"email\"}", "\"a@xn--bcher-kva.example\"");
+    INVALID("{\"format\":\"email\"}", "\"a@xn--hello-zed.example\"");
 }
 END_TEST
 
@@ -713,6 +976,12 @@ int main(void)
     tcase_add_test(tk, string_lengths_in_code_points);
     tcase_add_test(tk, numeric_bounds);
     tcase_add_test(tk, pattern_and_format);
+    tcase_add_test(tk, array_keywords_and_messages);
+    tcase_add_test(tk, object_keywords_2020_12);
+    tcase_add_test(tk, numeric_keywords_2020_12);
+    tcase_add_test(tk, conditionals_and_not);
+    tcase_add_test(tk, unevaluated_keywords);
+    tcase_add_test(tk, formats_by_rfc);
     suite_add_tcase(s, tk);
     TCase *tr = tcase_create("refs and errors");
     tcase_add_test(tr, local_refs);
@@ -721,6 +990,7 @@ int main(void)
     tcase_add_test(tr, compile_at_a_pointer);
     tcase_add_test(tr, trees_without_a_doc);
     tcase_add_test(tr, deep_instances_stop_cleanly);
+    tcase_add_test(tr, regex_limit_is_not_judged);
     suite_add_tcase(s, tr);
     TCase *ts = tcase_create("spec");
     tcase_add_test(ts, create_task_request_schema);

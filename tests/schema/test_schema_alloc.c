@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "quo/buf.h"
 #include "quo/json.h"
 #include "quo/schema.h"
 
@@ -112,6 +113,27 @@ static const char *const valid_bodies[] = {
     "\"1998-12-31T15:59:60.123-08:00\"}",
 };
 
+/* The same for the keywords of draft 2020-12 beyond the first set: every
+ * compile allocation site of patternProperties, dependentRequired,
+ * dependentSchemas, prefixItems, the bounds' messages, formats, and the
+ * applicators that keep annotations. */
+static const char rich_schema2[] =
+    "{\"type\":\"object\",\"minProperties\":1,\"maxProperties\":400,"
+    "\"patternProperties\":{\"^p\":{\"type\":\"integer\",\"exclusiveMinimum\":0,"
+    "\"exclusiveMaximum\":9,\"multipleOf\":2}},"
+    "\"dependentRequired\":{\"a\":[\"b\",\"c\"]},"
+    "\"dependentSchemas\":{\"d\":{\"properties\":{\"e\":{\"not\":{\"type\":\"null\"}}}}},"
+    "\"propertyNames\":{\"maxLength\":3},"
+    "\"properties\":{\"l\":{\"prefixItems\":[{\"format\":\"uuid\"},{\"format\":\"email\"}],"
+    "\"items\":{\"format\":\"ipv4\"},\"contains\":{\"type\":\"integer\"},\"minContains\":2,"
+    "\"maxContains\":3,\"uniqueItems\":true,\"minItems\":1,\"maxItems\":99},"
+    "\"u\":{\"prefixItems\":[true],\"unevaluatedItems\":false,\"uniqueItems\":true},"
+    "\"w\":{\"if\":{\"required\":[\"x\"]},\"then\":{\"required\":[\"y\"]},"
+    "\"else\":{\"minProperties\":2}}},"
+    "\"anyOf\":[{\"properties\":{\"q\":true}},{\"properties\":{\"r\":true}}],"
+    "\"oneOf\":[{\"properties\":{\"s\":true}},{\"required\":[\"zz\"]}],"
+    "\"unevaluatedProperties\":{\"type\":\"string\",\"format\":\"date\"}}";
+
 START_TEST(valid_path_allocates_nothing)
 {
     load_spec();
@@ -156,6 +178,31 @@ START_TEST(valid_path_allocates_nothing)
     quo_json_free(doc);
     quo_schema_free(s);
     quo_json_free(sd);
+
+    /* The newer keywords on a valid value, unevaluatedProperties included
+     * (its annotation set fits on the stack below 256 members). */
+    sd = parse(rich_schema2);
+    ck_assert_int_eq(quo_schema_compile(quo_json_root(sd), sd, "", &s, &err), QUO_OK);
+    doc = parse("{\"a\":\"2026-01-01\",\"b\":\"2026-01-02\",\"c\":\"2026-01-03\",\"d\":\"2026-01-04\",\"e\":1,\"p1\":4,\"q\":1,\"s\":0,"
+                "\"l\":[\"123e4567-e89b-12d3-a456-426614174000\",\"a@b.example\",7,8,\"192.0.2.1\"],"
+                "\"u\":[1],\"w\":{\"x\":1,\"y\":2},\"t\":\"2026-02-28\"}");
+    quo_violations_clear(&v);
+    ck_assert_int_eq(quo_schema_validate(s, quo_json_root(doc), doc, &v), QUO_OK);
+    ck_assert_msg(v.count == 0, "%s: %s", v.count ? v.items[0].path : "",
+                  v.count ? v.items[0].message : "");
+    wrong = 0;
+    reset(-1);
+    for (int k = 0; k < 100; k++) {
+        wrong += !quo_schema_is_valid(s, quo_json_root(doc), doc);
+        wrong += quo_schema_validate(s, quo_json_root(doc), doc, &v) != QUO_OK;
+    }
+    counted = calls;
+    ck_assert_int_eq(wrong, 0);
+    ck_assert_msg(counted == 0, "%ld allocations validating with the newer keywords", counted);
+    quo_violations_free(&v);
+    quo_json_free(doc);
+    quo_schema_free(s);
+    quo_json_free(sd);
 }
 END_TEST
 
@@ -177,8 +224,10 @@ START_TEST(compile_survives_every_allocation_failure)
     quo_json_doc *spec = NULL;
     quo_error err;
     ck_assert_int_eq(quo_json_parse(spec_text, spec_len, 0, &spec, &err), QUO_OK);
-    struct { quo_json_doc *doc; const char *ptr; } cases[] = {{sd, ""}, {spec, request_ptr}};
-    for (size_t c = 0; c < 2; c++) {
+    quo_json_doc *sd2 = parse(rich_schema2);
+    struct { quo_json_doc *doc; const char *ptr; } cases[] = {
+        {sd, ""}, {spec, request_ptr}, {sd2, ""}};
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         long n = 0;
         for (;; n++) {
             long before = live;
@@ -201,6 +250,67 @@ START_TEST(compile_survives_every_allocation_failure)
         ck_assert_int_gt(n, 20);
     }
     quo_json_free(spec);
+    quo_json_free(sd2);
+    quo_json_free(sd);
+}
+END_TEST
+
+/* Fails every allocation of one validation in turn; each must end in
+ * QUO_ENOMEM or the full verdict, with no leak. Returns the site count. */
+static long validate_failing_each(const quo_schema *s, const quo_json_doc *doc, size_t want)
+{
+    quo_violations v;
+    quo_violations_init(&v);
+    long n = 0;
+    for (;; n++) {
+        long before = live;
+        reset(n);
+        quo_status st = quo_schema_validate(s, quo_json_root(doc), doc, &v);
+        reset(-1);
+        ck_assert(st == QUO_OK || st == QUO_ENOMEM);
+        if (st == QUO_OK)
+            ck_assert_uint_eq(v.count, want);
+        quo_violations_free(&v);
+        ck_assert_msg(live == before, "failure #%ld leaked %ld blocks", n, live - before);
+        if (st == QUO_OK)
+            return n;
+    }
+}
+
+/* Every validation allocation site of the newer keywords: annotation sets
+ * past their on-stack room (300 members, a 70-item array), uniqueItems
+ * past its on-stack hash table, propertyNames' explanation, the
+ * dependentRequired message. */
+START_TEST(validate_new_keywords_survive_every_allocation_failure)
+{
+    quo_json_doc *sd = parse(rich_schema2);
+    quo_schema *s = NULL;
+    quo_error err;
+    ck_assert_int_eq(quo_schema_compile(quo_json_root(sd), sd, "", &s, &err), QUO_OK);
+    quo_buf b = QUO_BUF_INIT;
+    quo_buf_puts(&b, "{\"a\":1,\"d\":1,\"e\":null,\"toolong\":\"2026-02-30\",\"p1\":3,"
+                     "\"l\":[\"nope\",\"x@xn--bcher-kva.example\",\"1.2.3.4\",7,7,7,7,7],\"w\":{\"x\":1},"
+                     "\"u\":[[1,{\"k\":[2]}],[1,{\"k\":[2]}]");
+    for (int i = 0; i < 70; i++)
+        quo_buf_printf(&b, ",%d", i);
+    quo_buf_puts(&b, "]");
+    for (int i = 0; i < 300; i++)
+        quo_buf_printf(&b, ",\"m%d\":\"2026-01-01\"", i);
+    quo_buf_puts(&b, "}");
+    ck_assert(!b.failed);
+    quo_json_doc *doc = parse(b.data);
+    free(b.data);
+    quo_violations v;
+    quo_violations_init(&v);
+    ck_assert_int_eq(quo_schema_validate(s, quo_json_root(doc), doc, &v), QUO_OK);
+    size_t want = v.count;
+    ck_assert_uint_ge(want, 12);
+    quo_violations_free(&v);
+    long n = validate_failing_each(s, doc, want);
+    printf("validate (new keywords): %ld allocation sites failed one by one, no leak\n", n);
+    ck_assert_int_gt(n, (long)want + 3);
+    quo_json_free(doc);
+    quo_schema_free(s);
     quo_json_free(sd);
 }
 END_TEST
@@ -248,6 +358,7 @@ int main(void)
     tcase_add_test(tc, valid_path_allocates_nothing);
     tcase_add_test(tc, compile_survives_every_allocation_failure);
     tcase_add_test(tc, validate_survives_every_allocation_failure);
+    tcase_add_test(tc, validate_new_keywords_survive_every_allocation_failure);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
