@@ -1,6 +1,8 @@
 /* suite/report.c - see report.h. */
+#include "quo/array.h"
 #include "quo/io.h"
 #include "report.h"
+#include "report_html.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -721,10 +723,10 @@ quo_status qc_ensure_dir(const char *dir, quo_error *err)
 
 quo_status qc_report_write(const qc_report *r, const char *dir, quo_error *err)
 {
-    static const char *const names[] = {"junit.xml", "report.json", "report.md"};
+    static const char *const names[] = {"junit.xml", "report.json", "report.md", "report.html"};
     char *(*const render[])(const qc_report *) = {qc_report_junit, qc_report_json,
-                                                  qc_report_markdown};
-    for (size_t i = 0; i < 3; i++) {
+                                                  qc_report_markdown, qc_report_html};
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(names); i++) {
         char *text = render[i](r);
         if (!text)
             return quo_error_set(err, QUO_ENOMEM, 0, "out of memory rendering %s", names[i]);
