@@ -135,7 +135,7 @@ static const char css[] =
     ".b-pass{background:var(--pass)}.b-fail{background:var(--fail)}"
     ".b-skip{background:var(--skip)}"
     ".lvl{font-size:12px;font-weight:600;color:var(--mute)}"
-    ".tiles{line-height:0}"
+    ".tiles{line-height:0;width:55%}"
     ".t{display:inline-block;width:14px;height:14px;margin:0 3px 3px 0;border-radius:3px;"
     "vertical-align:top}"
     ".t.r-pass{background:var(--pass)}.t.r-fail{background:var(--fail)}"
