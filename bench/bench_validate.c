@@ -139,7 +139,7 @@ static int write_corpus(const body *c, const char *dir)
         snprintf(path, sizeof path, "%s/body-%05zu.json", dir, i);
         FILE *f = fopen(path, "wb");
         if (!f || fwrite(c[i].text, 1, c[i].len, f) != c[i].len || fclose(f) != 0) {
-            fprintf(stderr, "bench_validate: %s: %s\n", path, strerror(errno));
+            fprintf(stderr, "bench_validate: %s: %s\n", path, quo_errno_text(errno).text);
             return -1;
         }
     }

@@ -1,4 +1,5 @@
 /* suite/config.c - see config.h. */
+#include "quo/io.h"
 #include "config.h"
 
 #include <errno.h>
@@ -349,7 +350,7 @@ quo_status qc_config_load_file(const char *path, qc_layer *file, quo_error *err)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
-        return quo_error_set(err, QUO_EIO, 0, "config file %s: %s", path, strerror(errno));
+        return quo_error_set(err, QUO_EIO, 0, "config file %s: %s", path, quo_errno_text(errno).text);
     quo_buf b;
     quo_buf_init(&b);
     char chunk[4096];

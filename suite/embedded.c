@@ -1,4 +1,5 @@
 /* suite/embedded.c - see embedded.h. */
+#include "quo/io.h"
 #include "embedded.h"
 
 #include <errno.h>
@@ -163,12 +164,12 @@ quo_status qc_embedded_start(const quo_spec *spec, qc_embedded **out, char **bas
     int rep[2], ctl[2];
     if (pipe(rep) != 0)
         return quo_error_set(err, QUO_EIO, 0, "cannot start the embedded mock: %s",
-                             strerror(errno));
+                             quo_errno_text(errno).text);
     if (pipe(ctl) != 0) {
         close(rep[0]);
         close(rep[1]);
         return quo_error_set(err, QUO_EIO, 0, "cannot start the embedded mock: %s",
-                             strerror(errno));
+                             quo_errno_text(errno).text);
     }
     fflush(stdout); /* the child must not print the parent's buffer */
     fflush(stderr);
@@ -185,7 +186,7 @@ quo_status qc_embedded_start(const quo_spec *spec, qc_embedded **out, char **bas
         close(rep[0]);
         close(ctl[1]);
         return quo_error_set(err, QUO_EIO, 0, "cannot start the embedded mock: %s",
-                             strerror(errno));
+                             quo_errno_text(errno).text);
     }
     qc_embedded *e = calloc(1, sizeof *e);
     char line[QUO_ERROR_MESSAGE_MAX + 16] = "";

@@ -677,12 +677,12 @@ quo_status qc_commit_file(const char *dir, const char *from, const char *to, quo
     } else {
         int fd = open(src, O_RDONLY | O_CLOEXEC);
         if (fd < 0 || fsync(fd) != 0)
-            st = quo_error_set(err, QUO_EIO, 0, "cannot sync %s: %s", src, strerror(errno));
+            st = quo_error_set(err, QUO_EIO, 0, "cannot sync %s: %s", src, quo_errno_text(errno).text);
         if (fd >= 0)
             close(fd);
         if (st == QUO_OK && rename(src, dst) != 0)
             st = quo_error_set(err, QUO_EIO, 0, "cannot rename %s to %s: %s", src, dst,
-                               strerror(errno));
+                               quo_errno_text(errno).text);
         if (st == QUO_OK)
             quo_io_sync_dir(dir);
     }
@@ -702,7 +702,7 @@ quo_status qc_ensure_dir(const char *dir, quo_error *err)
         *p = '\0';
         if (mkdir(copy, 0755) != 0 && errno != EEXIST) {
             quo_status st = quo_error_set(err, QUO_EIO, 0, "cannot create %s: %s", copy,
-                                          strerror(errno));
+                                          quo_errno_text(errno).text);
             free(copy);
             return st;
         }
@@ -711,13 +711,13 @@ quo_status qc_ensure_dir(const char *dir, quo_error *err)
     free(copy);
     if (mkdir(dir, 0755) != 0 && errno != EEXIST)
         return quo_error_set(err, QUO_EIO, 0, "cannot create report directory %s: %s", dir,
-                             strerror(errno));
+                             quo_errno_text(errno).text);
     struct stat sb;
     if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
         return quo_error_set(err, QUO_EIO, 0, "report directory %s is not a directory", dir);
     if (access(dir, W_OK | X_OK) != 0)
         return quo_error_set(err, QUO_EIO, 0, "report directory %s is not writable: %s", dir,
-                             strerror(errno));
+                             quo_errno_text(errno).text);
     return QUO_OK;
 }
 

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "quo/io.h"
 #include "quo_check.h"
 #include "quo/json.h"
 #include "quo/schema.h"
@@ -73,7 +74,7 @@ static void load_exclusions(const char *doc_path)
 {
     size_t len;
     char *text = read_file(doc_path, &len);
-    ck_assert_msg(text != NULL, "cannot read %s: %s", doc_path, strerror(errno));
+    ck_assert_msg(text != NULL, "cannot read %s: %s", doc_path, quo_errno_text(errno).text);
     char *save = NULL, *copy = text;
     for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
         if (strncmp(line, "| `", 3) != 0)
@@ -187,7 +188,7 @@ static void run_file(totals *t, const char *dir, const char *file)
     snprintf(path, sizeof path, "%s/%s", dir, file);
     size_t len;
     char *text = read_file(path, &len);
-    ck_assert_msg(text != NULL, "cannot read %s: %s", path, strerror(errno));
+    ck_assert_msg(text != NULL, "cannot read %s: %s", path, quo_errno_text(errno).text);
     quo_json_doc *doc = NULL;
     quo_error err;
     quo_status st = quo_json_parse(text, len, 0, &doc, &err);
