@@ -11,7 +11,7 @@
 
 #include "quo/io.h"
 #include "quo/json.h"
-#include "quo/mock.h"
+#include "quo-mock/mock.h"
 #include "quo/schema.h"
 
 #include "fixtures.h"
