@@ -140,7 +140,7 @@ static int parse_status(const char *key)
     for (int i = 0; i < 3; i++)
         if (key[i] < '0' || key[i] > '9')
             return -1;
-    int s = atoi(key);
+    int s = (key[0] - '0') * 100 + (key[1] - '0') * 10 + (key[2] - '0');
     return s >= 100 && s <= 599 ? s : -1;
 }
 

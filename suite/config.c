@@ -188,7 +188,7 @@ quo_status qc_config_parse_args(int argc, char *const *argv, qc_cli *cli,
             } else {
                 if (strlen(arg) >= sizeof name)
                     return quo_error_set(err, QUO_EUSAGE, 0, "unknown option \"%.40s\" (see --help)", arg);
-                strcpy(name, arg);
+                memcpy(name, arg, strlen(arg) + 1);
                 if (!takes_value(name))
                     return quo_error_set(err, QUO_EUSAGE, 0, "unknown option \"%s\" (see --help)", name);
                 if (i + 1 >= argc)
@@ -248,10 +248,10 @@ static quo_status only_keys(const cJSON *obj, const char *const *allowed, size_t
             ok = strcmp(m->string, allowed[i]) == 0;
         if (!ok) {
             char list[160] = "";
-            for (size_t i = 0; i < n; i++) {
-                strncat(list, allowed[i], sizeof list - strlen(list) - 1);
-                if (i + 1 < n)
-                    strncat(list, ", ", sizeof list - strlen(list) - 1);
+            for (size_t i = 0, used = 0; i < n && used < sizeof list; i++) {
+                int w = snprintf(list + used, sizeof list - used, "%s%s", allowed[i],
+                                 i + 1 < n ? ", " : "");
+                used += w > 0 ? (size_t)w : sizeof list;
             }
             return quo_error_set(err, QUO_EUSAGE, 0,
                                  "config file %s: unknown key \"%s%.60s\" (allowed: %s)",

@@ -479,9 +479,9 @@ static quo_status derive_links(deriver *d)
                 bs.values[pi] = d->props[pi].valid;
                 snprintf(paths[k], sizeof paths[k], "/%s", d->props[pi].name);
                 off[noff++] = paths[k];
-                if (*name)
-                    strncat(name, "+", sizeof name - strlen(name) - 1);
-                strncat(name, d->props[pi].name, sizeof name - strlen(name) - 1);
+                size_t used = strlen(name);
+                snprintf(name + used, sizeof name - used, "%s%s", used ? "+" : "",
+                         d->props[pi].name);
             } else if (bits == 0) {
                 snprintf(paths[k], sizeof paths[k], "/%s", d->props[pi].name);
                 off[noff++] = paths[k];

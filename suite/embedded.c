@@ -205,12 +205,13 @@ quo_status qc_embedded_start(const quo_spec *spec, qc_embedded **out, char **bas
     line[n] = '\0';
     close(rep[0]);
     line[strcspn(line, "\n")] = '\0';
-    unsigned port = 0;
-    if (e && line[0] == 'P' && sscanf(line + 1, "%u", &port) == 1 && port > 0) {
+    char *end = line;
+    unsigned long port = line[0] == 'P' ? strtoul(line + 1, &end, 10) : 0;
+    if (e && end != line + 1 && *end == '\0' && port > 0 && port <= 65535) {
         e->pid = pid;
         e->control = ctl[1];
         char url[64];
-        snprintf(url, sizeof url, "http://127.0.0.1:%u", port);
+        snprintf(url, sizeof url, "http://127.0.0.1:%lu", port);
         *base_url = qc_strdup(url);
         if (*base_url) {
             *out = e;
