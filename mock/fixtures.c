@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "quo/array.h"
 #include "quo/io.h"
 #include "quo/json.h"
 #include "quo-mock/mock.h"
@@ -218,7 +219,7 @@ static const cJSON *find_property(const quo_spec *spec, const char *name, char *
         return p;
     }
     static const char *const combinators[] = {"anyOf", "oneOf", "allOf"};
-    for (size_t k = 0; k < 3; k++) {
+    for (size_t k = 0; k < QUO_ARRAY_SIZE(combinators); k++) {
         const cJSON *arr = cJSON_GetObjectItemCaseSensitive(req, combinators[k]);
         int n = cJSON_GetArraySize(arr);
         for (int i = 0; i < n; i++) {

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "quo/array.h"
 #include "quo/buf.h"
 #include "quo/schema.h"
 
@@ -658,7 +659,7 @@ static const struct {
 
 static int keyword_id(const char *name, size_t len)
 {
-    for (size_t i = 0; i < sizeof keywords / sizeof keywords[0]; i++)
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(keywords); i++)
         if (strlen(keywords[i].name) == len && memcmp(keywords[i].name, name, len) == 0)
             return keywords[i].id;
     return -1;
@@ -680,7 +681,7 @@ static bool c_type(cc *c, snode *n, const cJSON *v)
             return cfail(c, QUO_ESCHEMA, "\"type\" must be a type name or an array of them");
         size_t len = str_len(c->lengths, one);
         int bit = -1;
-        for (int i = 0; i < 7; i++)
+        for (int i = 0; i < (int)QUO_ARRAY_SIZE(type_words); i++)
             if (strlen(type_words[i]) == len && memcmp(type_words[i], str_of(one), len) == 0)
                 bit = i;
         char buf[64];
@@ -698,7 +699,7 @@ static bool c_type(cc *c, snode *n, const cJSON *v)
     quo_buf b = QUO_BUF_INIT;
     quo_buf_puts(&b, "must be ");
     unsigned left = declared;
-    for (int i = 0; i < 7; i++) {
+    for (int i = 0; i < (int)QUO_ARRAY_SIZE(type_phrases); i++) {
         if (!(declared & (1u << i)))
             continue;
         left &= ~(1u << i);
@@ -1011,7 +1012,7 @@ static bool c_dialect(cc *c, const cJSON *v)
         "https://spec.openapis.org/oas/3.1/dialect/base",
     };
     if (cJSON_IsString(v))
-        for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        for (size_t i = 0; i < QUO_ARRAY_SIZE(known); i++)
             if (str_len(c->lengths, v) == strlen(known[i]) && strcmp(str_of(v), known[i]) == 0)
                 return true;
     char buf[80];

@@ -1,4 +1,5 @@
 /* suite/embedded.c - see embedded.h. */
+#include "quo/array.h"
 #include "quo/io.h"
 #include "embedded.h"
 
@@ -89,7 +90,7 @@ static quo_status pick_tree(const cJSON *root, qc_config *cfg, quo_error *err)
     char **slots[] = {&cfg->api_key, &cfg->forbidden_key, &f->phone_number_id,
                       &f->conversation_id, &f->activity_id, &f->user_id};
     const char *vals[] = {key, forbidden, phone, conv, act, user->valuestring};
-    for (size_t i = 0; i < 6; i++) {
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(vals); i++) {
         char *copy = qc_strdup(vals[i]);
         if (!copy)
             return quo_error_set(err, QUO_ENOMEM, 0, "out of memory");

@@ -445,7 +445,7 @@ char *qc_report_json(const qc_report *r)
     cJSON *parts[] = {json_target(r), json_counts(r), json_strings(r, r->created),
                       json_strings(r, &r->cases->discarded)};
     const char *names[] = {"target", "counts", "createdTaskIds", "discarded"};
-    for (size_t i = 0; i < 4; i++) {
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(parts); i++) {
         if (ok && parts[i] && cJSON_AddItemToObject(root, names[i], parts[i]))
             continue;
         ok = false;
@@ -615,7 +615,7 @@ char *qc_report_markdown(const qc_report *r)
                     "|---|---|---|---|---|---|\n");
     static const qc_outcome order[] = {QC_OUT_CRASHED, QC_OUT_FAILED, QC_OUT_SKIPPED,
                                        QC_OUT_NOT_RUN, QC_OUT_PASSED};
-    for (size_t k = 0; k < sizeof order / sizeof order[0]; k++)
+    for (size_t k = 0; k < QUO_ARRAY_SIZE(order); k++)
         for (size_t i = 0; i < r->count; i++)
             if (r->results[i].outcome == order[k])
                 md_row(&b, r, &r->results[i]);

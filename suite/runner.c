@@ -1,5 +1,6 @@
 /* suite/runner.c - see runner.h. */
 #define _DEFAULT_SOURCE /* MAP_ANONYMOUS */
+#include "quo/array.h"
 #include "runner.h"
 
 #include <check.h>
@@ -507,7 +508,7 @@ quo_status qc_run(const qc_runner_setup *setup, qc_run_result *out, quo_error *e
      * matches nothing; CI systems often export empty ones. */
     static const char *const ck_vars[] = {"CK_RUN_SUITE", "CK_RUN_CASE", "CK_INCLUDE_TAGS",
                                           "CK_EXCLUDE_TAGS"};
-    for (size_t i = 0; i < sizeof ck_vars / sizeof ck_vars[0]; i++) {
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(ck_vars); i++) {
         const char *v = getenv(ck_vars[i]);
         if (v && !*v)
             unsetenv(ck_vars[i]);

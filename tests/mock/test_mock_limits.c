@@ -18,6 +18,7 @@
 
 #include <check.h>
 
+#include "quo/array.h"
 #include "quo/io.h"
 #include "quo_check.h"
 #include "quo/response.h"
@@ -520,7 +521,7 @@ START_TEST(t_core_answers_conform)
         "{\"title\":\"t\",\"description\":\"d\",\"phoneNumberId\":\"PN1\\u0000\"}",
         "{\"title\":\"t\",\"description\":\"d\",\"phoneNumberId\":\"PN\\u2028\"}",
     };
-    for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++)
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(bodies); i++)
         check_answer(core, spec, bodies[i], strlen(bodies[i]));
     /* Every JSONTestSuite file as a body, when the data is there. */
     const char *root = getenv("QUO_TESTDATA_DIR");

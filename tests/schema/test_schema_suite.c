@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "quo/array.h"
 #include "quo/io.h"
 #include "quo_check.h"
 #include "quo/json.h"
@@ -222,7 +223,7 @@ START_TEST(draft2020_12)
 
     totals t = {0, 0, 0, 0, ""};
     printf("JSON-Schema-Test-Suite draft2020-12 (%s)\n", dir);
-    for (size_t i = 0; i < sizeof files / sizeof *files; i++)
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(files); i++)
         run_file(&t, dir, files[i]);
     for (size_t i = 0; i < nexcl; i++)
         if (!excl[i].used)
