@@ -213,7 +213,7 @@ static void put_verdict(quo_buf *b, const qc_report *r, const qc_counts *n)
                        r->cfg->strict ? " (strict: SHOULD failures count)" : "");
     quo_buf_puts(b, "</p>\n<p>quo-conformance against <code>");
     put_str(b, r, r->target);
-    quo_buf_printf(b, "</code>%s &middot; %zu of %zu generated cases selected", 
+    quo_buf_printf(b, "</code>%s &middot; %zu of %zu generated cases selected",
                    r->cfg->embedded ? " (the embedded mock)" : "", n->selected, n->generated);
     if (r->cfg->filter) {
         quo_buf_puts(b, " by <code>");
@@ -294,7 +294,7 @@ static void put_matrix_row(quo_buf *b, const qc_report *r, size_t first)
         const qc_case_result *cr = &r->results[i];
         if (strcmp(cr->c->suite, k->suite) != 0 || strcmp(cr->c->tcase, k->tcase) != 0)
             continue;
-        quo_buf_printf(b, "<a class=\"t ");
+        quo_buf_puts(b, "<a class=\"t ");
         put_filter_classes(b, cr);
         quo_buf_printf(b, "\" href=\"#%s%zu\" title=\"", failed(cr->outcome) ? "f" : "c", i);
         put_str(b, r, cr->c->id);
@@ -360,7 +360,7 @@ static void put_failure(quo_buf *b, const qc_report *r, size_t i)
 {
     const qc_case_result *cr = &r->results[i];
     const qc_case *c = cr->c;
-    quo_buf_printf(b, "<article class=\"failure ");
+    quo_buf_puts(b, "<article class=\"failure ");
     put_filter_classes(b, cr);
     quo_buf_printf(b, "\" id=\"f%zu\">\n<h3><code>", i);
     put_str(b, r, c->id);
@@ -422,7 +422,7 @@ static void put_case_row(quo_buf *b, const qc_report *r, size_t i)
 {
     const qc_case_result *cr = &r->results[i];
     const char *rc = result_class(cr->outcome);
-    quo_buf_printf(b, "<tr class=\"");
+    quo_buf_puts(b, "<tr class=\"");
     put_filter_classes(b, cr);
     quo_buf_printf(b, "\" id=\"c%zu\"><td><span class=\"badge b-%s\">%s</span></td>"
                       "<td class=\"id\">",
