@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "quo/array.h"
 #include "quo/io.h"
 #include "quo/quo.h"
 
@@ -139,7 +140,7 @@ static int write_corpus(const body *c, const char *dir)
         snprintf(path, sizeof path, "%s/body-%05zu.json", dir, i);
         FILE *f = fopen(path, "wb");
         if (!f || fwrite(c[i].text, 1, c[i].len, f) != c[i].len || fclose(f) != 0) {
-            fprintf(stderr, "bench_validate: %s: %s\n", path, strerror(errno));
+            fprintf(stderr, "bench_validate: %s: %s\n", path, quo_errno_text(errno).text);
             return -1;
         }
     }
@@ -177,7 +178,7 @@ int main(int argc, char **argv)
     double best[4] = {0};
     size_t valid = pass(VALIDATE, corpus, spec, &v);
     for (int r = 0; r < rounds; r++)
-        for (int k = 0; k < 4; k++) {
+        for (size_t k = 0; k < QUO_ARRAY_SIZE(best); k++) {
             double t0 = now();
             pass((kind)k, corpus, spec, &v);
             double rate = CORPUS_SIZE / (now() - t0);
@@ -187,7 +188,7 @@ int main(int argc, char **argv)
     printf("Corpus: %d create-task bodies, %zu valid (%.0f%%), best of %d rounds, one thread.\n\n",
            CORPUS_SIZE, valid, 100.0 * (double)valid / CORPUS_SIZE, rounds);
     printf("| measurement | per second | vs cJSON floor |\n|---|---:|---:|\n");
-    for (int k = 0; k < 4; k++)
+    for (size_t k = 0; k < QUO_ARRAY_SIZE(best); k++)
         printf("| %s | %.0f | %.2fx |\n", kind_names[k], best[k], best[k] / best[CJSON_FLOOR]);
     quo_violations_free(&v);
     quo_spec_free(spec);

@@ -188,7 +188,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
     double rate = atof(env_or("QUO_FUZZ_RATE", loopback ? "0" : "5"));
     ep.min_interval = rate > 0 ? 1.0 / rate : 0;
-    ep.timeout = atol(env_or("QUO_FUZZ_TIMEOUT", "10"));
+    ep.timeout = strtol(env_or("QUO_FUZZ_TIMEOUT", "10"), NULL, 10);
     ep.strict = !base || strcmp(env_or("QUO_FUZZ_STRICT", "0"), "1") == 0;
 
     curl_easy_setopt(ep.curl, CURLOPT_HTTPHEADER, ep.headers);

@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "fuzz_common.h"
+#include "quo/array.h"
 #include "quo/response.h"
 
 static const char *const content_types[8] = {
@@ -46,7 +47,7 @@ static const char *const content_types[8] = {
 static int undocumented_status(const quo_spec *spec)
 {
     static const int candidates[] = {200, 418, 422, 502};
-    for (size_t i = 0; i < sizeof candidates / sizeof candidates[0]; i++)
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(candidates); i++)
         if (!quo_spec_response_schema(spec, candidates[i]))
             return candidates[i];
     return 299;

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "fuzz_common.h"
+#include "quo/array.h"
 #include "quo/request.h"
 #include "quo/response.h"
 
@@ -54,7 +55,7 @@ static void check_spec(const quo_spec *spec)
 
 static void use_spec(const quo_spec *spec)
 {
-    for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(bodies); i++) {
         quo_violations v;
         quo_violations_init(&v);
         FUZZ_CHECK(quo_request_validate(spec, bodies[i], strlen(bodies[i]), 0, &v, NULL) ==

@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "quo/io.h"
 #include "fuzz_common.h"
 
 /* Provided by a target only when it needs set-up (weak: may be absent). */
@@ -65,7 +66,7 @@ static int read_file(const char *path, unsigned char **out, size_t *len)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
-        fprintf(stderr, "replay: cannot open %s: %s\n", path, strerror(errno));
+        fprintf(stderr, "replay: cannot open %s: %s\n", path, quo_errno_text(errno).text);
         return -1;
     }
     size_t cap = 4096, n = 0;
@@ -90,7 +91,7 @@ static int read_file(const char *path, unsigned char **out, size_t *len)
     fclose(f);
     if (failed) {
         fprintf(stderr, "replay: cannot read %s: %s\n", path,
-                buf ? strerror(errno) : "out of memory");
+                buf ? quo_errno_text(errno).text : "out of memory");
         free(buf);
         return -1;
     }
@@ -137,7 +138,7 @@ static int replay_dir(const char *dir, replay_stats *stats)
     struct dirent **names;
     int n = scandir(dir, &names, not_hidden, alphasort);
     if (n < 0) {
-        fprintf(stderr, "replay: cannot list %s: %s\n", dir, strerror(errno));
+        fprintf(stderr, "replay: cannot list %s: %s\n", dir, quo_errno_text(errno).text);
         return -1;
     }
     int rc = 0;
@@ -163,7 +164,7 @@ static int replay_path(const char *path, replay_stats *stats)
 {
     struct stat st;
     if (stat(path, &st) != 0) {
-        fprintf(stderr, "replay: cannot access %s: %s\n", path, strerror(errno));
+        fprintf(stderr, "replay: cannot access %s: %s\n", path, quo_errno_text(errno).text);
         return -1;
     }
     if (S_ISDIR(st.st_mode))

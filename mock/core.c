@@ -20,6 +20,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "quo/array.h"
 #include "quo/json.h"
 #include "quo/request.h"
 #include "quo/response.h"
@@ -93,7 +94,7 @@ static quo_status collect_props(quo_mock_core *c, quo_error *err)
     size_t n = 0;
     lists[n++] = cJSON_GetObjectItemCaseSensitive(req, "properties");
     static const char *const comb[] = {"anyOf", "oneOf", "allOf"};
-    for (size_t k = 0; k < 3; k++) {
+    for (size_t k = 0; k < QUO_ARRAY_SIZE(comb); k++) {
         const cJSON *br;
         cJSON_ArrayForEach(br, cJSON_GetObjectItemCaseSensitive(req, comb[k]))
         {

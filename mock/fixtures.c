@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "quo/array.h"
+#include "quo/io.h"
 #include "quo/json.h"
 #include "quo-mock/mock.h"
 #include "quo/schema.h"
@@ -217,7 +219,7 @@ static const cJSON *find_property(const quo_spec *spec, const char *name, char *
         return p;
     }
     static const char *const combinators[] = {"anyOf", "oneOf", "allOf"};
-    for (size_t k = 0; k < 3; k++) {
+    for (size_t k = 0; k < QUO_ARRAY_SIZE(combinators); k++) {
         const cJSON *arr = cJSON_GetObjectItemCaseSensitive(req, combinators[k]);
         int n = cJSON_GetArraySize(arr);
         for (int i = 0; i < n; i++) {
@@ -579,7 +581,7 @@ quo_status mock_fixtures_load_file(const quo_spec *spec, const char *path,
     *out = NULL;
     FILE *f = fopen(path, "rb");
     if (!f)
-        return quo_error_set(err, QUO_EIO, 0, "%s: cannot open: %s", path, strerror(errno));
+        return quo_error_set(err, QUO_EIO, 0, "%s: cannot open: %s", path, quo_errno_text(errno).text);
     quo_buf b;
     quo_buf_init(&b);
     char chunk[65536];
@@ -598,7 +600,7 @@ quo_status mock_fixtures_load_file(const quo_spec *spec, const char *path,
     fclose(f);
     if (read_error) {
         quo_buf_free(&b);
-        return quo_error_set(err, QUO_EIO, 0, "%s: read error: %s", path, strerror(saved));
+        return quo_error_set(err, QUO_EIO, 0, "%s: read error: %s", path, quo_errno_text(saved).text);
     }
     if (b.failed) {
         quo_buf_free(&b);

@@ -38,6 +38,7 @@
 
 #include <microhttpd.h>
 
+#include "quo/io.h"
 #include "core.h"
 #include "text.h"
 
@@ -445,13 +446,13 @@ static quo_status open_listener(quo_mock_server *srv, const char *host, unsigned
     freeaddrinfo(res);
     if (fd < 0)
         return quo_error_set(err, QUO_EIO, 0, "cannot listen on %s:%u: %s", host, port,
-                             strerror(saved));
+                             quo_errno_text(saved).text);
     struct sockaddr_storage ss;
     socklen_t sl = sizeof ss;
     if (getsockname(fd, (struct sockaddr *)&ss, &sl) != 0) {
         saved = errno;
         close(fd);
-        return quo_error_set(err, QUO_EIO, 0, "getsockname: %s", strerror(saved));
+        return quo_error_set(err, QUO_EIO, 0, "getsockname: %s", quo_errno_text(saved).text);
     }
     if (ss.ss_family == AF_INET6)
         srv->port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);

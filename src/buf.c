@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "quo/buf.h"
+#include "quo/utf8.h"
 
 void quo_buf_init(quo_buf *b)
 {
@@ -111,6 +112,50 @@ void quo_buf_printf(quo_buf *b, const char *fmt, ...)
     vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
     va_end(ap);
     b->len += (size_t)n;
+}
+
+void quo_buf_put_html(quo_buf *b, const char *s, size_t n)
+{
+    static const char replacement[] = "\xEF\xBF\xBD"; /* U+FFFD */
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = p[i];
+        const char *ref = NULL;
+        switch (c) {
+        case '&': ref = "&amp;"; break;
+        case '<': ref = "&lt;"; break;
+        case '>': ref = "&gt;"; break;
+        case '"': ref = "&quot;"; break;
+        case '\'': ref = "&#39;"; break;
+        default: break;
+        }
+        if (ref) {
+            quo_buf_puts(b, ref);
+            i++;
+            continue;
+        }
+        if (c < 0x80) {
+            bool control = (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F;
+            quo_buf_append(b, control ? replacement : (const char *)p + i,
+                           control ? sizeof replacement - 1 : 1);
+            i++;
+            continue;
+        }
+        uint32_t cp;
+        size_t len = quo_utf8_decode(p + i, n - i, &cp);
+        if (len == 0 || (cp >= 0x80 && cp <= 0x9F)) {
+            /* One invalid byte (or a C1 control) for one U+FFFD: the
+             * decoder resynchronises at the next byte. */
+            quo_buf_append(b, replacement, sizeof replacement - 1);
+            i += len ? len : 1;
+            continue;
+        }
+        quo_buf_append(b, (const char *)p + i, len);
+        i += len;
+    }
+    if (!b->data)
+        quo_buf_append(b, "", 0);
 }
 
 char *quo_vformat(const char *fmt, va_list ap)

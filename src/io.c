@@ -1,5 +1,6 @@
 /* io.c - bounded reads and atomic writes. */
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,28 @@
 #include <unistd.h>
 
 #include "quo/io.h"
+
+/* XSI strerror_r (int result): the build defines _POSIX_C_SOURCE and never
+ * _GNU_SOURCE, which would select glibc's char * variant instead. */
+#if defined(_GNU_SOURCE)
+#error "io.c needs the XSI strerror_r; do not define _GNU_SOURCE here"
+#endif
+
+const char *quo_strerror(int errnum, char *buf, size_t size)
+{
+    if (!buf || size == 0)
+        return "";
+    if (strerror_r(errnum, buf, size) != 0)
+        snprintf(buf, size, "error %d", errnum);
+    return buf;
+}
+
+quo_errtext quo_errno_text(int errnum)
+{
+    quo_errtext t;
+    quo_strerror(errnum, t.text, sizeof t.text);
+    return t;
+}
 
 quo_status quo_io_read_stream(FILE *f, const char *name, size_t max_bytes,
                               char **out, size_t *len, quo_error *err)
@@ -46,7 +69,7 @@ quo_status quo_io_read_stream(FILE *f, const char *name, size_t max_bytes,
         int e = errno;
         free(buf);
         return quo_error_set(err, QUO_EIO, 0, "%s: read error: %s", name,
-                             e ? strerror(e) : "unknown");
+                             e ? quo_errno_text(e).text : "unknown");
     }
     buf[n] = '\0';
     *out = buf;
@@ -63,12 +86,12 @@ quo_status quo_io_read_file(const char *path, size_t max_bytes, char **out,
     *len = 0;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        return quo_error_set(err, QUO_EIO, 0, "%s: %s", path, strerror(errno));
+        return quo_error_set(err, QUO_EIO, 0, "%s: %s", path, quo_errno_text(errno).text);
     struct stat sb;
     if (fstat(fd, &sb) != 0 || S_ISDIR(sb.st_mode)) {
         int e = S_ISDIR(sb.st_mode) ? EISDIR : errno;
         close(fd);
-        return quo_error_set(err, QUO_EIO, 0, "%s: %s", path, strerror(e));
+        return quo_error_set(err, QUO_EIO, 0, "%s: %s", path, quo_errno_text(e).text);
     }
     /* Regular files: one allocation and one read in the common case. */
     if (S_ISREG(sb.st_mode)) {
@@ -92,7 +115,7 @@ quo_status quo_io_read_file(const char *path, size_t max_bytes, char **out,
                 free(buf);
                 close(fd);
                 return quo_error_set(err, QUO_EIO, 0, "%s: %s", path,
-                                     e ? strerror(e) : "file shrank while reading");
+                                     e ? quo_errno_text(e).text : "file shrank while reading");
             }
             n += (size_t)got;
         }
@@ -106,7 +129,7 @@ quo_status quo_io_read_file(const char *path, size_t max_bytes, char **out,
     if (!f) {
         int e = errno;
         close(fd);
-        return quo_error_set(err, QUO_EIO, 0, "%s: %s", path, strerror(e));
+        return quo_error_set(err, QUO_EIO, 0, "%s: %s", path, quo_errno_text(e).text);
     }
     quo_status st = quo_io_read_stream(f, path, max_bytes, out, len, err);
     fclose(f);
@@ -165,7 +188,7 @@ quo_status quo_io_write_atomic(const char *path, const void *data, size_t len,
         int e = errno;
         free(tmp);
         return quo_error_set(err, QUO_EIO, 0, "%s: cannot create a temporary file: %s",
-                             path, strerror(e));
+                             path, quo_errno_text(e).text);
     }
     quo_status st = write_all(fd, data, len);
     int e = errno;
@@ -185,7 +208,7 @@ quo_status quo_io_write_atomic(const char *path, const void *data, size_t len,
     }
     if (st != QUO_OK) {
         unlink(tmp);
-        quo_error_set(err, st, 0, "%s: write failed: %s", path, strerror(e));
+        quo_error_set(err, st, 0, "%s: write failed: %s", path, quo_errno_text(e).text);
     } else {
         /* Make the rename itself durable. */
         char *dir = dir_of(path);
@@ -212,7 +235,7 @@ quo_status quo_io_mkdirs(const char *path, quo_error *err)
         p[i] = '\0';
         if (mkdir(p, 0777) != 0 && errno != EEXIST) {
             int e = errno;
-            quo_error_set(err, QUO_EIO, 0, "cannot create folder %s: %s", p, strerror(e));
+            quo_error_set(err, QUO_EIO, 0, "cannot create folder %s: %s", p, quo_errno_text(e).text);
             free(p);
             return QUO_EIO;
         }

@@ -37,6 +37,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "quo/array.h"
 #include "quo/json.h"
 #include "quo/utf8.h"
 
@@ -791,7 +792,7 @@ static double number_slow(const num_info *n)
     int saved = errno;
     double d;
 
-    for (int i = 0; i < 2; i++) {
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(spans); i++) {
         for (const unsigned char *s = spans[i][0]; s < spans[i][1]; s++) {
             if (k == 0 && *s == '0')
                 continue; /* leading zeros do not change the value */

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "quo/array.h"
 #include "quo/buf.h"
 #include "regex.h"
 #include "quo/utf8.h"
@@ -255,8 +256,8 @@ static const char *const binary_props[] = {
 
 static const char *gc_short(const char *name)
 {
-    for (size_t i = 0; i < sizeof gc_names / sizeof gc_names[0]; i++)
-        for (size_t j = 0; j < 4 && gc_names[i][j]; j++)
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(gc_names); i++)
+        for (size_t j = 0; j < QUO_ARRAY_SIZE(gc_names[i]) && gc_names[i][j]; j++)
             if (strcmp(gc_names[i][j], name) == 0)
                 return gc_names[i][0];
     return NULL;
@@ -264,7 +265,7 @@ static const char *gc_short(const char *name)
 
 static bool is_binary_prop(const char *name)
 {
-    for (size_t i = 0; i < sizeof binary_props / sizeof binary_props[0]; i++)
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(binary_props); i++)
         if (strcmp(binary_props[i], name) == 0)
             return true;
     return false;

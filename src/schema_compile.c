@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "quo/array.h"
+
 #include "schema_internal.h"
 
 typedef struct cc {
@@ -128,7 +130,7 @@ static int keyword_id(const char *name, size_t len)
 {
     if (len >= 2 && name[0] == 'x' && name[1] == '-')
         return KW_IGNORED; /* OpenAPI specification extensions */
-    for (size_t i = 0; i < sizeof keywords / sizeof keywords[0]; i++)
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(keywords); i++)
         if (strlen(keywords[i].name) == len && memcmp(keywords[i].name, name, len) == 0)
             return keywords[i].id;
     return -1;
@@ -150,7 +152,7 @@ static bool c_type(cc *c, snode *n, const cJSON *v)
             return cfail(c, QUO_ESCHEMA, "\"type\" must be a type name or an array of them");
         size_t len = str_len(c->lengths, one);
         int bit = -1;
-        for (int i = 0; i < 7; i++)
+        for (int i = 0; i < (int)QUO_ARRAY_SIZE(schema_type_words); i++)
             if (strlen(schema_type_words[i]) == len && memcmp(schema_type_words[i], str_of(one), len) == 0)
                 bit = i;
         char buf[64];
@@ -168,7 +170,7 @@ static bool c_type(cc *c, snode *n, const cJSON *v)
     quo_buf b = QUO_BUF_INIT;
     quo_buf_puts(&b, "must be ");
     unsigned left = declared;
-    for (int i = 0; i < 7; i++) {
+    for (int i = 0; i < (int)QUO_ARRAY_SIZE(schema_type_phrases); i++) {
         if (!(declared & (1u << i)))
             continue;
         left &= ~(1u << i);
@@ -570,7 +572,7 @@ static bool c_dialect(cc *c, const cJSON *v)
         "https://spec.openapis.org/oas/3.1/dialect/base",
     };
     if (cJSON_IsString(v))
-        for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        for (size_t i = 0; i < QUO_ARRAY_SIZE(known); i++)
             if (str_len(c->lengths, v) == strlen(known[i]) && strcmp(str_of(v), known[i]) == 0)
                 return true;
     char buf[80];

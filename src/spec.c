@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "quo/io.h"
 #include "quo/json.h"
 #include "quo/spec.h"
 
@@ -139,7 +140,7 @@ static int parse_status(const char *key)
     for (int i = 0; i < 3; i++)
         if (key[i] < '0' || key[i] > '9')
             return -1;
-    int s = atoi(key);
+    int s = (key[0] - '0') * 100 + (key[1] - '0') * 10 + (key[2] - '0');
     return s >= 100 && s <= 599 ? s : -1;
 }
 
@@ -263,7 +264,7 @@ quo_status quo_spec_load_file(const char *path, quo_spec **out, quo_error *err)
     *out = NULL;
     FILE *f = fopen(path, "rb");
     if (!f)
-        return quo_error_set(err, QUO_EIO, 0, "%s: %s", path, strerror(errno));
+        return quo_error_set(err, QUO_EIO, 0, "%s: %s", path, quo_errno_text(errno).text);
     char *buf = malloc(SPEC_MAX_BYTES);
     if (!buf) {
         fclose(f);

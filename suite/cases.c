@@ -1,5 +1,6 @@
 /* suite/cases.c - the case list (cases.h): lifetime, request headers,
  * run order. The derivation itself is derive.c / derive_spec.c. */
+#include "quo/array.h"
 #include "cases.h"
 
 #include <ctype.h>
@@ -93,7 +94,7 @@ size_t qc_case_rank(const qc_case *c)
         "404", "404-reference", "500", "headers", "405"};
     size_t ntc = sizeof tcases / sizeof tcases[0];
     size_t suite = sizeof suite_order / sizeof suite_order[0];
-    for (size_t i = 0; i < sizeof suite_order / sizeof suite_order[0]; i++)
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(suite_order); i++)
         if (strcmp(suite_order[i], c->suite) == 0)
             suite = i;
     size_t tc = ntc;

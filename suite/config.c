@@ -1,4 +1,6 @@
 /* suite/config.c - see config.h. */
+#include "quo/array.h"
+#include "quo/io.h"
 #include "config.h"
 
 #include <errno.h>
@@ -82,8 +84,8 @@ const char *qc_config_usage(void)
            "                      forbidden, faults\n"
            "  --base-url URL      target (env QUO_BASE_URL), e.g. https://staging.example\n"
            "  --api-key KEY       API key (env QUO_API_KEY; prefer the environment)\n"
-           "  --report-dir DIR    where junit.xml, report.json, report.md and\n"
-           "                      conformance.tap go (default reports/)\n"
+           "  --report-dir DIR    where junit.xml, report.json, report.md, report.html\n"
+           "                      and conformance.tap go (default reports/)\n"
            "  --strict            SHOULD failures fail the run too\n"
            "  --filter GLOB       run only the cases whose id matches GLOB\n"
            "  --list              print the cases with ids and levels; send nothing\n"
@@ -154,7 +156,7 @@ static bool takes_value(const char *name)
     static const char *const names[] = {"--config", "--base-url", "--api-key",
                                         "--report-dir", "--filter", "--spec",
                                         "--timeout", "--rate"};
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(names); i++)
         if (strcmp(name, names[i]) == 0)
             return true;
     return false;
@@ -187,7 +189,7 @@ quo_status qc_config_parse_args(int argc, char *const *argv, qc_cli *cli,
             } else {
                 if (strlen(arg) >= sizeof name)
                     return quo_error_set(err, QUO_EUSAGE, 0, "unknown option \"%.40s\" (see --help)", arg);
-                strcpy(name, arg);
+                memcpy(name, arg, strlen(arg) + 1);
                 if (!takes_value(name))
                     return quo_error_set(err, QUO_EUSAGE, 0, "unknown option \"%s\" (see --help)", name);
                 if (i + 1 >= argc)
@@ -212,7 +214,7 @@ quo_status qc_config_from_env(qc_getenv_fn get, qc_layer *env, char **config_pat
 {
     static const char *const names[] = {"QUO_BASE_URL", "QUO_API_KEY", "QUO_CONFIG"};
     char **slots[] = {&env->base_url, &env->api_key, config_path};
-    for (size_t i = 0; i < 3; i++) {
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(names); i++) {
         const char *v = get(names[i]);
         if (v && *v) {
             quo_status st = set_string(slots[i], v, err);
@@ -247,10 +249,10 @@ static quo_status only_keys(const cJSON *obj, const char *const *allowed, size_t
             ok = strcmp(m->string, allowed[i]) == 0;
         if (!ok) {
             char list[160] = "";
-            for (size_t i = 0; i < n; i++) {
-                strncat(list, allowed[i], sizeof list - strlen(list) - 1);
-                if (i + 1 < n)
-                    strncat(list, ", ", sizeof list - strlen(list) - 1);
+            for (size_t i = 0, used = 0; i < n && used < sizeof list; i++) {
+                int w = snprintf(list + used, sizeof list - used, "%s%s", allowed[i],
+                                 i + 1 < n ? ", " : "");
+                used += w > 0 ? (size_t)w : sizeof list;
             }
             return quo_error_set(err, QUO_EUSAGE, 0,
                                  "config file %s: unknown key \"%s%.60s\" (allowed: %s)",
@@ -294,8 +296,8 @@ static quo_status parse_tree(const cJSON *root, const char *origin, qc_layer *fi
     if (st == QUO_OK && fx) {
         char **slots[] = {&file->fixtures.phone_number_id, &file->fixtures.conversation_id,
                           &file->fixtures.activity_id, &file->fixtures.user_id};
-        st = only_keys(fx, fix, 4, "fixtures.", origin, err);
-        for (size_t i = 0; i < 4 && st == QUO_OK; i++) {
+        st = only_keys(fx, fix, QUO_ARRAY_SIZE(fix), "fixtures.", origin, err);
+        for (size_t i = 0; i < QUO_ARRAY_SIZE(slots) && st == QUO_OK; i++) {
             char where[48];
             snprintf(where, sizeof where, "fixtures.%s", fix[i]);
             st = file_string(fx, fix[i], where, origin, slots[i], err);
@@ -349,7 +351,7 @@ quo_status qc_config_load_file(const char *path, qc_layer *file, quo_error *err)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
-        return quo_error_set(err, QUO_EIO, 0, "config file %s: %s", path, strerror(errno));
+        return quo_error_set(err, QUO_EIO, 0, "config file %s: %s", path, quo_errno_text(errno).text);
     quo_buf b;
     quo_buf_init(&b);
     char chunk[4096];
@@ -423,7 +425,7 @@ static quo_status copy_fixtures(const qc_fixtures *from, qc_fixtures *to, quo_er
     const char *src[] = {from->phone_number_id, from->conversation_id, from->activity_id,
                          from->user_id};
     char **dst[] = {&to->phone_number_id, &to->conversation_id, &to->activity_id, &to->user_id};
-    for (size_t i = 0; i < 4; i++)
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(src); i++)
         if (src[i] && set_string(dst[i], src[i], err) != QUO_OK)
             return QUO_ENOMEM;
     return QUO_OK;
@@ -462,7 +464,7 @@ static quo_status resolve_target(const qc_layer *flags, const qc_layer *env,
     const char *names[] = {"phoneNumberId", "conversationId", "activityId", "userId"};
     const char *vals[] = {out->fixtures.phone_number_id, out->fixtures.conversation_id,
                           out->fixtures.activity_id, out->fixtures.user_id};
-    for (size_t i = 0; i < 4; i++)
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(vals); i++)
         if (!vals[i])
             return quo_error_set(err, QUO_EUSAGE, 0,
                                  "a remote target needs \"fixtures.%s\" in the config file "

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "quo/array.h"
 #include "quo/spec.h"
 
 /* ---- case construction ----------------------------------------------- */
@@ -340,7 +341,7 @@ static quo_status derive_types(deriver *d)
     for (size_t i = 0; i < d->nprops; i++) {
         const prop *p = &d->props[i];
         const char *declared = qd_schema_type(p->schema);
-        for (size_t t = 0; t < sizeof types / sizeof types[0]; t++) {
+        for (size_t t = 0; t < QUO_ARRAY_SIZE(types); t++) {
             if (declared && strcmp(declared, types[t]) == 0)
                 continue;
             if (!declared && t == 0)
@@ -440,7 +441,7 @@ static quo_status derive_patterns(deriver *d)
             snprintf(value, sizeof value, "%s%s", lower, suffix);
             st = pattern_case(d, i, "lower-case-prefix", value, "the prefix in lower case");
         }
-        for (size_t t = 0; st == QUO_OK && t < sizeof terms / sizeof terms[0]; t++) {
+        for (size_t t = 0; st == QUO_OK && t < QUO_ARRAY_SIZE(terms); t++) {
             snprintf(value, sizeof value, "%s%s%s", prefix, terms[t].bytes, suffix);
             st = pattern_case(d, i, terms[t].id, value, terms[t].why);
         }
@@ -479,9 +480,9 @@ static quo_status derive_links(deriver *d)
                 bs.values[pi] = d->props[pi].valid;
                 snprintf(paths[k], sizeof paths[k], "/%s", d->props[pi].name);
                 off[noff++] = paths[k];
-                if (*name)
-                    strncat(name, "+", sizeof name - strlen(name) - 1);
-                strncat(name, d->props[pi].name, sizeof name - strlen(name) - 1);
+                size_t used = strlen(name);
+                snprintf(name + used, sizeof name - used, "%s%s", used ? "+" : "",
+                         d->props[pi].name);
             } else if (bits == 0) {
                 snprintf(paths[k], sizeof paths[k], "/%s", d->props[pi].name);
                 off[noff++] = paths[k];
@@ -541,7 +542,7 @@ static quo_status derive_formats(deriver *d)
                 return qd_oom(d);
             continue;
         }
-        for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        for (size_t k = 0; k < QUO_ARRAY_SIZE(bad); k++) {
             cJSON *v = cJSON_CreateString(bad[k].value);
             if (!v)
                 return qd_oom(d);
@@ -666,7 +667,7 @@ static quo_status derive_auth(deriver *d)
         {"401.bearer", "\"Bearer <valid key>\" (the API takes the raw key)", QC_AUTH_BEARER,
          QC_SHOULD},
     };
-    for (size_t i = 0; st == QUO_OK && documented(d, 401) && i < 4; i++) {
+    for (size_t i = 0; st == QUO_OK && documented(d, 401) && i < QUO_ARRAY_SIZE(v401); i++) {
         qc_case *c = NULL;
         st = simple_case(d, &c, "auth", v401[i].level == QC_MUST ? "401" : "401-bearer",
                          v401[i].level, QC_EXPECT_ERROR, 401, ptr, v401[i].summary, 0, v401[i].id);
@@ -844,7 +845,7 @@ quo_status qc_cases_derive(const quo_spec *spec, const qc_derive_input *in,
         derive_required, derive_types, derive_patterns, derive_links, derive_unknown,
         derive_formats, derive_bodies, derive_auth, derive_not_found, derive_faults,
         derive_protocol, check_ids};
-    for (size_t i = 0; st == QUO_OK && i < sizeof steps / sizeof steps[0]; i++)
+    for (size_t i = 0; st == QUO_OK && i < QUO_ARRAY_SIZE(steps); i++)
         st = steps[i](d);
     for (size_t i = 0; i < d->nbr; i++)
         free(d->br[i].pointer);

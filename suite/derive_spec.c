@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "quo/array.h"
 #include "quo/request.h"
 #include "quo/schema.h"
 
@@ -263,7 +264,7 @@ static quo_status fixture_value(deriver *d, prop *p, cJSON **out)
     const char *vals[] = {f->phone_number_id, f->conversation_id, f->activity_id, f->user_id};
     *out = NULL;
     for (int pass = 0; pass < 2; pass++) {
-        for (size_t i = 0; i < 4; i++) {
+        for (size_t i = 0; i < QUO_ARRAY_SIZE(keys); i++) {
             bool named = strcmp(keys[i], p->name) == 0;
             if (!vals[i] || (pass == 0) != named)
                 continue;
@@ -295,7 +296,7 @@ static cJSON *pattern_value(deriver *d, const prop *p)
     static const char *const tails[] = {"1", "quoconformance", ""};
     char prefix[64];
     qd_pattern_prefix(qd_schema_string(p->schema, "pattern"), prefix, sizeof prefix);
-    for (size_t i = 0; i < sizeof tails / sizeof tails[0]; i++) {
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(tails); i++) {
         char text[128];
         snprintf(text, sizeof text, "%s%s", prefix, tails[i]);
         cJSON *v = cJSON_CreateString(text);

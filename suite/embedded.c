@@ -1,4 +1,6 @@
 /* suite/embedded.c - see embedded.h. */
+#include "quo/array.h"
+#include "quo/io.h"
 #include "embedded.h"
 
 #include <errno.h>
@@ -88,7 +90,7 @@ static quo_status pick_tree(const cJSON *root, qc_config *cfg, quo_error *err)
     char **slots[] = {&cfg->api_key, &cfg->forbidden_key, &f->phone_number_id,
                       &f->conversation_id, &f->activity_id, &f->user_id};
     const char *vals[] = {key, forbidden, phone, conv, act, user->valuestring};
-    for (size_t i = 0; i < 6; i++) {
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(vals); i++) {
         char *copy = qc_strdup(vals[i]);
         if (!copy)
             return quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
@@ -163,12 +165,12 @@ quo_status qc_embedded_start(const quo_spec *spec, qc_embedded **out, char **bas
     int rep[2], ctl[2];
     if (pipe(rep) != 0)
         return quo_error_set(err, QUO_EIO, 0, "cannot start the embedded mock: %s",
-                             strerror(errno));
+                             quo_errno_text(errno).text);
     if (pipe(ctl) != 0) {
         close(rep[0]);
         close(rep[1]);
         return quo_error_set(err, QUO_EIO, 0, "cannot start the embedded mock: %s",
-                             strerror(errno));
+                             quo_errno_text(errno).text);
     }
     fflush(stdout); /* the child must not print the parent's buffer */
     fflush(stderr);
@@ -185,7 +187,7 @@ quo_status qc_embedded_start(const quo_spec *spec, qc_embedded **out, char **bas
         close(rep[0]);
         close(ctl[1]);
         return quo_error_set(err, QUO_EIO, 0, "cannot start the embedded mock: %s",
-                             strerror(errno));
+                             quo_errno_text(errno).text);
     }
     qc_embedded *e = calloc(1, sizeof *e);
     char line[QUO_ERROR_MESSAGE_MAX + 16] = "";
@@ -204,12 +206,13 @@ quo_status qc_embedded_start(const quo_spec *spec, qc_embedded **out, char **bas
     line[n] = '\0';
     close(rep[0]);
     line[strcspn(line, "\n")] = '\0';
-    unsigned port = 0;
-    if (e && line[0] == 'P' && sscanf(line + 1, "%u", &port) == 1 && port > 0) {
+    char *end = line;
+    unsigned long port = line[0] == 'P' ? strtoul(line + 1, &end, 10) : 0;
+    if (e && end != line + 1 && *end == '\0' && port > 0 && port <= 65535) {
         e->pid = pid;
         e->control = ctl[1];
         char url[64];
-        snprintf(url, sizeof url, "http://127.0.0.1:%u", port);
+        snprintf(url, sizeof url, "http://127.0.0.1:%lu", port);
         *base_url = qc_strdup(url);
         if (*base_url) {
             *out = e;

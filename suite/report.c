@@ -1,6 +1,8 @@
 /* suite/report.c - see report.h. */
+#include "quo/array.h"
 #include "quo/io.h"
 #include "report.h"
+#include "report_html.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -443,7 +445,7 @@ char *qc_report_json(const qc_report *r)
     cJSON *parts[] = {json_target(r), json_counts(r), json_strings(r, r->created),
                       json_strings(r, &r->cases->discarded)};
     const char *names[] = {"target", "counts", "createdTaskIds", "discarded"};
-    for (size_t i = 0; i < 4; i++) {
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(parts); i++) {
         if (ok && parts[i] && cJSON_AddItemToObject(root, names[i], parts[i]))
             continue;
         ok = false;
@@ -613,7 +615,7 @@ char *qc_report_markdown(const qc_report *r)
                     "|---|---|---|---|---|---|\n");
     static const qc_outcome order[] = {QC_OUT_CRASHED, QC_OUT_FAILED, QC_OUT_SKIPPED,
                                        QC_OUT_NOT_RUN, QC_OUT_PASSED};
-    for (size_t k = 0; k < sizeof order / sizeof order[0]; k++)
+    for (size_t k = 0; k < QUO_ARRAY_SIZE(order); k++)
         for (size_t i = 0; i < r->count; i++)
             if (r->results[i].outcome == order[k])
                 md_row(&b, r, &r->results[i]);
@@ -675,12 +677,12 @@ quo_status qc_commit_file(const char *dir, const char *from, const char *to, quo
     } else {
         int fd = open(src, O_RDONLY | O_CLOEXEC);
         if (fd < 0 || fsync(fd) != 0)
-            st = quo_error_set(err, QUO_EIO, 0, "cannot sync %s: %s", src, strerror(errno));
+            st = quo_error_set(err, QUO_EIO, 0, "cannot sync %s: %s", src, quo_errno_text(errno).text);
         if (fd >= 0)
             close(fd);
         if (st == QUO_OK && rename(src, dst) != 0)
             st = quo_error_set(err, QUO_EIO, 0, "cannot rename %s to %s: %s", src, dst,
-                               strerror(errno));
+                               quo_errno_text(errno).text);
         if (st == QUO_OK)
             quo_io_sync_dir(dir);
     }
@@ -700,7 +702,7 @@ quo_status qc_ensure_dir(const char *dir, quo_error *err)
         *p = '\0';
         if (mkdir(copy, 0755) != 0 && errno != EEXIST) {
             quo_status st = quo_error_set(err, QUO_EIO, 0, "cannot create %s: %s", copy,
-                                          strerror(errno));
+                                          quo_errno_text(errno).text);
             free(copy);
             return st;
         }
@@ -709,22 +711,22 @@ quo_status qc_ensure_dir(const char *dir, quo_error *err)
     free(copy);
     if (mkdir(dir, 0755) != 0 && errno != EEXIST)
         return quo_error_set(err, QUO_EIO, 0, "cannot create report directory %s: %s", dir,
-                             strerror(errno));
+                             quo_errno_text(errno).text);
     struct stat sb;
     if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
         return quo_error_set(err, QUO_EIO, 0, "report directory %s is not a directory", dir);
     if (access(dir, W_OK | X_OK) != 0)
         return quo_error_set(err, QUO_EIO, 0, "report directory %s is not writable: %s", dir,
-                             strerror(errno));
+                             quo_errno_text(errno).text);
     return QUO_OK;
 }
 
 quo_status qc_report_write(const qc_report *r, const char *dir, quo_error *err)
 {
-    static const char *const names[] = {"junit.xml", "report.json", "report.md"};
+    static const char *const names[] = {"junit.xml", "report.json", "report.md", "report.html"};
     char *(*const render[])(const qc_report *) = {qc_report_junit, qc_report_json,
-                                                  qc_report_markdown};
-    for (size_t i = 0; i < 3; i++) {
+                                                  qc_report_markdown, qc_report_html};
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(names); i++) {
         char *text = render[i](r);
         if (!text)
             return quo_error_set(err, QUO_ENOMEM, 0, "out of memory rendering %s", names[i]);

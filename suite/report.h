@@ -1,4 +1,5 @@
-/* suite/report.h - the run's reports: junit.xml, report.json, report.md.
+/* suite/report.h - the run's reports: junit.xml, report.json, report.md,
+ * report.html (rendered by report_html.h).
  *
  * Each file is rendered in memory, scrubbed of every secret, and written
  * atomically (temp file in the same directory + fsync + rename), so a CI

@@ -1,5 +1,6 @@
 /* suite/runner.c - see runner.h. */
 #define _DEFAULT_SOURCE /* MAP_ANONYMOUS */
+#include "quo/array.h"
 #include "runner.h"
 
 #include <check.h>
@@ -213,11 +214,14 @@ static void judge(size_t row)
     const qc_case *c = &s->cases->items[ci];
     qc_slot *slot = &st->shared->slots[ci];
     slot->state = SLOT_STARTED;
+#ifdef QUO_CONFORMANCE_TEST_HOOKS
     /* Fault injection for the test that proves a crashing row hides no
-     * other row (tests/suite/test_suite_e2e.c). */
+     * other row (tests/suite/test_suite_e2e.c). Compiled only into
+     * quo-conformance-test: the product ignores the variable. */
     const char *crash = getenv("QUO_CONFORMANCE_TEST_CRASH");
     if (crash && strcmp(crash, c->id) == 0)
         raise(SIGSEGV);
+#endif
     const qc_exchange *x = &st->exchanges[c->exchange];
     const char **seen = malloc((s->cases->count ? s->cases->count : 1) * sizeof *seen);
     size_t nseen = 0;
@@ -504,7 +508,7 @@ quo_status qc_run(const qc_runner_setup *setup, qc_run_result *out, quo_error *e
      * matches nothing; CI systems often export empty ones. */
     static const char *const ck_vars[] = {"CK_RUN_SUITE", "CK_RUN_CASE", "CK_INCLUDE_TAGS",
                                           "CK_EXCLUDE_TAGS"};
-    for (size_t i = 0; i < sizeof ck_vars / sizeof ck_vars[0]; i++) {
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(ck_vars); i++) {
         const char *v = getenv(ck_vars[i]);
         if (v && !*v)
             unsetenv(ck_vars[i]);

@@ -248,7 +248,7 @@ int main(int argc, char **argv)
     rc = run(&o, spec, argv + first, argc - first);
     quo_spec_free(spec);
     if (fflush(stdout) != 0 || ferror(stdout)) {
-        fprintf(stderr, "quo-validate: writing the output failed: %s\n", strerror(errno));
+        fprintf(stderr, "quo-validate: writing the output failed: %s\n", quo_errno_text(errno).text);
         return EXIT_USAGE;
     }
     return rc;

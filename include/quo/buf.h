@@ -1,5 +1,6 @@
 /* quo/buf.h - a growable text buffer, the one every module and program
- * builds strings with (messages, paths, reports, response bodies).
+ * builds strings with (messages, paths, reports, response bodies), and the
+ * project's one HTML escape (quo_buf_put_html).
  *
  * An allocation failure sets `failed` and turns every later append into a
  * no-op, so a writer appends freely and checks once at the end.
@@ -44,6 +45,14 @@ void quo_buf_printf(quo_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+
+/* Appends s[0..n) as HTML text that is also safe inside a quoted
+ * attribute value: & < > " ' become character references; NUL, other C0
+ * controls (except TAB, LF, CR), DEL, C1 controls and every byte that is
+ * not part of a valid UTF-8 sequence become U+FFFD. The one HTML escape of
+ * the project (the suite's and the mock's HTML reports), so untrusted
+ * bytes from a server or client always render as text. */
+void quo_buf_put_html(quo_buf *b, const char *s, size_t n);
 
 /* A new malloc'd string formatted from fmt/ap (the caller frees it), or
  * NULL on ENOMEM or an encoding error. */

@@ -2,8 +2,12 @@
  * atomic writes (so a report a user relies on is never left half-written
  * or silently replaced by a partial one).
  *
+ * Also the one wrapper of strerror_r (XSI, thread-safe), used everywhere
+ * instead of strerror (scripts/lint.sh bans it).
+ *
  * Ownership: quo_io_read_file() returns a malloc'd buffer the caller
- * free()s. Nothing here keeps state.
+ * free()s. quo_strerror writes into the caller's buffer; quo_errno_text
+ * returns its text by value. Nothing here keeps state.
  */
 #ifndef QUO_IO_H
 #define QUO_IO_H
@@ -16,6 +20,21 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* Room for any strerror text (glibc's longest is under 50 bytes). */
+#define QUO_STRERROR_MAX 128
+
+/* The text of errno value `errnum` in buf (cut to size), or "error N" for
+ * an unknown value; returns buf. Thread-safe, unlike strerror(). */
+const char *quo_strerror(int errnum, char *buf, size_t size);
+
+/* The same as a value, for an argument list:
+ *     quo_error_set(err, QUO_EIO, 0, "%s: %s", path, quo_errno_text(e).text);
+ * The text lives until the end of the full expression (C11 6.2.4p8). */
+typedef struct quo_errtext {
+    char text[QUO_STRERROR_MAX];
+} quo_errtext;
+quo_errtext quo_errno_text(int errnum);
 
 /* Reads all of `path` ("-" = stdin) into a new NUL-terminated buffer.
  * More than max_bytes is QUO_ELIMIT (nothing returned); open/read failures

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "quo_check.h"
+#include "quo/array.h"
 #include "quo/json.h"
 
 #define TEXT(s) s, sizeof(s) - 1 /* string literal with its exact length */
@@ -393,7 +394,7 @@ START_TEST(numbers_are_correctly_rounded)
         "0.1e1", "10e-1", "1E0", "-9.87654321e-05",
     };
     char text[64];
-    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(texts); i++) {
         quo_json_doc *doc = parse_ok(texts[i], strlen(texts[i]));
         const cJSON *n = quo_json_root(doc);
         ck_assert(cJSON_IsNumber(n));
@@ -421,7 +422,7 @@ START_TEST(long_numbers_round_like_strtod)
     size_t cap = 4000;
     char *text = malloc(cap);
     ck_assert_ptr_nonnull(text);
-    for (size_t h = 0; h < sizeof heads / sizeof heads[0]; h++) {
+    for (size_t h = 0; h < QUO_ARRAY_SIZE(heads); h++) {
         for (int tail = 0; tail < 3; tail++) {
             /* tail 0: zeros only; 1: a final 1 far out; 2: many nines */
             size_t n = (size_t)snprintf(text, cap, "%s", heads[h]);
@@ -455,7 +456,7 @@ START_TEST(valueint_saturates_like_cjson)
         {"2147483647", INT_MAX}, {"-2147483648", INT_MIN},
         {"1e400", INT_MAX},   {"-1e400", INT_MIN},
     };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(cases); i++) {
         quo_json_doc *doc = parse_ok(cases[i].text, strlen(cases[i].text));
         ck_assert_msg(quo_json_root(doc)->valueint == cases[i].want, "%s: %d",
                       cases[i].text, quo_json_root(doc)->valueint);
@@ -471,7 +472,7 @@ START_TEST(numbers_ignore_the_locale)
     static const char *const names[] = {"de_DE.UTF-8", "de_DE.utf8", "fr_FR.UTF-8",
                                         "fr_FR.utf8", "de_DE", "fr_FR"};
     const char *got = NULL;
-    for (size_t i = 0; i < sizeof names / sizeof names[0] && !got; i++)
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(names) && !got; i++)
         got = setlocale(LC_NUMERIC, names[i]);
     if (!got || strcmp(localeconv()->decimal_point, ".") == 0) {
         printf("numbers_ignore_the_locale: no comma-decimal locale installed; "
@@ -672,7 +673,7 @@ static char *nested(size_t depth, bool close, bool objects, size_t *len)
 START_TEST(depth_limit_exact_boundary)
 {
     static const unsigned limits[] = {0, 1, 5, 300};
-    for (size_t li = 0; li < sizeof limits / sizeof limits[0]; li++) {
+    for (size_t li = 0; li < QUO_ARRAY_SIZE(limits); li++) {
         unsigned lim = limits[li] ? limits[li] : QUO_JSON_DEFAULT_MAX_DEPTH;
         for (int objects = 0; objects < 2; objects++) {
             size_t len;
@@ -897,7 +898,7 @@ START_TEST(every_allocation_failure_is_enomem_without_leaks)
 {
     cJSON_Hooks hooks = {failing_malloc, counting_free};
     cJSON_InitHooks(&hooks);
-    for (size_t d = 0; d < sizeof oom_docs / sizeof oom_docs[0]; d++) {
+    for (size_t d = 0; d < QUO_ARRAY_SIZE(oom_docs); d++) {
         const char *text = oom_docs[d];
         for (int mode = 0; mode < 2; mode++) {
             long failures = 0;
@@ -965,9 +966,9 @@ START_TEST(parallel_parses_do_not_interfere)
     for (int i = 0; i < 40; i++) /* a hash set too */
         n += sprintf(text + n, ",\"m%d\":[%d,\"s\"]", i, i);
     sprintf(text + n, "}");
-    for (int i = 0; i < 4; i++)
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(th); i++)
         ck_assert_int_eq(pthread_create(&th[i], NULL, parse_many, text), 0);
-    for (int i = 0; i < 4; i++) {
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(th); i++) {
         void *bad;
         ck_assert_int_eq(pthread_join(th[i], &bad), 0);
         ck_assert_ptr_null(bad);

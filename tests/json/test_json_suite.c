@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "quo/io.h"
 #include "quo_check.h"
 #include "quo/json.h"
 
@@ -158,7 +159,7 @@ static table load_table(void)
     else
         snprintf(path, sizeof path, "%s", QUO_JSON_VERDICTS_MD);
     char *text = read_all(path, &len);
-    ck_assert_msg(text != NULL, "cannot read %s: %s", path, strerror(errno));
+    ck_assert_msg(text != NULL, "cannot read %s: %s", path, quo_errno_text(errno).text);
     text = realloc(text, len + 1);
     ck_assert_ptr_nonnull(text);
     text[len] = '\0';

@@ -57,6 +57,24 @@ START_TEST(failure_is_sticky)
 }
 END_TEST
 
+START_TEST(html_escape_renders_untrusted_bytes_as_text)
+{
+    quo_buf b = QUO_BUF_INIT;
+    static const char in[] = "</script><img src=x onerror=\"alert('x')\">&\0\x01\t\n"
+                             "\xC3\xA9\xE2\x80\xA8\xC2\x85\xFF\xC3\x7F";
+    quo_buf_put_html(&b, in, sizeof in - 1);
+    ck_assert_str_eq(b.data, "&lt;/script&gt;&lt;img src=x onerror=&quot;alert(&#39;x&#39;)&quot;&gt;"
+                             "&amp;\xEF\xBF\xBD\xEF\xBF\xBD\t\n"
+                             "\xC3\xA9\xE2\x80\xA8\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"
+                             "\xEF\xBF\xBD");
+    ck_assert_uint_eq(strlen(b.data), b.len);
+    quo_buf_reset(&b);
+    quo_buf_put_html(&b, "", 0);
+    ck_assert_str_eq(b.data, "");
+    quo_buf_free(&b);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("buf");
@@ -64,6 +82,7 @@ int main(void)
     tcase_add_test(tc, appends_grow_and_take_hands_over);
     tcase_add_test(tc, long_printf_and_empty_take);
     tcase_add_test(tc, failure_is_sticky);
+    tcase_add_test(tc, html_escape_renders_untrusted_bytes_as_text);
     suite_add_tcase(s, tc);
     int failed = quo_check_run(s);
     return failed ? EXIT_FAILURE : EXIT_SUCCESS;

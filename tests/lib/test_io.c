@@ -1,5 +1,6 @@
 /* Unit tests of io.c: bounded reads, atomic writes. */
 #include <check.h>
+#include <errno.h>
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,6 +106,19 @@ START_TEST(streams_are_bounded)
 }
 END_TEST
 
+START_TEST(strerror_wrapper_is_bounded)
+{
+    char buf[QUO_STRERROR_MAX];
+    ck_assert_str_eq(quo_strerror(ENOENT, buf, sizeof buf), "No such file or directory");
+    ck_assert_str_eq(quo_errno_text(EACCES).text, "Permission denied");
+    char tiny[4];
+    ck_assert_ptr_eq(quo_strerror(ENOENT, tiny, sizeof tiny), tiny);
+    ck_assert_uint_lt(strlen(tiny), sizeof tiny);
+    ck_assert_ptr_nonnull(strstr(quo_errno_text(123456).text, "123456"));
+    ck_assert_str_eq(quo_strerror(ENOENT, NULL, 0), "");
+}
+END_TEST
+
 START_TEST(mkdirs_makes_every_level)
 {
     char path[256];
@@ -128,6 +142,7 @@ int main(void)
     tcase_add_test(tc, reads_are_bounded);
     tcase_add_test(tc, streams_are_bounded);
     tcase_add_test(tc, mkdirs_makes_every_level);
+    tcase_add_test(tc, strerror_wrapper_is_bounded);
     suite_add_tcase(s, tc);
     int failed = quo_check_run(s);
     return failed ? EXIT_FAILURE : EXIT_SUCCESS;

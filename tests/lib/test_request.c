@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "quo_check.h"
+#include "quo/array.h"
 #include "quo/quo.h"
 
 #define NO_LINK_BODY "{\"title\":\"t\",\"description\":\"d\"}"
@@ -50,7 +51,7 @@ START_TEST(all_twelve_variants_are_valid)
 {
     const char *links[] = {"\"phoneNumberId\":\"PN1\"", "\"conversationId\":\"CN1\"",
                            "\"activityId\":\"AC1\""};
-    for (size_t l = 0; l < 3; l++)
+    for (size_t l = 0; l < QUO_ARRAY_SIZE(links); l++)
         for (int due = 0; due < 2; due++)
             for (int who = 0; who < 2; who++) {
                 char body[256];
@@ -123,7 +124,7 @@ END_TEST
 START_TEST(patterns_follow_ecmascript_line_terminators)
 {
     const char *bad[] = {"PN1\\n", "PN1\\r", "PN1\\u2028", "PN1\\u2029", "pn1", "XPN1", "P"};
-    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(bad); i++) {
         char body[128];
         snprintf(body, sizeof body, "{\"title\":\"t\",\"description\":\"d\",\"phoneNumberId\":\"%s\"}",
                  bad[i]);
@@ -141,7 +142,7 @@ START_TEST(due_date_is_rfc3339)
 {
     const char *bad[] = {"2026-11-28T17:00:00", "2026-02-30T00:00:00Z", "tomorrow",
                          "2026-11-28 17:00:00Z", "2026-11-28T24:00:00Z"};
-    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(bad); i++) {
         char body[160];
         snprintf(body, sizeof body,
                  "{\"title\":\"t\",\"description\":\"d\",\"phoneNumberId\":\"PN1\",\"dueDate\":\"%s\"}",
@@ -163,14 +164,14 @@ END_TEST
 START_TEST(not_json_and_not_object)
 {
     const char *bad[] = {"", "{", "{\"title\":01}", "\xef\xbb\xbf{}", "{\"a\":1,\"a\":2}", "[1]x"};
-    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(bad); i++) {
         ck_assert_msg(check(bad[i]) == 1, "%s accepted", bad[i]);
         ck_assert_str_eq(only()->keyword, "json");
         ck_assert_str_eq(only()->path, "");
         ck_assert_ptr_nonnull(strstr(only()->message, "not valid JSON"));
     }
     const char *not_object[] = {"[]", "null", "\"PN1\"", "3"};
-    for (size_t i = 0; i < sizeof not_object / sizeof *not_object; i++) {
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(not_object); i++) {
         ck_assert_uint_eq(check(not_object[i]), 1);
         ck_assert_str_eq(only()->keyword, "type");
         ck_assert_ptr_nonnull(strstr(only()->message, "must be a JSON object"));
@@ -227,9 +228,9 @@ START_TEST(validation_is_thread_safe)
         "{\"title\":\"t\",\"description\":\"d\",\"activityId\":\"AC1\",\"dueDate\":\"2026-01-01T00:00:00Z\"}",
         "{\"title\":\"t\",\"description\":\"d\",\"conversationId\":\"XX\"}"};
     pthread_t th[4];
-    for (int i = 0; i < 4; i++)
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(th); i++)
         ck_assert_int_eq(pthread_create(&th[i], NULL, hammer, (void *)bodies[i]), 0);
-    for (int i = 0; i < 4; i++) {
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(th); i++) {
         void *bad;
         pthread_join(th[i], &bad);
         ck_assert_ptr_null(bad);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "quo_check.h"
+#include "quo/array.h"
 #include "quo/quo.h"
 
 static quo_spec *spec;
@@ -93,7 +94,7 @@ END_TEST
 START_TEST(every_error_status_conforms_with_spec_constants)
 {
     char body[512];
-    for (size_t i = 0; i < sizeof error_statuses / sizeof *error_statuses; i++) {
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(error_statuses); i++) {
         error_body(error_statuses[i], NULL, body, sizeof body);
         ck_assert_msg(parse(error_statuses[i], "application/json", body) == 0, "%d: %s",
                       error_statuses[i], r.violations.count ? r.violations.items[0].message : "");
@@ -153,11 +154,11 @@ START_TEST(media_types)
     const char *ok_body = "{\"data\":{\"taskId\":\"TK1\",\"revision\":\"1\",\"phoneNumberId\":\"PN1\"}}";
     const char *good[] = {"application/json", "Application/JSON", "application/json; charset=utf-8",
                           "application/json;charset=\"UTF-8\"", " application/json"};
-    for (size_t i = 0; i < sizeof good / sizeof *good; i++)
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(good); i++)
         ck_assert_msg(parse(201, good[i], ok_body) == 0, "%s rejected", good[i]);
     const char *bad[] = {"text/plain", "application/jsonx", "application/problem+json",
                          "application/json; charset=latin1", ""};
-    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(bad); i++) {
         ck_assert_msg(parse(201, bad[i], ok_body) == 1, "%s accepted", bad[i]);
         ck_assert(has_keyword("content-type", ""));
     }
@@ -169,7 +170,7 @@ END_TEST
 START_TEST(bodies_that_are_not_strict_json)
 {
     const char *bad[] = {"", "{\"data\":1,\"data\":2}", "{'a':1}", "{\"a\":01}", "\xff"};
-    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(bad); i++) {
         ck_assert_uint_eq(parse(404, "application/json", bad[i]), 1);
         ck_assert(has_keyword("json", ""));
         ck_assert_ptr_null(r.body);

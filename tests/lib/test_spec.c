@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "quo_check.h"
+#include "quo/array.h"
 #include "quo/quo.h"
 
 static quo_spec *spec;
@@ -24,7 +25,7 @@ START_TEST(statuses_are_the_documented_ones_ascending)
 {
     const int want[] = {201, 400, 401, 403, 404, 500};
     ck_assert_uint_eq(quo_spec_status_count(spec), 6);
-    for (size_t i = 0; i < 6; i++) {
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(want); i++) {
         ck_assert_int_eq(quo_spec_status_at(spec, i), want[i]);
         ck_assert_ptr_nonnull(quo_spec_response_schema(spec, want[i]));
         ck_assert_str_eq(quo_spec_response_media_type(spec, want[i]), "application/json");

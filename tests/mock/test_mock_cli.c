@@ -14,6 +14,7 @@
 #include <check.h>
 #include <curl/curl.h>
 
+#include "quo/array.h"
 #include "quo_check.h"
 #include "cli_run.h"
 
@@ -26,7 +27,7 @@ START_TEST(t_help)
         "--host", "--port", "--fixtures", "--report", "--report-format", "--max-body",
         "--max-header", "--max-connections", "--timeout", "--max-depth", "--spec", "--quiet",
         "Exit status:", "0  clean shutdown", "2  usage error, or bad fixtures, spec, or address"};
-    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(parts); i++)
         ck_assert_msg(strstr(r.out, parts[i]), "--help lacks %s", parts[i]);
     cli_result_free(&r);
 }
@@ -51,7 +52,7 @@ START_TEST(t_usage_errors_exit_2)
         {"--spec", "/nonexistent/spec.json", "/nonexistent/spec.json"},
         {"--host", "not-an-address", "--host not-an-address is not a numeric"},
     };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(cases); i++) {
         const char *args[] = {cases[i].a1, cases[i].a2, NULL};
         cli_result r = cli_run(args, 10000);
         ck_assert_msg(r.exit_code == 2, "%s %s: exit %d", cases[i].a1,

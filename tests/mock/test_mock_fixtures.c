@@ -11,6 +11,7 @@
 
 #include <check.h>
 
+#include "quo/array.h"
 #include "quo_check.h"
 #include "quo-mock/mock.h"
 
@@ -193,7 +194,7 @@ START_TEST(t_default_fixtures_match_docs)
         {"no-access-key", "{\"title\":\"t\",\"description\":\"d\",\"phoneNumberId\":\"PN1\"}", 403},
         {"test-key", "{\"title\":\"t\",\"description\":\"d\",\"activityId\":\"AC2\",\"assignedTo\":\"US2\"}", 201},
     };
-    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(rows); i++) {
         http_res *r = http_create(rows[i].key, rows[i].body);
         ck_assert_msg(r->status == rows[i].status, "row %zu: %ld", i, r->status);
         http_res_free(r);
@@ -213,7 +214,7 @@ START_TEST(t_default_fixtures_match_docs)
     static const char *const names[] = {"`test-key`", "`other-key`", "`no-access-key`", "`PN1`",
                                         "`PN2`", "`PN3`", "`CN1`", "`CN2`", "`CN3`", "`AC1`",
                                         "`AC2`", "`AC3`", "`US1`", "`US2`"};
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(names); i++)
         ck_assert_msg(strstr(doc, names[i]), "docs/mock.md does not mention %s", names[i]);
 }
 END_TEST

@@ -11,6 +11,7 @@
 
 #include <check.h>
 
+#include "quo/array.h"
 #include "quo_check.h"
 #include "mock_http.h"
 
@@ -150,7 +151,7 @@ END_TEST
 START_TEST(t_tasks_kept_in_memory)
 {
     char *ids[3];
-    for (int i = 0; i < 3; i++) {
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(ids); i++) {
         http_res *r = http_create("test-key", PN1_BODY);
         ck_assert_int_eq(r->status, 201);
         ids[i] = strdup(th_task_id(r));
@@ -159,7 +160,7 @@ START_TEST(t_tasks_kept_in_memory)
     ck_assert_uint_eq(quo_mock_core_task_count(core()), 3);
     ck_assert_str_ne(ids[0], ids[1]);
     ck_assert_str_ne(ids[1], ids[2]);
-    for (int i = 0; i < 3; i++) {
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(ids); i++) {
         ck_assert(quo_mock_core_find_task(core(), ids[i], NULL));
         free(ids[i]);
     }
@@ -223,7 +224,7 @@ START_TEST(t_prefer_undocumented_code)
         {"Prefer: code=4040", "not an HTTP status code"},
         {"Prefer: code", "needs a status"},
     };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(cases); i++) {
         http_res *r = http_do("POST", "/v1/tasks", PN1_BODY, KEY, GOOD_CT, cases[i].pref,
                               (char *)NULL);
         ck_assert_msg(r->status == 400, "%s: %ld", cases[i].pref, r->status);
@@ -251,7 +252,7 @@ START_TEST(t_prefer_other_preferences)
         {"Prefer: code=404, code=500", NULL, 404},
         {"Prefer: return=representation", "Prefer: code=500", 500},
     };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(cases); i++) {
         http_res *r = http_do("POST", "/v1/tasks", PN1_BODY, KEY, GOOD_CT, cases[i].pref1,
                               cases[i].pref2, (char *)NULL);
         ck_assert_msg(r->status == cases[i].status, "%s: got %ld", cases[i].pref1, r->status);
@@ -281,7 +282,7 @@ START_TEST(t_other_paths_404)
         {"/v1/tasks/TK1", NULL},
         {"/", NULL},
     };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(cases); i++) {
         http_res *r = http_do("POST", cases[i].path, PN1_BODY, KEY, GOOD_CT, (char *)NULL);
         ck_assert_msg(r->status == 404, "%s: %ld", cases[i].path, r->status);
         th_assert_conforms(r);
@@ -299,7 +300,7 @@ START_TEST(t_other_methods_405)
 {
     static const char *const methods[] = {"GET", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD",
                                           "post"};
-    for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
+    for (int i = 0; i < (int)QUO_ARRAY_SIZE(methods); i++) {
         http_res *r = http_do(methods[i], "/v1/tasks", NULL, KEY, (char *)NULL);
         ck_assert_msg(r->status == 405, "%s: %ld", methods[i], r->status);
         char *allow = http_header(r, "Allow");
@@ -376,7 +377,7 @@ START_TEST(t_auth_header_name_case)
 {
     static const char *const names[] = {"authorization: test-key", "AUTHORIZATION: test-key",
                                         "AuThOrIzAtIoN: test-key"};
-    for (size_t i = 0; i < 3; i++) {
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(names); i++) {
         http_res *r = http_do("POST", "/v1/tasks", PN1_BODY, names[i], GOOD_CT, (char *)NULL);
         ck_assert_msg(r->status == 201, "%s: %ld", names[i], r->status);
         http_res_free(r);
@@ -391,7 +392,7 @@ START_TEST(t_media_type_parameters_allowed)
     static const char *const cts[] = {"Content-Type: application/json; charset=utf-8",
                                       "Content-Type: Application/JSON",
                                       "Content-Type: application/json;charset=UTF-8"};
-    for (size_t i = 0; i < 3; i++) {
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(cts); i++) {
         http_res *r = http_do("POST", "/v1/tasks", PN1_BODY, KEY, cts[i], (char *)NULL);
         ck_assert_msg(r->status == 201, "%s: %ld", cts[i], r->status);
         http_res_free(r);
@@ -465,7 +466,7 @@ START_TEST(t_validation_links)
         "{\"title\":\"t\",\"description\":\"d\"}",
         "{\"title\":\"t\",\"description\":\"d\",\"phoneNumberId\":\"PN1\",\"activityId\":\"AC1\"}",
     };
-    for (size_t i = 0; i < 2; i++) {
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(bodies); i++) {
         http_res *r = http_create("test-key", bodies[i]);
         ck_assert_int_eq(r->status, 400);
         th_assert_conforms(r);
@@ -484,7 +485,7 @@ START_TEST(t_validation_not_json)
         "{\"title\":", "", "{\"title\":\"a\",\"title\":\"b\"}", "{\"title\":\"\xff\"}",
         "[1,2]", "01",
     };
-    for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(bodies); i++) {
         http_res *r = http_create("test-key", bodies[i]);
         ck_assert_msg(r->status == 400, "body %zu: %ld", i, r->status);
         th_assert_conforms(r);
@@ -547,7 +548,7 @@ START_TEST(t_unknown_linked_resources_404)
         {"{\"title\":\"t\",\"description\":\"d\",\"phoneNumberId\":\"PN1\",\"assignedTo\":\"US9\"}",
          "/assignedTo", "US9"},
     };
-    for (size_t i = 0; i < 4; i++) {
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(cases); i++) {
         http_res *r = http_create("test-key", cases[i].body);
         ck_assert_msg(r->status == 404, "%s: %ld", cases[i].path, r->status);
         th_assert_conforms(r);
@@ -573,7 +574,7 @@ START_TEST(t_forbidden_403)
         {"other-key", "{\"title\":\"t\",\"description\":\"d\",\"activityId\":\"AC1\"}", 403},
         {"other-key", "{\"title\":\"t\",\"description\":\"d\",\"activityId\":\"AC3\"}", 201},
     };
-    for (size_t i = 0; i < 4; i++) {
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(cases); i++) {
         http_res *r = http_create(cases[i].key, cases[i].body);
         ck_assert_msg(r->status == cases[i].status, "case %zu: %ld", i, r->status);
         th_assert_conforms(r);
@@ -610,7 +611,7 @@ START_TEST(t_semantics_order)
         {"POST", "/v1/tasks", "{\"title\":\"t\",\"description\":\"d\",\"phoneNumberId\":\"PN9\"}",
          "Authorization: no-access-key", GOOD_CT, NULL, 404, NULL},
     };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(cases); i++) {
         http_res *r = http_do(cases[i].method, cases[i].path, cases[i].body, cases[i].h1,
                               cases[i].h2, cases[i].h3, (char *)NULL);
         ck_assert_msg(r->status == cases[i].status, "case %zu: %ld", i, r->status);
@@ -657,7 +658,7 @@ static void certification_traffic(void)
     r[4] = http_create("very-secret-key-42", PN1_BODY);
     r[5] = http_create("test-key", "{\"title\":\"t\",\"description\":\"d\",\"phoneNumberId\":\"XX\"}");
     long want[6] = {201, 401, 405, 400, 401, 400};
-    for (int i = 0; i < 6; i++) {
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(want); i++) {
         ck_assert_int_eq(r[i]->status, want[i]);
         http_res_free(r[i]);
     }
@@ -697,7 +698,7 @@ static void assert_json_report(const char *text)
     static const int statuses[] = {201, 401, 405, 400, 401, 400};
     static const int nviol[] = {0, 1, 1, 1, 0, 1};
     static const char *const rules[] = {NULL, "auth", "method", "media-type", NULL, "body"};
-    for (int i = 0; i < 6; i++) {
+    for (int i = 0; i < (int)QUO_ARRAY_SIZE(methods); i++) {
         const cJSON *q = req_at(rep, i);
         ck_assert_str_eq(str(q, "method"), methods[i]);
         ck_assert_str_eq(str(q, "path"), "/v1/tasks");
@@ -774,7 +775,7 @@ static char *read_file(const char *path)
 START_TEST(t_report_written_on_finish)
 {
     static const quo_mock_report_format fmts[] = {QUO_MOCK_REPORT_JSON, QUO_MOCK_REPORT_MARKDOWN};
-    for (int i = 0; i < 2; i++) {
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(fmts); i++) {
         char dir[] = "/tmp/quo-mock-report-XXXXXX";
         ck_assert_ptr_nonnull(mkdtemp(dir));
         char path[128];

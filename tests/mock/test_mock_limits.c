@@ -18,6 +18,8 @@
 
 #include <check.h>
 
+#include "quo/array.h"
+#include "quo/io.h"
 #include "quo_check.h"
 #include "quo/response.h"
 
@@ -43,7 +45,7 @@ static int raw_connect(void)
     a.sin_port = htons((uint16_t)TM.port);
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     ck_assert_msg(connect(fd, (struct sockaddr *)&a, sizeof a) == 0, "connect: %s",
-                  strerror(errno));
+                  quo_errno_text(errno).text);
     return fd;
 }
 
@@ -346,9 +348,9 @@ START_TEST(t_graceful_shutdown_in_flight)
         ssize_t got = recv(nfd, &byte, 1, 0);
         ck_assert_msg(got == 0 || (got < 0 && errno == ECONNRESET) || w < 0,
                       "a connection opened while draining was served (recv %zd, %s)", got,
-                      got < 0 ? strerror(errno) : "data");
+                      got < 0 ? quo_errno_text(errno).text : "data");
     } else {
-        ck_assert_msg(errno == ECONNREFUSED, "connect while draining: %s", strerror(errno));
+        ck_assert_msg(errno == ECONNREFUSED, "connect while draining: %s", quo_errno_text(errno).text);
     }
     close(nfd);
     /* The request in flight completes with its 201. */
@@ -519,7 +521,7 @@ START_TEST(t_core_answers_conform)
         "{\"title\":\"t\",\"description\":\"d\",\"phoneNumberId\":\"PN1\\u0000\"}",
         "{\"title\":\"t\",\"description\":\"d\",\"phoneNumberId\":\"PN\\u2028\"}",
     };
-    for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++)
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(bodies); i++)
         check_answer(core, spec, bodies[i], strlen(bodies[i]));
     /* Every JSONTestSuite file as a body, when the data is there. */
     const char *root = getenv("QUO_TESTDATA_DIR");

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "quo/array.h"
 #include "quo_check.h"
 #include "datetime.h"
 
@@ -80,14 +81,14 @@ static const char *const bad[] = {
 
 START_TEST(accepts_rfc3339)
 {
-    for (size_t i = 0; i < sizeof good / sizeof *good; i++)
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(good); i++)
         ck_assert_msg(valid(good[i]), "should accept \"%s\"", good[i]);
 }
 END_TEST
 
 START_TEST(rejects_the_rest)
 {
-    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(bad); i++)
         ck_assert_msg(!valid(bad[i]), "should reject \"%s\"", bad[i]);
 }
 END_TEST

@@ -10,6 +10,7 @@
 
 #include "quo_check.h"
 #include "regex.h"
+#include "quo/array.h"
 #include "quo/utf8.h"
 
 /* Searches with and without the fast path; both must agree. */
@@ -113,7 +114,7 @@ static const char *const not_whitespace[] = {
 
 START_TEST(whitespace_is_ecmascript)
 {
-    for (size_t i = 0; i < sizeof whitespace / sizeof *whitespace; i++) {
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(whitespace); i++) {
         MATCHES("^\\s$", whitespace[i]);
         NO_MATCH("^\\S$", whitespace[i]);
         MATCHES("^[\\s]$", whitespace[i]);
@@ -123,7 +124,7 @@ START_TEST(whitespace_is_ecmascript)
         NO_MATCH("^[a\\S]$", whitespace[i]);
         MATCHES("^[^a\\S]$", whitespace[i]);
     }
-    for (size_t i = 0; i < sizeof not_whitespace / sizeof *not_whitespace; i++) {
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(not_whitespace); i++) {
         NO_MATCH("^\\s$", not_whitespace[i]);
         MATCHES("^\\S$", not_whitespace[i]);
         MATCHES("^[\\S]$", not_whitespace[i]);
@@ -230,7 +231,7 @@ START_TEST(invalid_patterns_rejected)
         "(?i)a", "(?i:a)", "(?#c)", "(?|a)", "(?>a)", "(?P<n>a)", "(*ACCEPT)", "(?R)",
         "a{2,1}", "a{70000}", "(?<=a+)b", "(?<1a>x)", "\\", "(?<a$>x)",
     };
-    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(bad); i++)
         assert_invalid(bad[i]);
     assert_invalid("\xff");          /* not UTF-8 */
     quo_error err;
@@ -280,9 +281,9 @@ START_TEST(fast_path_taken_for_literal_shapes)
         "^a+", "^a|b", "^[a]", "^a(.*)b", "^ab*", "^a?", "^a{2}", "a.*$", "^\\d",
         "^a\\u0041", "^(.*)$x", "^.*a", "^a(.+)$", "^a(?:.*)$",
     };
-    for (size_t i = 0; i < sizeof fast / sizeof *fast; i++)
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(fast); i++)
         ck_assert_msg(fast_of(fast[i]), "/%s/ should take the fast path", fast[i]);
-    for (size_t i = 0; i < sizeof slow / sizeof *slow; i++)
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(slow); i++)
         ck_assert_msg(!fast_of(slow[i]), "/%s/ should not take the fast path", slow[i]);
 }
 END_TEST
@@ -407,11 +408,11 @@ START_TEST(shared_between_threads)
     ck_assert(!quo_regex_is_fast(re));
     pthread_t th[4];
     job jobs[4];
-    for (int i = 0; i < 4; i++) {
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(th); i++) {
         jobs[i] = (job){re, 0};
         ck_assert_int_eq(pthread_create(&th[i], NULL, search_many, &jobs[i]), 0);
     }
-    for (int i = 0; i < 4; i++) {
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(th); i++) {
         pthread_join(th[i], NULL);
         ck_assert_int_eq(jobs[i].mismatches, 0);
     }

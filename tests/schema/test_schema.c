@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "quo_check.h"
+#include "quo/array.h"
 #include "quo/json.h"
 #include "quo/buf.h"
 #include "quo/schema.h"
@@ -52,7 +53,7 @@ static quo_error compile_error(const char *schema_text)
     do {                                                                                  \
         quo_error e_ = compile_error(schema);                                             \
         const char *parts_[] = {__VA_ARGS__};                                             \
-        for (size_t i_ = 0; i_ < sizeof parts_ / sizeof *parts_; i_++)                    \
+        for (size_t i_ = 0; i_ < QUO_ARRAY_SIZE(parts_); i_++)                    \
             ck_assert_msg(strstr(e_.message, parts_[i_]), "\"%s\" not in \"%s\"",       \
                           parts_[i_], e_.message);                                        \
     } while (0)
@@ -884,7 +885,7 @@ START_TEST(create_task_request_schema)
          "\"dueDate\":\"2026-11-28T17:00:00Z\",\"assignedTo\":\"US9\"}"),
         "{\"title\":\"\",\"description\":\"\",\"activityId\":\"AC\"}",
     };
-    for (size_t i = 0; i < 3; i++) {
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(ok); i++) {
         quo_violations v = run_on(s, ok[i]);
         ck_assert_msg(v.count == 0, "%s: %s", ok[i], v.count ? v.items[0].message : "");
         quo_violations_free(&v);
@@ -949,11 +950,11 @@ START_TEST(shared_between_threads)
     quo_schema *s = spec_request_schema();
     pthread_t th[4];
     job jobs[4];
-    for (int i = 0; i < 4; i++) {
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(th); i++) {
         jobs[i] = (job){s, 0};
         ck_assert_int_eq(pthread_create(&th[i], NULL, validate_many, &jobs[i]), 0);
     }
-    for (int i = 0; i < 4; i++) {
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(th); i++) {
         pthread_join(th[i], NULL);
         ck_assert_int_eq(jobs[i].wrong, 0);
     }

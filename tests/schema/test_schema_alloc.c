@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "quo/buf.h"
+#include "quo/array.h"
 #include "quo/json.h"
 #include "quo/schema.h"
 
@@ -144,7 +145,7 @@ START_TEST(valid_path_allocates_nothing)
     ck_assert_int_eq(quo_schema_compile(quo_json_root(spec), spec, request_ptr, &s, &err), QUO_OK);
     quo_violations v;
     quo_violations_init(&v);
-    for (size_t i = 0; i < sizeof valid_bodies / sizeof *valid_bodies; i++) {
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(valid_bodies); i++) {
         quo_json_doc *doc = parse(valid_bodies[i]);
         int wrong = 0;
         reset(-1); /* no ck_assert in here: libcheck allocates for each */
@@ -227,7 +228,7 @@ START_TEST(compile_survives_every_allocation_failure)
     quo_json_doc *sd2 = parse(rich_schema2);
     struct { quo_json_doc *doc; const char *ptr; } cases[] = {
         {sd, ""}, {spec, request_ptr}, {sd2, ""}};
-    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+    for (size_t c = 0; c < QUO_ARRAY_SIZE(cases); c++) {
         long n = 0;
         for (;; n++) {
             long before = live;

@@ -20,6 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "quo/array.h"
+#include "quo/io.h"
 #include "quo_check.h"
 #include "quo/json.h"
 #include "quo/schema.h"
@@ -91,7 +93,7 @@ static void load_exclusions(const char *doc_path)
 {
     size_t len;
     char *text = read_file(doc_path, &len);
-    ck_assert_msg(text != NULL, "cannot read %s: %s", doc_path, strerror(errno));
+    ck_assert_msg(text != NULL, "cannot read %s: %s", doc_path, quo_errno_text(errno).text);
     char *save = NULL, *copy = text;
     bool in_list = false; /* rows count only under an "## Excluded ..." heading */
     for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
@@ -218,7 +220,7 @@ static void run_file(totals *t, const char *dir, const char *file)
     snprintf(path, sizeof path, "%s/%s", dir, file);
     size_t len;
     char *text = read_file(path, &len);
-    ck_assert_msg(text != NULL, "cannot read %s: %s", path, strerror(errno));
+    ck_assert_msg(text != NULL, "cannot read %s: %s", path, quo_errno_text(errno).text);
     quo_json_doc *doc = NULL;
     quo_error err;
     quo_status st = quo_json_parse(text, len, 0, &doc, &err);
@@ -244,7 +246,7 @@ static void run_folder(totals *t, const char *dir, const char *folder)
     char path[1200];
     snprintf(path, sizeof path, "%s/%s", dir, folder);
     DIR *d = opendir(path);
-    ck_assert_msg(d != NULL, "cannot open %s: %s", path, strerror(errno));
+    ck_assert_msg(d != NULL, "cannot open %s: %s", path, quo_errno_text(errno).text);
     char *names[256];
     size_t n = 0;
     for (struct dirent *e; (e = readdir(d)) != NULL;) {
@@ -277,7 +279,7 @@ START_TEST(draft2020_12)
 
     totals t = {0, 0, 0, 0, 0, ""};
     printf("JSON-Schema-Test-Suite draft2020-12 (%s)\n", suite_dir);
-    for (size_t i = 0; i < sizeof folders / sizeof folders[0]; i++)
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(folders); i++)
         run_folder(&t, suite_dir, folders[i]);
     for (size_t i = 0; i < nexcl; i++)
         if (!excl[i].used)

@@ -1,4 +1,5 @@
 /* tests/suite/helpers.c - see helpers.h. */
+#include "quo/array.h"
 #include "helpers.h"
 
 #include <check.h>
@@ -98,7 +99,7 @@ void th_error_body(int status, const char *replace_member, const char *with, con
         {"message", msg}, {"code", code}, {"status", st}, {"docs", docs}, {"title", title}};
     size_t o = (size_t)snprintf(buf, size, "{");
     bool first = true;
-    for (size_t i = 0; i < 5; i++) {
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(m); i++) {
         const char *v = m[i].value;
         if (replace_member && strcmp(replace_member, m[i].name) == 0) {
             if (!with)

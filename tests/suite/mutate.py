@@ -1,13 +1,25 @@
 #!/usr/bin/env python3
-"""Proves the quo-conformance unit tests can fail: breaks one check at a
-time in suite/ (a one-line mutation), rebuilds the test that guards it in
-build-suite/, runs it, reports how many of its checks failed, and restores
-the source (always, in a finally). A mutation whose test still passes is a
-test gap. Not run by ctest (it edits sources); run by hand:
-    python3 tests/suite/mutate.py [INDEX...]
-Needs a configured build-suite/ (cmake -S . -B build-suite)."""
-import subprocess, sys, os
-root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+"""Proves the quo-conformance tests can fail: breaks one check at a time (a
+one-line mutation of suite/ or the library), rebuilds the test that guards
+it, runs it through ctest, and counts the mutation as killed when the test
+fails. A mutation whose test still passes is a test gap; one whose text no
+longer matches the source exactly once is stale (the code moved on: update
+the table). Either makes the run fail.
+
+It never edits the tree it is given: the sources are copied into a scratch
+folder (corpus/ linked, not copied) with a build of their own, so it runs
+in ctest (suite_mutations) next to other builds.
+
+    python3 tests/suite/mutate.py [--source DIR] [--work DIR] [INDEX...]
+
+--source  the tree to mutate (default: this repository)
+--work    scratch folder (default: a new temporary one, removed afterwards;
+          a given one is kept, and reused builds are faster)
+INDEX     run only these mutations (0-based, as printed)
+Exit: 0 every mutation killed, 1 a mutation survived or is stale, 2 setup
+failed (copy, configure or the unmutated build)."""
+import argparse, os, shutil, subprocess, sys, tempfile
+
 muts = [
  ('suite/checks.c', 'status not checked', '    if (qc_case_accepts(c, status))\n        return;', '    if (1)\n        return;', 'test_suite_checks'),
  ('suite/checks.c', 'spec violations ignored', '        fail(k, "%s%s%s: %s", v->keyword', '        if (0) fail(k, "%s%s%s: %s", v->keyword', 'test_suite_checks'),
@@ -25,27 +37,122 @@ muts = [
  ('suite/derive.c', 'type null not derived', '    static const char *const types[] = {"string", "number", "boolean", "null", "array", "object"};', '    static const char *const types[] = {"string", "number", "boolean", "array", "object"};', 'test_suite_cases'),
  ('suite/derive.c', 'optional members not combined', '            for (unsigned mask = 0; st == QUO_OK && mask < (1u << nopt); mask++)', '            for (unsigned mask = 0; st == QUO_OK && mask < 1u; mask++)', 'test_suite_cases'),
  ('suite/derive_spec.c', 'named fixture mismatch tolerated', '            if (named)\n                return quo_error_set', '            if (0)\n                return quo_error_set', 'test_suite_cases'),
- ('suite/text.c', 'scrubbing disabled', '        if (hit) {\n            qc_buf_append(b,', '        if (0) {\n            qc_buf_append(b,', 'test_suite_report'),
- ('suite/text.c', 'xml < not escaped', "        case '<': qc_buf_puts(b, \"&lt;\"); break;", "        case '<': qc_buf_puts(b, \"<\"); break;", 'test_suite_report'),
- ('suite/report.c', 'markdown failures section dropped', '    if (n.failed) {\n        qc_buf_puts(&b, "## Failures', '    if (0) {\n        qc_buf_puts(&b, "## Failures', 'test_suite_report'),
+ ('suite/text.c', 'scrubbing disabled', '        if (hit) {\n            quo_buf_append(b,', '        if (0) {\n            quo_buf_append(b,', 'test_suite_report'),
+ ('suite/text.c', 'xml < not escaped', "        case '<': quo_buf_puts(b, \"&lt;\"); break;", "        case '<': quo_buf_puts(b, \"<\"); break;", 'test_suite_report'),
+ ('suite/report.c', 'markdown failures section dropped', '    if (n.failed) {\n        quo_buf_puts(&b, "## Failures', '    if (0) {\n        quo_buf_puts(&b, "## Failures', 'test_suite_report'),
+ ('src/buf.c', 'html < not escaped', "        case '<': ref = \"&lt;\"; break;", "        case '<': ref = \"<\"; break;", 'test_report_html'),
+ ('suite/report_html.c', 'html failures section dropped', '    if (!n->failed)\n        return;\n    quo_buf_printf(b, "<section id=\\"failures\\">', '    if (1)\n        return;\n    quo_buf_printf(b, "<section id=\\"failures\\">', 'test_report_html'),
+ ('src/buf.c', 'html NUL and controls kept', "        bool control = (c < 0x20 && c != '\\t' && c != '\\n' && c != '\\r') || c == 0x7F;", "        bool control = false;", 'test_buf'),
  ('suite/main.c', '--strict ignored', '        rep.passed = n.must_failed == 0 && (!a->cfg.strict || n.should_failed == 0);', '        rep.passed = n.must_failed == 0;', 'test_suite_e2e'),
  ('suite/http.c', '429 not retried', '        if (st != QUO_OK || out->status != 429 || n >= h->opts.max_retries)', '        if (1)', 'test_suite_e2e'),
 ]
-only = sys.argv[1:] 
-for i,(f, name, old, new, test) in enumerate(muts):
-    if only and str(i) not in only: continue
-    p = os.path.join(root, f)
-    orig = open(p).read()
-    assert orig.count(old) == 1, (name, orig.count(old))
+
+
+COPIED = ['CMakeLists.txt', 'cmake', 'include', 'src', 'mock', 'suite', 'tools', 'fuzz', 'tests',
+          'bench', 'spec', 'scripts']
+LINKED = ['corpus']
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, capture_output=True, text=True, **kw)
+
+
+def prepare(source, work):
+    tree = os.path.join(work, 'src')
+    if os.path.isdir(tree):
+        shutil.rmtree(tree)
+    os.makedirs(tree)
+    for name in COPIED:
+        p = os.path.join(source, name)
+        if os.path.isdir(p):
+            shutil.copytree(p, os.path.join(tree, name), symlinks=True)
+        elif os.path.exists(p):
+            shutil.copy2(p, os.path.join(tree, name))
+    for name in LINKED:
+        p = os.path.join(source, name)
+        if os.path.exists(p):
+            os.symlink(p, os.path.join(tree, name))
+    build = os.path.join(work, 'build')
+    testdata = os.path.join(os.path.dirname(source), 'shared', 'testdata')
+    cfg = ['cmake', '-S', tree, '-B', build, '-DQUO_TESTDATA_DIR=' + testdata]
+    if os.environ.get('CC'):
+        cfg.append('-DCMAKE_C_COMPILER=' + os.environ['CC'])
+    r = run(cfg)
+    if r.returncode:
+        sys.exit('mutate: configure failed:\n' + r.stdout[-2000:] + r.stderr[-2000:])
+    return tree, build
+
+
+def build_targets(build, targets):
+    return run(['cmake', '--build', build, '--target', *targets, '-j2'])
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--source', default=os.path.dirname(os.path.dirname(os.path.dirname(
+        os.path.abspath(__file__)))))
+    ap.add_argument('--work')
+    ap.add_argument('only', nargs='*')
+    a = ap.parse_args()
+    source = os.path.abspath(a.source)
+    work = a.work or tempfile.mkdtemp(prefix='quo-mutate.')
+    os.makedirs(work, exist_ok=True)
     try:
-        open(p,'w').write(orig.replace(old, new))
-        b = subprocess.run(['cmake','--build',root+'/build-suite','--target',test,'quo-conformance','-j2'],capture_output=True,text=True)
-        if b.returncode:
-            print(f'[{i}] {name}: BUILD FAILED', b.stdout[-500:]); continue
-        r = subprocess.run([root+'/build-suite/tests/suite/'+test], capture_output=True, text=True,
-                           env=dict(os.environ, QC_PROGRAM=root+'/build-suite/suite/quo-conformance', CK_DEFAULT_TIMEOUT='120'))
-        fails = [l for l in r.stdout.splitlines() if ':F:' in l or ':E:' in l]
-        print(f'[{i}] {name} -> {test}: exit {r.returncode}, {len(fails)} failing checks')
-        for l in fails[:3]: print('      ', l.split('/')[-1][:160])
+        return mutate(source, work, a.only)
     finally:
-        open(p,'w').write(orig)
+        if not a.work:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def mutate(source, work, only):
+    tree, build = prepare(source, work)
+    targets = sorted({m[4] for m in muts} | {'quo-conformance', 'quo-conformance-test'})
+    b = build_targets(build, targets)
+    if b.returncode:
+        sys.exit('mutate: the unmutated tree does not build:\n' + b.stdout[-3000:])
+    # Each guarding test must pass before its mutation means anything.
+    for test in sorted({m[4] for m in muts}):
+        r = run(['ctest', '--test-dir', build, '-R', '^%s$' % test, '--output-on-failure'])
+        if r.returncode:
+            sys.exit('mutate: %s fails before any mutation:\n%s' % (test, r.stdout[-3000:]))
+    survived, stale, killed = [], [], 0
+    for i, (f, name, old, new, test) in enumerate(muts):
+        if only and str(i) not in only:
+            continue
+        p = os.path.join(tree, f)
+        orig = open(p).read()
+        n = orig.count(old)
+        if n != 1:
+            print('[%d] %s: STALE (the text occurs %d times in %s)' % (i, name, n, f))
+            stale.append(i)
+            continue
+        try:
+            open(p, 'w').write(orig.replace(old, new))
+            b = build_targets(build, [test, 'quo-conformance', 'quo-conformance-test'])
+            if b.returncode:
+                print('[%d] %s: BUILD FAILED (a mutation must compile)' % (i, name))
+                print(b.stdout[-800:])
+                stale.append(i)
+                continue
+            r = run(['ctest', '--test-dir', build, '-R', '^%s$' % test, '--output-on-failure'],
+                    env=dict(os.environ, CK_DEFAULT_TIMEOUT='120'))
+            fails = [l for l in r.stdout.splitlines() if ':F:' in l or ':E:' in l]
+            if r.returncode:
+                killed += 1
+                print('[%d] %s -> %s: killed, %d failing checks' % (i, name, test, len(fails)))
+                for l in fails[:2]:
+                    print('      ', l.split('/')[-1][:160])
+            else:
+                print('[%d] %s -> %s: SURVIVED (the test still passes)' % (i, name, test))
+                survived.append(i)
+        finally:
+            open(p, 'w').write(orig)
+    # Leave the scratch build matching its sources.
+    build_targets(build, targets)
+    print('mutate: %d killed, %d survived %s, %d stale %s' % (killed, len(survived), survived,
+                                                               len(stale), stale))
+    return 1 if survived or stale else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "quo/array.h"
 #include "quo_check.h"
 #include "helpers.h"
 
@@ -171,7 +172,7 @@ START_TEST(headers_hold_keys_only_when_sent)
         {"403.phoneNumberId", "Authorization: F"},
         {"http.header-name-case", "authorization: K"},
     };
-    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(rows); i++) {
         qc_strlist l;
         qc_strlist_init(&l);
         ck_assert(qc_case_headers(&th_cases, th_case(rows[i].id), "K", "F", &l));

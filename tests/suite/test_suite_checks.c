@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "quo/array.h"
 #include "quo_check.h"
 #include "helpers.h"
 
@@ -91,7 +92,7 @@ START_TEST(task_not_strict_json_fails)
         "",
         "<html>created</html>",
     };
-    for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(bodies); i++) {
         ck_assert_msg(judge201("201.phoneNumberId", 201, "application/json", bodies[i]) == QC_FAIL,
                       "body %zu passed", i);
         ck_assert_msg(th_failed_with(&r, "json"), "body %zu: no json violation", i);
@@ -175,7 +176,7 @@ START_TEST(error_wrong_constants_fail)
         {"message", "42", "/message"},
     };
     int status = error_cases[_i].status;
-    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+    for (size_t k = 0; k < QUO_ARRAY_SIZE(bad); k++) {
         char body[512];
         th_error_body(status, bad[k].member, bad[k].with, "", body, sizeof body);
         qc_exchange x = th_exchange(status, "application/json", body);
@@ -260,7 +261,7 @@ START_TEST(errors_path_names_the_offence)
         {",\"errors\":[]", QC_FAIL},
         {"", QC_PASS},
     };
-    for (size_t k = 0; k < sizeof rows / sizeof rows[0]; k++) {
+    for (size_t k = 0; k < QUO_ARRAY_SIZE(rows); k++) {
         char body[768];
         th_error_body(400, NULL, NULL, rows[k].errors, body, sizeof body);
         qc_check_result_free(&r);

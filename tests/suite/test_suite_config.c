@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "quo/array.h"
 #include "quo_check.h"
 #include "config.h"
 #include "embedded.h"
@@ -177,7 +178,7 @@ START_TEST(bad_arguments)
         {2, {"x", "positional"}, "unexpected argument"},
         {2, {"x", "--strict=yes"}, "takes no value"},
     };
-    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(rows); i++) {
         teardown();
         setup();
         ck_assert_msg(args(rows[i].argc, rows[i].argv) == QUO_EUSAGE, "row %zu accepted", i);
@@ -201,7 +202,7 @@ START_TEST(config_file_keys_are_strict)
         {"[]", "top level must be an object"},
         {"{\"apiKey\":\"a\\u0000b\"}", "\\u0000"},
     };
-    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(rows); i++) {
         qc_layer_free(&file);
         ck_assert_msg(file_text(rows[i].text) == QUO_EUSAGE, "row %zu accepted", i);
         ck_assert_msg(strstr(err.message, rows[i].needle), "row %zu: %s", i, err.message);
@@ -232,7 +233,7 @@ START_TEST(bad_base_urls)
 {
     static const char *const urls[] = {"ftp://x", "staging.example", "http://", "http://x/a b",
                                        "https://x?q=1"};
-    for (size_t i = 0; i < sizeof urls / sizeof urls[0]; i++) {
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(urls); i++) {
         teardown();
         setup();
         setenv_fake("QUO_BASE_URL", urls[i]);

@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "quo/array.h"
 #include "quo_check.h"
 #include "embedded.h"
 #include "helpers.h"
@@ -152,14 +153,14 @@ static int count(const char *key)
 static void nothing_leaks(void)
 {
     const char *files[] = {"report.json", "report.md", "junit.xml", "conformance.tap"};
-    for (size_t i = 0; i < 4; i++) {
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(files); i++) {
         char *t = report(files[i]);
         ck_assert_msg(!strstr(t, th_cfg.api_key), "key in %s", files[i]);
         ck_assert_msg(!strstr(t, th_cfg.forbidden_key), "forbidden key in %s", files[i]);
         free(t);
     }
     const char *streams[] = {out_path, err_path};
-    for (size_t i = 0; i < 2; i++) {
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(streams); i++) {
         char *t = slurp(streams[i]);
         ck_assert_msg(t && !strstr(t, th_cfg.api_key), "key in %s", streams[i]);
         free(t);
