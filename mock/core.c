@@ -5,17 +5,18 @@
  * every finding about the request, and has no side effect; only then is a
  * Prefer: code=NNN applied, a task created for a natural 201, the response
  * rendered and the request recorded.
+ *
+ * The core is made of: this file (start-up, the request steps, Prefer's
+ * effect, handling), prefer.c (parsing the Prefer header), store.c (the
+ * tasks created), render.c (bodies and headers); core_state.h holds what
+ * they share.
  */
-#include <fcntl.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
@@ -25,9 +26,9 @@
 #include "quo/violation.h"
 
 #include "core.h"
-#include "fixtures.h"
+#include "core_state.h"
 #include "names.h"
-#include "record.h"
+#include "prefer.h"
 #include "text.h"
 
 /* errors[].value echoes at most this many nesting levels; a deeper value
@@ -39,48 +40,6 @@
 /* Bytes of text the record may hold before it omits details. */
 #define CORE_RECORD_BYTES (64u * 1024u * 1024u)
 #define MOCK_TASK_PREFIX "TK"
-
-enum link_kind { LINK_PHONE, LINK_CONV, LINK_ACT, LINK_UNKNOWN };
-
-typedef struct task_slot {
-    uint32_t phone, conv, act, user; /* fixture indices; UINT32_MAX = none */
-    bool stored;                     /* false: an id shown by a forced 201 */
-} task_slot;
-
-struct quo_mock_core {
-    const quo_spec *spec;
-    mock_fixtures *fx;
-    mock_record *record;
-    unsigned max_depth;
-    enum link_kind link_kind[QUO_SPEC_MAX_LINKS];
-    char allow[16];          /* the method, upper case: the Allow header */
-    const char *req_media;   /* the request body's media type, from the spec */
-    char **props;            /* every request member name, for hints */
-    size_t n_props;
-    char link_names[160];    /* "phoneNumberId, conversationId, activityId" */
-    char statuses[96];       /* "201, 400, ..." */
-    char prefix[9];          /* process-unique part of task ids and traces */
-    atomic_uint_fast64_t next_trace;
-    pthread_mutex_t task_lock;
-    task_slot *tasks;
-    size_t task_cap, task_max;
-    uint64_t task_seq;     /* ids handed out so far */
-    size_t tasks_created;  /* of which real creations */
-    char *oom_body;
-    size_t oom_len;
-};
-
-/* What a request leads to, before rendering. */
-typedef struct outcome {
-    int status;
-    char message[320];
-    quo_violations errors; /* errors[] of the body; may be empty */
-    bool allow;            /* send Allow (405) */
-    size_t key;            /* the fixtures key, when known */
-    size_t phone, conv, act, user;
-    int forced;            /* Prefer code applied, or 0 */
-    bool synthetic;        /* the natural outcome was replaced by Prefer */
-} outcome;
 
 /* ---- options ------------------------------------------------------------- */
 
@@ -196,23 +155,6 @@ static quo_status read_media_type(quo_mock_core *c, quo_error *err)
     return QUO_OK;
 }
 
-static void make_prefix(quo_mock_core *c)
-{
-    uint32_t r = 0;
-    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-    if (fd >= 0) {
-        if (read(fd, &r, sizeof r) != (ssize_t)sizeof r)
-            r = 0;
-        close(fd);
-    }
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    /* Mixed with time and pid so two processes differ even without urandom. */
-    r ^= (uint32_t)ts.tv_nsec ^ ((uint32_t)ts.tv_sec << 7) ^ ((uint32_t)getpid() << 16);
-    snprintf(c->prefix, sizeof c->prefix, "%08x", (unsigned)r);
-}
-
-static quo_status build_body(quo_mock_core *c, outcome *o, char **body, size_t *len);
 static void outcome_init(outcome *o);
 
 /* Every body shape the mock emits must conform to the spec it serves:
@@ -229,11 +171,11 @@ static quo_status self_check(quo_mock_core *c, quo_error *err)
         if (st >= 200 && st < 300) {
             if (mock_fixtures_phone_count(c->fx) == 0)
                 continue;
-            o.phone = 0;
+            o.refs.phone = 0;
         }
         char *body;
         size_t len;
-        quo_status s = build_body(c, &o, &body, &len);
+        quo_status s = mock_render_body(c, &o, 0, &body, &len);
         if (s != QUO_OK)
             return quo_error_set(err, s, 0, "out of memory");
         quo_response r;
@@ -265,17 +207,16 @@ quo_status quo_mock_core_new(const quo_spec *spec, const quo_mock_options *opts,
     quo_mock_core *c = calloc(1, sizeof *c);
     if (!c)
         return quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
-    if (pthread_mutex_init(&c->task_lock, NULL) != 0) {
+    if (!(c->store = mock_store_new(opts->max_tasks ? opts->max_tasks
+                                                    : QUO_MOCK_DEFAULT_MAX_TASKS))) {
         free(c);
-        return quo_error_set(err, QUO_ENOMEM, 0, "cannot create a mutex");
+        return quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
     }
     c->spec = spec;
     c->max_depth = opts->max_depth ? opts->max_depth : QUO_JSON_DEFAULT_MAX_DEPTH;
     if (c->max_depth > CORE_MAX_DEPTH)
         c->max_depth = CORE_MAX_DEPTH;
-    c->task_max = opts->max_tasks ? opts->max_tasks : QUO_MOCK_DEFAULT_MAX_TASKS;
     atomic_init(&c->next_trace, 0);
-    make_prefix(c);
     size_t i = 0;
     for (; QUO_SPEC_METHOD[i] && i + 1 < sizeof c->allow; i++)
         c->allow[i] = (char)(QUO_SPEC_METHOD[i] >= 'a' && QUO_SPEC_METHOD[i] <= 'z'
@@ -312,7 +253,7 @@ quo_status quo_mock_core_new(const quo_spec *spec, const quo_mock_options *opts,
         outcome_init(&o);
         o.status = 500;
         snprintf(o.message, sizeof o.message, "The mock ran out of memory answering this request");
-        if (build_body(c, &o, &c->oom_body, &c->oom_len) != QUO_OK)
+        if (mock_render_body(c, &o, 0, &c->oom_body, &c->oom_len) != QUO_OK)
             st = quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
     }
     if (st != QUO_OK) {
@@ -332,9 +273,8 @@ void quo_mock_core_free(quo_mock_core *core)
     for (size_t i = 0; i < core->n_props; i++)
         free(core->props[i]);
     free(core->props);
-    free(core->tasks);
+    mock_store_free(core->store);
     free(core->oom_body);
-    pthread_mutex_destroy(&core->task_lock);
     free(core);
 }
 
@@ -347,112 +287,6 @@ const char *mock_core_oom_body(const quo_mock_core *core, size_t *len)
 const char *mock_core_media_type(const quo_mock_core *core)
 {
     return core->req_media;
-}
-
-/* ---- Prefer (RFC 7240) ------------------------------------------------------- */
-
-static bool tchar(char ch)
-{
-    unsigned char c = (unsigned char)ch;
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           (c && strchr("!#$%&'*+-.^_`|~", c));
-}
-
-static const char *skip_ows(const char *p)
-{
-    while (*p == ' ' || *p == '\t')
-        p++;
-    return p;
-}
-
-/* Reads a token or quoted-string at p into out; returns the end. */
-static const char *read_word(const char *p, char *out, size_t outsz, bool *ok)
-{
-    size_t n = 0;
-    *ok = true;
-    if (*p == '"') {
-        for (p++; *p && *p != '"'; p++) {
-            if (*p == '\\' && p[1])
-                p++;
-            if (n + 1 < outsz)
-                out[n++] = *p;
-        }
-        if (*p == '"')
-            p++;
-        else
-            *ok = false;
-    } else {
-        for (; tchar(*p); p++)
-            if (n + 1 < outsz)
-                out[n++] = *p;
-    }
-    out[n] = '\0';
-    return p;
-}
-
-/* Skips parameters and anything malformed up to the next ',' outside quotes. */
-static const char *skip_rest(const char *p)
-{
-    bool quoted = false;
-    for (; *p; p++) {
-        if (quoted && *p == '\\' && p[1])
-            p++;
-        else if (*p == '"')
-            quoted = !quoted;
-        else if (!quoted && *p == ',')
-            break;
-    }
-    return p;
-}
-
-/* The first `code` preference over every Prefer header. Returns 0 when
- * there is none, 1 with *code set, -1 with `bad` naming the problem. */
-static int parse_prefer(const quo_mock_request *req, int *code, char *bad, size_t badsz)
-{
-    for (size_t i = 0; i < req->header_count; i++) {
-        const quo_mock_header *h = &req->headers[i];
-        if (!h->name || !h->value || !mock_text_ieq(h->name, strlen(h->name), "Prefer"))
-            continue;
-        const char *p = h->value;
-        while (*p) {
-            p = skip_ows(p);
-            if (*p == ',') {
-                p++;
-                continue;
-            }
-            const char *name = p;
-            while (tchar(*p))
-                p++;
-            size_t nlen = (size_t)(p - name);
-            char value[64];
-            bool has_value = false, ok = true;
-            const char *q = skip_ows(p);
-            if (nlen && *q == '=') {
-                q = read_word(skip_ows(q + 1), value, sizeof value, &ok);
-                has_value = true;
-                p = q;
-            }
-            if (nlen && mock_text_ieq(name, nlen, "code")) {
-                char shown[80];
-                if (!has_value) {
-                    snprintf(bad, badsz, "Prefer: code needs a status, e.g. code=404");
-                    return -1;
-                }
-                mock_text_excerpt(shown, sizeof shown, value, strlen(value), 16);
-                bool digits = ok && strlen(value) == 3;
-                for (size_t k = 0; digits && k < 3; k++)
-                    digits = value[k] >= '0' && value[k] <= '9';
-                if (!digits || value[0] < '1' || value[0] > '5') {
-                    snprintf(bad, badsz, "Prefer: code=%s is not an HTTP status code", shown);
-                    return -1;
-                }
-                *code = atoi(value);
-                return 1;
-            }
-            p = skip_rest(p);
-        }
-    }
-    return 0;
 }
 
 static bool documented(const quo_spec *spec, int status)
@@ -469,7 +303,8 @@ static void outcome_init(outcome *o)
 {
     memset(o, 0, sizeof *o);
     quo_violations_init(&o->errors);
-    o->key = o->phone = o->conv = o->act = o->user = MOCK_FIX_NONE;
+    o->key = MOCK_FIX_NONE;
+    o->refs = (mock_task_refs){MOCK_FIX_NONE, MOCK_FIX_NONE, MOCK_FIX_NONE, MOCK_FIX_NONE};
 }
 
 static void say(outcome *o, int status, const char *fmt, ...)
@@ -535,7 +370,7 @@ static bool step_auth(quo_mock_core *c, const quo_mock_request *req, outcome *o,
         say(o, 401, "The Authorization header is missing; send your API key in it");
         return true;
     }
-    const char *s = skip_ows(v);
+    const char *s = mock_text_skip_ows(v);
     size_t n = strlen(s);
     while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
         n--;
@@ -683,23 +518,23 @@ static bool resolve_links(quo_mock_core *c, const quo_json_doc *doc, size_t link
     size_t owner = MOCK_FIX_NONE;
     switch (c->link_kind[link]) {
     case LINK_PHONE:
-        o->phone = resolve_member(c, root, doc, lname, LINK_PHONE, o, f, NULL);
+        o->refs.phone = resolve_member(c, root, doc, lname, LINK_PHONE, o, f, NULL);
         break;
     case LINK_CONV:
-        o->conv = resolve_member(c, root, doc, lname, LINK_CONV, o, f, &owner);
-        if (o->conv != MOCK_FIX_NONE)
-            o->phone = owner;
+        o->refs.conv = resolve_member(c, root, doc, lname, LINK_CONV, o, f, &owner);
+        if (o->refs.conv != MOCK_FIX_NONE)
+            o->refs.phone = owner;
         break;
     default:
-        o->act = resolve_member(c, root, doc, lname, LINK_ACT, o, f, &owner);
-        if (o->act != MOCK_FIX_NONE) {
-            o->conv = owner;
-            o->phone = mock_fixtures_conversation_phone(c->fx, owner);
+        o->refs.act = resolve_member(c, root, doc, lname, LINK_ACT, o, f, &owner);
+        if (o->refs.act != MOCK_FIX_NONE) {
+            o->refs.conv = owner;
+            o->refs.phone = mock_fixtures_conversation_phone(c->fx, owner);
         }
         break;
     }
     if (cJSON_GetObjectItemCaseSensitive(root, MOCK_ASSIGNED_TO))
-        o->user = resolve_member(c, root, doc, MOCK_ASSIGNED_TO, LINK_UNKNOWN, o, f, NULL);
+        o->refs.user = resolve_member(c, root, doc, MOCK_ASSIGNED_TO, LINK_UNKNOWN, o, f, NULL);
     trim_echoes(&o->errors);
     return o->status == 404;
 }
@@ -761,9 +596,9 @@ static bool step_body(quo_mock_core *c, const quo_mock_request *req, outcome *o,
 
 static bool step_access(quo_mock_core *c, outcome *o, mock_findings *f)
 {
-    if (mock_fixtures_key_allows(c->fx, o->key, o->phone))
+    if (mock_fixtures_key_allows(c->fx, o->key, o->refs.phone))
         return false;
-    const mock_id *pn = mock_fixtures_phone_id(c->fx, o->phone);
+    const mock_id *pn = mock_fixtures_phone_id(c->fx, o->refs.phone);
     char shown[96];
     mock_text_excerpt(shown, sizeof shown, pn->bytes, pn->len, 48);
     mock_findings_note(f, "the API key has no access to phone number %s (403)", shown);
@@ -797,51 +632,9 @@ static quo_status natural(quo_mock_core *c, const quo_mock_request *req, outcome
 
 /* ---- tasks --------------------------------------------------------------------- */
 
-static uint32_t idx32(size_t i)
-{
-    return i == MOCK_FIX_NONE || i > UINT32_MAX ? UINT32_MAX : (uint32_t)i;
-}
-
-/* Issues a task id and keeps the task (or, for an id shown by a forced
- * 201, a slot that find_task will not report). Returns the id's sequence
- * number, or 0 on ENOMEM. */
-static uint64_t task_issue(quo_mock_core *c, const outcome *o, bool stored)
-{
-    task_slot t = {idx32(o->phone), idx32(o->conv), idx32(o->act), idx32(o->user), stored};
-    uint64_t seq = 0;
-    pthread_mutex_lock(&c->task_lock);
-    size_t at = (size_t)(c->task_seq % c->task_max);
-    if (at >= c->task_cap) {
-        size_t cap = c->task_cap ? c->task_cap * 2 : 1024;
-        if (cap > c->task_max)
-            cap = c->task_max;
-        task_slot *p = realloc(c->tasks, cap * sizeof *p);
-        if (p) {
-            c->tasks = p;
-            c->task_cap = cap;
-        }
-    }
-    if (at < c->task_cap) {
-        c->tasks[at] = t;
-        seq = ++c->task_seq;
-        if (stored)
-            c->tasks_created++;
-    }
-    pthread_mutex_unlock(&c->task_lock);
-    return seq;
-}
-
-static void task_id(const quo_mock_core *c, uint64_t seq, char *out, size_t outsz)
-{
-    snprintf(out, outsz, MOCK_TASK_PREFIX "%s%012llx", c->prefix, (unsigned long long)seq);
-}
-
 size_t quo_mock_core_task_count(quo_mock_core *core)
 {
-    pthread_mutex_lock(&core->task_lock);
-    size_t n = core->tasks_created;
-    pthread_mutex_unlock(&core->task_lock);
-    return n;
+    return mock_store_created(core->store);
 }
 
 static const char *fix_str(const mock_id *id)
@@ -851,208 +644,18 @@ static const char *fix_str(const mock_id *id)
 
 bool quo_mock_core_find_task(quo_mock_core *core, const char *id, quo_mock_task *out)
 {
-    size_t plen = strlen(MOCK_TASK_PREFIX) + strlen(core->prefix);
-    if (!id || strlen(id) != plen + 12 || strncmp(id, MOCK_TASK_PREFIX, 2) != 0 ||
-        strncmp(id + 2, core->prefix, strlen(core->prefix)) != 0)
+    mock_task_refs t;
+    if (!mock_store_find(core->store, id, &t))
         return false;
-    char *end;
-    unsigned long long seq = strtoull(id + plen, &end, 16);
-    if (*end || seq == 0)
-        return false;
-    bool found = false;
-    task_slot t;
-    pthread_mutex_lock(&core->task_lock);
-    uint64_t kept = core->task_seq < core->task_max ? core->task_seq : core->task_max;
-    if (seq <= core->task_seq && seq > core->task_seq - kept) {
-        t = core->tasks[(seq - 1) % core->task_max];
-        found = t.stored;
-    }
-    pthread_mutex_unlock(&core->task_lock);
-    if (found && out) {
+    if (out) {
         out->phone_number_id = fix_str(mock_fixtures_phone_id(core->fx, t.phone));
         out->conversation_id = fix_str(mock_fixtures_conversation_id(core->fx, t.conv));
         out->activity_id = fix_str(mock_fixtures_activity_id(core->fx, t.act));
         out->assigned_to = fix_str(mock_fixtures_user_id(core->fx, t.user));
     }
-    return found;
+    return true;
 }
 
-/* ---- rendering ------------------------------------------------------------------- */
-
-static const char *reason(int status)
-{
-    switch (status) {
-    case 405: return "Method Not Allowed";
-    case 413: return "Content Too Large";
-    case 431: return "Request Header Fields Too Large";
-    case 503: return "Service Unavailable";
-    default: return status >= 500 ? "Server Error" : "Client Error";
-    }
-}
-
-/* The error constants of `status`: the spec's own for a documented error;
- * for the few statuses the mock adds (405, 413, 431, 503) the documented
- * 400 (or 500) constants with the status swapped into the code, so e.g.
- * 405 is "0600405" when 400 is "0600400". */
-static void error_consts(const quo_mock_core *c, int status, quo_spec_error_consts *k,
-                         char *code, size_t codesz)
-{
-    if (quo_spec_error_constants(c->spec, status, k) == QUO_OK)
-        return;
-    int base = status >= 500 ? 500 : 400;
-    quo_spec_error_consts b = {0};
-    if (quo_spec_error_constants(c->spec, base, &b) != QUO_OK)
-        b.code = b.docs = "";
-    size_t n = strlen(b.code);
-    char bs[8];
-    snprintf(bs, sizeof bs, "%d", base);
-    if (n >= 3 && strcmp(b.code + n - 3, bs) == 0)
-        snprintf(code, codesz, "%.*s%d", (int)(n - 3), b.code, status);
-    else
-        snprintf(code, codesz, "%s", b.code);
-    k->code = code;
-    k->docs = b.docs ? b.docs : "";
-    k->title = reason(status);
-    k->status = status;
-}
-
-static quo_status error_body(quo_mock_core *c, const outcome *o, char **body, size_t *len)
-{
-    quo_spec_error_consts k;
-    char code[32];
-    error_consts(c, o->status, &k, code, sizeof code);
-    char trace[48];
-    snprintf(trace, sizeof trace, "mock-%s-%llx", c->prefix,
-             (unsigned long long)atomic_fetch_add(&c->next_trace, 1) + 1);
-    cJSON *obj = cJSON_CreateObject();
-    bool ok = obj && cJSON_AddStringToObject(obj, "message", o->message) &&
-              cJSON_AddStringToObject(obj, "code", k.code) &&
-              cJSON_AddNumberToObject(obj, "status", o->status) &&
-              cJSON_AddStringToObject(obj, "docs", k.docs) &&
-              cJSON_AddStringToObject(obj, "title", k.title) &&
-              cJSON_AddStringToObject(obj, "trace", trace);
-    if (ok && o->errors.count) {
-        cJSON *errs = quo_violations_to_json(&o->errors);
-        ok = errs && cJSON_AddItemToObject(obj, "errors", errs);
-        if (!ok)
-            cJSON_Delete(errs);
-    }
-    *body = ok ? cJSON_PrintUnformatted(obj) : NULL;
-    cJSON_Delete(obj);
-    if (!*body)
-        return QUO_ENOMEM;
-    *len = strlen(*body);
-    return QUO_OK;
-}
-
-static quo_status task_body(quo_mock_core *c, const outcome *o, uint64_t seq, char **body,
-                            size_t *len)
-{
-    char id[48];
-    task_id(c, seq, id, sizeof id);
-    const mock_id *pn = mock_fixtures_phone_id(c->fx, o->phone);
-    const mock_id *cn = mock_fixtures_conversation_id(c->fx, o->conv);
-    const mock_id *ac = mock_fixtures_activity_id(c->fx, o->act);
-    quo_buf b;
-    quo_buf_init(&b);
-    quo_buf_printf(&b, "{\"" MOCK_DATA "\":{\"" MOCK_TASK_ID "\":\"%s\",\"" MOCK_REVISION
-                        "\":\"1\",\"" MOCK_PHONE_ID "\":",
-                    id);
-    quo_buf_append(&b, pn ? pn->json : "\"\"", pn ? pn->json_len : 2);
-    if (cn) {
-        quo_buf_puts(&b, ",\"" MOCK_CONVERSATION_ID "\":");
-        quo_buf_append(&b, cn->json, cn->json_len);
-    }
-    if (ac) {
-        quo_buf_puts(&b, ",\"" MOCK_ACTIVITY_ID "\":");
-        quo_buf_append(&b, ac->json, ac->json_len);
-    }
-    quo_buf_puts(&b, "}}");
-    *body = quo_buf_take(&b, len);
-    return *body ? QUO_OK : QUO_ENOMEM;
-}
-
-/* The body of o; a 2xx uses o's resolution and a fresh id that is not
- * stored (a stored task renders through task_body directly). */
-static quo_status build_body(quo_mock_core *c, outcome *o, char **body, size_t *len)
-{
-    if (o->status >= 200 && o->status < 300)
-        return task_body(c, o, 0, body, len);
-    return error_body(c, o, body, len);
-}
-
-/* Response headers live in one block with their strings: one malloc. */
-static quo_status set_headers(quo_mock_response *out, const quo_mock_header *h, size_t n)
-{
-    size_t bytes = n * sizeof *h;
-    for (size_t i = 0; i < n; i++)
-        bytes += strlen(h[i].name) + strlen(h[i].value) + 2;
-    quo_mock_header *dst = malloc(bytes);
-    if (!dst)
-        return QUO_ENOMEM;
-    char *s = (char *)(dst + n);
-    for (size_t i = 0; i < n; i++) {
-        size_t a = strlen(h[i].name) + 1, b = strlen(h[i].value) + 1;
-        memcpy(s, h[i].name, a);
-        dst[i].name = s;
-        s += a;
-        memcpy(s, h[i].value, b);
-        dst[i].value = s;
-        s += b;
-    }
-    out->headers = dst;
-    out->header_count = n;
-    return QUO_OK;
-}
-
-static quo_status render(quo_mock_core *c, outcome *o, uint64_t seq, const mock_findings *f,
-                         quo_mock_response *out)
-{
-    quo_status st = (o->status >= 200 && o->status < 300)
-                        ? task_body(c, o, seq, &out->body, &out->body_len)
-                        : error_body(c, o, &out->body, &out->body_len);
-    if (st != QUO_OK)
-        return st;
-    out->status = o->status;
-    char *viol = mock_findings_json(f, QUO_MOCK_VIOLATIONS_HEADER_MAX, NULL);
-    if (!viol)
-        return QUO_ENOMEM;
-    const char *media = quo_spec_response_media_type(c->spec, o->status);
-    if (!media)
-        media = quo_spec_response_media_type(c->spec, o->status >= 500 ? 500 : 400);
-    quo_mock_header h[5];
-    size_t n = 0;
-    char applied[32];
-    h[n++] = (quo_mock_header){"Content-Type", media ? media : c->req_media};
-    h[n++] = (quo_mock_header){"Quo-Mock-Violations", viol};
-    h[n++] = (quo_mock_header){"Quo-Mock-Verdict", f->count ? "non-conforming" : "conforming"};
-    if (o->allow)
-        h[n++] = (quo_mock_header){"Allow", c->allow};
-    if (o->forced) {
-        snprintf(applied, sizeof applied, "code=%d", o->forced);
-        h[n++] = (quo_mock_header){"Preference-Applied", applied};
-    }
-    st = set_headers(out, h, n);
-    free(viol);
-    return st;
-}
-
-void quo_mock_response_free(quo_mock_response *resp)
-{
-    if (!resp)
-        return;
-    free(resp->body);
-    free(resp->headers);
-    memset(resp, 0, sizeof *resp);
-}
-
-const char *quo_mock_response_header(const quo_mock_response *resp, const char *name)
-{
-    for (size_t i = 0; i < resp->header_count; i++)
-        if (mock_text_ieq(resp->headers[i].name, strlen(resp->headers[i].name), name))
-            return resp->headers[i].value;
-    return NULL;
-}
 
 /* ---- handling ---------------------------------------------------------------------- */
 
@@ -1088,8 +691,8 @@ static void apply_prefer(quo_mock_core *c, int kind, int code, const char *bad, 
             say(o, 400, "Prefer: code=%d needs at least one phone number in the fixtures", code);
             return;
         }
-        o->phone = 0;
-        o->conv = o->act = MOCK_FIX_NONE;
+        o->refs.phone = 0;
+        o->refs.conv = o->refs.act = MOCK_FIX_NONE;
         o->status = code;
         return;
     }
@@ -1103,11 +706,11 @@ static quo_status respond(quo_mock_core *c, const quo_mock_request *req, outcome
     /* A natural 201 creates the task; one forced by Prefer only shows a
      * fresh id (unique all the same) and changes nothing. */
     if (o->status >= 200 && o->status < 300) {
-        seq = task_issue(c, o, !o->synthetic);
+        seq = mock_store_issue(c->store, &o->refs, !o->synthetic);
         if (!seq)
             return QUO_ENOMEM;
     }
-    quo_status st = render(c, o, seq, f, out);
+    quo_status st = mock_render(c, o, seq, f, out);
     if (st != QUO_OK) {
         quo_mock_response_free(out);
         return st;
@@ -1126,7 +729,7 @@ quo_status mock_core_handle(quo_mock_core *core, const quo_mock_request *req,
     mock_findings_init(&f);
     int code = 0;
     char bad[200] = "";
-    int kind = parse_prefer(req, &code, bad, sizeof bad);
+    int kind = mock_prefer_parse(req, &code, bad, sizeof bad);
     quo_status st = natural(core, req, &o, &f);
     if (st == QUO_OK) {
         apply_prefer(core, kind, code, bad, &o, &f);

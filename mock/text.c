@@ -98,3 +98,10 @@ bool mock_text_ieq(const char *s, size_t n, const char *lit)
     }
     return i == n && lit[i] == '\0';
 }
+
+const char *mock_text_skip_ows(const char *p)
+{
+    while (*p == ' ' || *p == '\t')
+        p++;
+    return p;
+}

@@ -20,6 +20,9 @@ void mock_buf_json_string(quo_buf *b, const char *s, size_t n);
  * after `max` source bytes. Always NUL-terminates. */
 void mock_text_excerpt(char *out, size_t outsz, const char *s, size_t n, size_t max);
 
+/* The first byte of p after optional whitespace (OWS, RFC 9110 5.6.3). */
+const char *mock_text_skip_ows(const char *p);
+
 /* Case-insensitive ASCII comparison of s[0..n) with the C string lit. */
 bool mock_text_ieq(const char *s, size_t n, const char *lit);
 

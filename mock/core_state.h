@@ -1,0 +1,64 @@
+/* mock/core_state.h (internal to quo-mock) - the core's state and the
+ * outcome of one request, shared by the modules the core is made of:
+ * core.c (start-up and the request steps), render.c (bodies and headers).
+ *
+ * Nothing here is for the HTTP layer: it uses core.h.
+ */
+#ifndef QUO_MOCK_CORE_STATE_H
+#define QUO_MOCK_CORE_STATE_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "quo/spec.h"
+#include "quo/violation.h"
+#include "quo-mock/mock.h"
+
+#include "fixtures.h"
+#include "record.h"
+#include "store.h"
+
+enum link_kind { LINK_PHONE, LINK_CONV, LINK_ACT, LINK_UNKNOWN };
+
+struct quo_mock_core {
+    const quo_spec *spec;
+    mock_fixtures *fx;
+    mock_record *record;
+    mock_store *store;
+    unsigned max_depth;
+    enum link_kind link_kind[QUO_SPEC_MAX_LINKS];
+    char allow[16];          /* the method, upper case: the Allow header */
+    const char *req_media;   /* the request body's media type, from the spec */
+    char **props;            /* every request member name, for hints */
+    size_t n_props;
+    char link_names[160];    /* "phoneNumberId, conversationId, activityId" */
+    char statuses[96];       /* "201, 400, ..." */
+    atomic_uint_fast64_t next_trace;
+    char *oom_body;
+    size_t oom_len;
+};
+
+/* What a request leads to, before rendering. */
+typedef struct outcome {
+    int status;
+    char message[320];
+    quo_violations errors; /* errors[] of the body; may be empty */
+    bool allow;            /* send Allow (405) */
+    size_t key;            /* the fixtures key, when known */
+    mock_task_refs refs;   /* what a 2xx links */
+    int forced;            /* Prefer code applied, or 0 */
+    bool synthetic;        /* the natural outcome was replaced by Prefer */
+} outcome;
+
+/* The body of o: for a 2xx the task of sequence number seq (0: a fresh id
+ * that is not stored), else the API's error shape. Caller frees *body. */
+quo_status mock_render_body(quo_mock_core *c, const outcome *o, uint64_t seq, char **body,
+                            size_t *len);
+
+/* The whole response of o (body, Content-Type, the Quo-Mock-* headers,
+ * Allow, Preference-Applied) into out; free with quo_mock_response_free(). */
+quo_status mock_render(quo_mock_core *c, const outcome *o, uint64_t seq,
+                       const mock_findings *f, quo_mock_response *out);
+
+#endif
