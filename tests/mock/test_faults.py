@@ -120,7 +120,7 @@ finally:
 # --rate-limit: real 429s past N per key in one second.
 p, port = start("--rate-limit", "3/s")
 try:
-    got = [post(port)[0] for _ in range(6)]
+    got = [post(port)[0] for _ in range(8)]
     check(got[:3] == [201] * 3 and 429 in got[3:], f"--rate-limit 3/s: {got}")
 finally:
     stop(p)
