@@ -101,7 +101,7 @@ struct quo_mock_server {
 typedef struct conn_ctx {
     guard_conn guard; /* first: the guard's view of this connection */
     quo_mock_server *srv;
-    bool overflow;  /* opened beyond max_connections: answered 503 */
+    bool overflow;  /* beyond max_connections with no room to make: 503 */
     bool active;    /* a request is in flight (counted in srv->inflight) */
     bool responded;
     bool too_big;
@@ -150,13 +150,16 @@ static enum MHD_Result accept_policy(void *cls, const struct sockaddr *addr, soc
         return MHD_NO;
     }
     unsigned n = atomic_load(&srv->conns);
-    if (n >= srv->max_conn && srv->guard && mock_guard_evict(srv->guard, EVICT_MIN_AGE_MS))
+    if (n < srv->max_conn + srv->margin)
+        return MHD_YES;
+    /* Full: a connection that has waited long for its own headers gives
+     * its place to the newcomer; else the newcomer is refused now. */
+    if (srv->guard && mock_guard_evict(srv->guard, EVICT_MIN_AGE_MS)) {
         mock_record_unanswered(record_of(srv), "closed-to-make-room");
-    if (n >= srv->max_conn + srv->margin) {
-        mock_record_unanswered(record_of(srv), "refused-at-capacity");
-        return MHD_NO;
+        return MHD_YES;
     }
-    return MHD_YES;
+    mock_record_unanswered(record_of(srv), "refused-at-capacity");
+    return MHD_NO;
 }
 
 static void conn_free(conn_ctx *cc)
@@ -176,9 +179,9 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_ctx
     if (code == MHD_CONNECTION_NOTIFY_STARTED) {
         unsigned n = atomic_fetch_add(&srv->conns, 1) + 1;
         conn_ctx *cc = calloc(1, sizeof *cc);
+        (void)n;
         if (cc) {
             cc->srv = srv;
-            cc->overflow = n > srv->max_conn;
             mock_findings_init(&cc->pre);
             const union MHD_ConnectionInfo *ci =
                 MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
@@ -696,6 +699,10 @@ static enum MHD_Result begin(conn_ctx *cc, struct MHD_Connection *c, const char 
                  "limit of %zu bytes", cc->hdr_bytes, srv->max_header);
         return reject(cc, c, method, cc->route, 431, 1, msg);
     }
+    /* Over max_connections once this request's headers are in: a
+     * connection still waiting for its headers makes room; else 503. */
+    cc->overflow = atomic_load(&srv->conns) > srv->max_conn &&
+                   !mock_guard_evict(srv->guard, EVICT_MIN_AGE_MS);
     if (cc->overflow) {
         snprintf(msg, sizeof msg, "Too many connections (limit %u); retry later",
                  srv->max_conn);
@@ -1040,7 +1047,7 @@ quo_status quo_mock_server_start(const quo_spec *spec, const quo_mock_options *o
     size_t n = 0;
     o[n++] = (struct MHD_OptionItem){MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_logger, srv};
     o[n++] = (struct MHD_OptionItem){MHD_OPTION_LISTEN_SOCKET, srv->listen_fd, NULL};
-    o[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT, (intptr_t)(srv->max_conn + srv->margin + 16), NULL};
+    o[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT, (intptr_t)(srv->max_conn + srv->margin + 64), NULL};
     /* accept_policy() refuses past max_conn + margin; libmicrohttpd's own
      * limit sits above it so that it never leaves clients in the backlog. */
     o[n++] = (struct MHD_OptionItem){MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)on_uri, srv};
