@@ -701,8 +701,12 @@ static enum MHD_Result begin(conn_ctx *cc, struct MHD_Connection *c, const char 
     }
     /* Over max_connections once this request's headers are in: a
      * connection still waiting for its headers makes room; else 503. */
-    cc->overflow = atomic_load(&srv->conns) > srv->max_conn &&
-                   !mock_guard_evict(srv->guard, EVICT_MIN_AGE_MS);
+    cc->overflow = false;
+    if (atomic_load(&srv->conns) > srv->max_conn) {
+        cc->overflow = !mock_guard_evict(srv->guard, EVICT_MIN_AGE_MS);
+        if (!cc->overflow)
+            mock_record_unanswered(record_of(srv), "closed-to-make-room");
+    }
     if (cc->overflow) {
         snprintf(msg, sizeof msg, "Too many connections (limit %u); retry later",
                  srv->max_conn);
