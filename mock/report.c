@@ -544,10 +544,10 @@ static void render_html(const cJSON *doc, quo_buf *b)
                    cls, cnon ? "not conforming" : num(s, "conforming") ? "conforming" : "not judged",
                    nc, cnon, num(s, "requests"), num(s, "conforming"), num(s, "nonConforming"),
                    num(s, "notJudged"), num(s, "forced"));
-    quo_buf_puts(b, "<p>Show: <input type=\"radio\" name=\"f\" id=\"f-all\" checked>"
-                    "<label for=\"f-all\">all</label> ");
-    /* The radios must precede <main> as siblings for the ~ selectors. */
-    quo_buf_puts(b, "</p>\n<input type=\"radio\" name=\"f\" id=\"f-bad\"><label for=\"f-bad\">"
+    /* The radios are siblings of <main>, for the ~ selectors. */
+    quo_buf_puts(b, "Show: <input type=\"radio\" name=\"f\" id=\"f-all\" checked>"
+                    "<label for=\"f-all\">all clients</label>\n"
+                    "<input type=\"radio\" name=\"f\" id=\"f-bad\"><label for=\"f-bad\">"
                     "failing clients</label>\n<input type=\"radio\" name=\"f\" id=\"f-ok\">"
                     "<label for=\"f-ok\">passing clients</label>\n<main>\n");
     html_matrix(doc, b);
