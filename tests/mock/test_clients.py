@@ -139,6 +139,11 @@ try:
                 b"Authorization: test-key\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n")
     check(te_cl.startswith(b"HTTP/1.1 400") and b"Connection: close" in te_cl,
           f"TE+CL gets 400 and Connection: close at once: {te_cl[:80]!r}")
+    gz = raw(b"POST /v1/tasks HTTP/1.1\r\nHost: " + host + b"\r\n" + hdr +
+             b"Authorization: test-key\r\nTransfer-Encoding: gzip\r\n\r\n")
+    check(gz.startswith(b"HTTP/1.1 501"), f"an unknown transfer coding gets 501 at once: {gz[:60]!r}")
+    v3 = raw(b"POST /v1/tasks HTTP/3.0\r\nHost: " + host + b"\r\n\r\n")
+    check(v3.startswith(b"HTTP/1.1 505"), f"HTTP/3.0 gets libmicrohttpd's 505: {v3[:40]!r}")
     absolute = raw(b"POST " + base.encode() + b"/v1/tasks HTTP/1.1\r\nHost: " + host + b"\r\n"
                    + b"Content-Type: application/json\r\nQuo-Client: abs-form\r\n"
                    + b"Authorization: test-key\r\nContent-Length: " + str(len(good)).encode()
@@ -193,6 +198,8 @@ try:
     check(pv.get("version") and pv.get("spec", {}).get("hash", "").startswith("fnv1a64:")
           and pv.get("fixtures") == "compiled-in" and "timeSpan" in pv, f"provenance: {pv}")
     check(report["summary"]["clientsNonConforming"] == 4, "summary counts 4 failing clients")
+    check(report["summary"]["unanswered"].get("answered-by-libmicrohttpd", 0) >= 1,
+          f"what libmicrohttpd answered itself is counted: {report['summary']['unanswered']}")
 
     suites = ET.parse(rep["xml"]).getroot()
     names = sorted(s.get("name") for s in suites.iter("testsuite"))
