@@ -233,6 +233,7 @@ struct mock_record {
     const char *reasons[REC_REASONS];
     size_t reason_count[REC_REASONS];
     mock_clients clients;
+    uint64_t generation;
 };
 
 static int64_t now_ms(void)
@@ -373,12 +374,14 @@ void mock_record_reset(mock_record *r)
     memset(r->reason_count, 0, sizeof r->reason_count);
     r->start_ms = now_ms();
     r->first_ms = r->last_ms = 0;
+    r->generation++;
     pthread_mutex_unlock(&r->lock);
 }
 
 void mock_record_unanswered(mock_record *r, const char *reason)
 {
     pthread_mutex_lock(&r->lock);
+    r->generation++;
     for (size_t i = 0; i < REC_REASONS; i++) {
         if (!r->reasons[i])
             r->reasons[i] = reason;
@@ -656,6 +659,7 @@ void mock_record_add(mock_record *r, const mock_record_info *in)
     int64_t now = now_ms();
     pthread_mutex_lock(&r->lock);
     uint64_t n = ++r->requests;
+    r->generation++;
     p->e.n = n;
     p->e.ms = now;
     if (!r->first_ms)
@@ -709,6 +713,14 @@ static const char *client_verdict(const mock_client *c)
     if (c->non_conforming)
         return "nonConforming";
     return c->conforming ? "conforming" : "notJudged";
+}
+
+uint64_t mock_record_generation(mock_record *r)
+{
+    pthread_mutex_lock(&r->lock);
+    uint64_t g = r->generation;
+    pthread_mutex_unlock(&r->lock);
+    return g;
 }
 
 void mock_record_summary(mock_record *r, quo_mock_summary *out)

@@ -22,6 +22,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "quo/error.h"
 #include "quo/spec.h"
@@ -103,6 +104,10 @@ void mock_record_unanswered(mock_record *r, const char *reason);
 void mock_record_reset(mock_record *r);
 
 void mock_record_summary(mock_record *r, quo_mock_summary *out);
+
+/* Changes whenever the record does (a request, an unanswered one, a reset):
+ * lets the periodic report writer skip a record that has not changed. */
+uint64_t mock_record_generation(mock_record *r);
 
 /* 0 when every item of the comma-separated list (e.g.
  * "shape:activityId,status:404") was exercised by some client; else the

@@ -169,6 +169,20 @@ for drain, second in ((2, False), (30, True)):
     check(rc == 0 and el < limit and os.path.exists(report_path),
           f"drain {drain}, second signal {second}: exit {rc} after {el:.2f} s, report written")
 
+# The report is rewritten while serving: a kill -9 loses little.
+if os.path.exists(report_path):
+    os.unlink(report_path)
+p, port = start("--report", report_path, "--report-interval", "100")
+post(port)
+time.sleep(0.6)
+p.kill()
+p.wait()
+try:
+    got = json.load(open(report_path))["summary"]["requests"]
+except (OSError, ValueError) as e:
+    got = repr(e)
+check(got == 1, f"after kill -9 the report holds the request: {got}")
+
 shutil.rmtree(work, ignore_errors=True)
 print("FAILED: %d check(s)" % len(failures) if failures else "OK")
 sys.exit(1 if failures else 0)
