@@ -64,6 +64,10 @@ static char *dup_or_null(const char *s)
 void mock_findings_add(mock_findings *f, const char *rule, const char *path,
                        const char *hint, const char *fmt, ...)
 {
+    if (f->count == MOCK_FINDINGS_MAX) {
+        f->more++;
+        return;
+    }
     if (f->count == f->cap) {
         size_t cap = f->cap ? f->cap * 2 : 4;
         mock_finding *items = realloc(f->items, cap * sizeof *items);
@@ -104,6 +108,7 @@ void mock_findings_copy(mock_findings *to, const mock_findings *from)
     }
     for (size_t i = 0; i < from->n_notes; i++)
         mock_findings_note(to, "%s", from->notes[i]);
+    to->more += from->more;
     if (from->failed)
         to->failed = true;
 }
@@ -182,10 +187,10 @@ static void findings_json_into(quo_buf *b, const mock_findings *f, size_t max_by
             break;
         }
     }
-    if (i < f->count)
+    if (i < f->count || f->more)
         quo_buf_printf(b, "%s{\"rule\":\"truncated\",\"path\":\"\",\"message\":\"%zu more "
                            "violation(s) left out; the report lists up to %d\"}",
-                        i ? "," : "", f->count - i, REC_VIOLATIONS_MAX);
+                        i ? "," : "", f->count - i + f->more, REC_VIOLATIONS_MAX);
     quo_buf_puts(b, "]");
 }
 

@@ -42,8 +42,13 @@ typedef struct mock_findings {
     size_t count, cap;
     char **notes;
     size_t n_notes, notes_cap;
+    size_t more;  /* violations past MOCK_FINDINGS_MAX: counted, not kept */
     bool failed; /* an allocation failed: some findings are missing */
 } mock_findings;
+
+/* A request keeps at most this many violations (a body of 70,000 unknown
+ * members is still one request: its answer and record stay small). */
+#define MOCK_FINDINGS_MAX 256
 
 void mock_findings_init(mock_findings *f);
 void mock_findings_free(mock_findings *f);
