@@ -216,6 +216,7 @@ typedef struct rec_entry {
     char *notes;        /* JSON array of strings, NULL = none */
     char trace[48], task[48], forced[32];
     uint32_t client;
+    uint32_t bytes;     /* what it costs the record's byte budget */
     int status;
     bool own_method, own_path, conforming, not_judged;
 } rec_entry;
@@ -623,6 +624,7 @@ static bool keep(mock_record *r, rec_pending *p)
 {
     if (!p->made)
         return false;
+    p->e.bytes = p->bytes > UINT32_MAX ? UINT32_MAX : (uint32_t)p->bytes;
     if (r->n_entries < r->max_entries && r->bytes + p->bytes <= r->max_bytes) {
         rec_entry *s = slot(r);
         if (!s)
@@ -635,8 +637,11 @@ static bool keep(mock_record *r, rec_pending *p)
     if (p->e.conforming || p->bytes > r->max_bytes)
         return false;
     rec_entry *old = evictable(r);
-    if (!old)
+    /* One entry for another; failures may take a quarter more than the
+     * byte budget, never more. */
+    if (!old || r->bytes - old->bytes + p->bytes > r->max_bytes + r->max_bytes / 4)
         return false;
+    r->bytes = r->bytes - old->bytes + p->bytes;
     entry_free(old);
     *old = p->e;
     r->evict++;
