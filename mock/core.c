@@ -41,6 +41,8 @@
 /* Bytes of text the record may hold before it omits details. */
 #define CORE_RECORD_BYTES (64u * 1024u * 1024u)
 #define MOCK_TASK_PREFIX "TK"
+/* errors[] of an answer lists at most this many items (the message counts the rest). */
+#define CORE_ERRORS_MAX 100
 
 /* ---- options ------------------------------------------------------------- */
 
@@ -237,9 +239,7 @@ quo_status quo_mock_core_new(const quo_spec *spec, const quo_mock_options *opts,
         st = mock_fixtures_load_file(spec, opts->fixtures_path, &c->fx, err);
     else
         st = mock_fixtures_load_default(spec, &c->fx, err);
-    if (st == QUO_OK && !(c->record = mock_record_new(
-                              opts->record_max ? opts->record_max : QUO_MOCK_DEFAULT_RECORD_MAX,
-                              CORE_RECORD_BYTES)))
+    if (st == QUO_OK && !(c->record = mock_record_new(spec, opts, CORE_RECORD_BYTES)))
         st = quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
     if (st == QUO_OK)
         st = map_links(c, err);
@@ -664,11 +664,12 @@ bool quo_mock_core_find_task(quo_mock_core *core, const char *id, quo_mock_task 
 static void apply_prefer(quo_mock_core *c, int kind, int code, const char *bad, outcome *o,
                          mock_findings *f)
 {
-    if (kind < 0 || (kind > 0 && !documented(c->spec, code))) {
-        char msg[200];
+    if (kind < 0 || (kind > 0 && !documented(c->spec, code) && !mock_prefer_fault_status(code))) {
+        char msg[256];
         if (kind > 0)
             snprintf(msg, sizeof msg, "Prefer: code=%d asks for a status %s %s does not "
-                     "document (documented: %s)", code, c->allow, QUO_SPEC_PATH, c->statuses);
+                     "document (documented: %s; for fault tests also 429 and 503)", code, c->allow,
+                     QUO_SPEC_PATH, c->statuses);
         else
             snprintf(msg, sizeof msg, "%s", bad);
         mock_findings_add(f, "prefer", "", NULL, "%s", msg);
@@ -700,10 +701,34 @@ static void apply_prefer(quo_mock_core *c, int kind, int code, const char *bad, 
     say(o, code, "Response forced by Prefer: code=%d", code);
 }
 
+/* errors[] keeps its first CORE_ERRORS_MAX items and the message says how
+ * many more there were, so no answer is much larger than its request. */
+static void cap_errors(outcome *o)
+{
+    if (o->errors.count <= CORE_ERRORS_MAX)
+        return;
+    size_t more = o->errors.count - CORE_ERRORS_MAX;
+    quo_violations kept;
+    quo_violations_init(&kept);
+    for (size_t i = 0; i < CORE_ERRORS_MAX; i++) {
+        quo_violation *v = &o->errors.items[i];
+        if (quo_violations_add(&kept, v->path, v->value, v->keyword, v->schema_type, "%s",
+                               v->message) != QUO_OK)
+            break;
+    }
+    quo_violations_free(&o->errors);
+    o->errors = kept;
+    size_t n = strlen(o->message);
+    snprintf(o->message + n, sizeof o->message - n, " (errors lists the first %d; %zu more)",
+             CORE_ERRORS_MAX, more);
+}
+
 static quo_status respond(quo_mock_core *c, const quo_mock_request *req, outcome *o,
-                          mock_findings *f, quo_mock_response *out)
+                          mock_findings *f, bool not_judged, const char *fault,
+                          quo_mock_response *out)
 {
     uint64_t seq = 0;
+    cap_errors(o);
     /* A natural 201 creates the task; one forced by Prefer only shows a
      * fresh id (unique all the same) and changes nothing. */
     if (o->status >= 200 && o->status < 300) {
@@ -716,25 +741,45 @@ static quo_status respond(quo_mock_core *c, const quo_mock_request *req, outcome
         quo_mock_response_free(out);
         return st;
     }
-    mock_record_add(c->record, req->method, req->path, out->status, f);
+    char forced[160] = "";
+    if (o->forced)
+        snprintf(forced, sizeof forced, "code=%d%s%s", o->forced, fault ? "," : "",
+                 fault ? fault : "");
+    else if (fault)
+        snprintf(forced, sizeof forced, "%s", fault);
+    mock_record_info info = {req, out, f, forced[0] ? forced : NULL, not_judged};
+    mock_record_add(c->record, &info);
     return QUO_OK;
 }
 
 quo_status mock_core_handle(quo_mock_core *core, const quo_mock_request *req,
                             quo_mock_response *out, size_t *violations)
 {
+    return mock_core_handle_http(core, req, NULL, NULL, out, violations);
+}
+
+mock_record *mock_core_record(quo_mock_core *core)
+{
+    return core->record;
+}
+
+quo_status mock_core_handle_http(quo_mock_core *core, const quo_mock_request *req,
+                                 const mock_findings *pre, const char *fault,
+                                 quo_mock_response *out, size_t *violations)
+{
     memset(out, 0, sizeof *out);
     outcome o;
     outcome_init(&o);
     mock_findings f;
     mock_findings_init(&f);
+    mock_findings_copy(&f, pre);
     int code = 0;
     char bad[200] = "";
     int kind = mock_prefer_parse(req, &code, bad, sizeof bad);
     quo_status st = natural(core, req, &o, &f);
     if (st == QUO_OK) {
         apply_prefer(core, kind, code, bad, &o, &f);
-        st = f.failed ? QUO_ENOMEM : respond(core, req, &o, &f, out);
+        st = f.failed ? QUO_ENOMEM : respond(core, req, &o, &f, false, fault, out);
     }
     if (violations)
         *violations = f.count;
@@ -753,17 +798,28 @@ quo_status mock_core_reject(quo_mock_core *core, const quo_mock_request *req, in
                             int client_fault, const char *message, quo_mock_response *out,
                             size_t *violations)
 {
+    return mock_core_reject_http(core, req, status, client_fault, message, NULL, out,
+                                 violations);
+}
+
+quo_status mock_core_reject_http(quo_mock_core *core, const quo_mock_request *req, int status,
+                                 int client_fault, const char *message,
+                                 const mock_findings *pre, quo_mock_response *out,
+                                 size_t *violations)
+{
     memset(out, 0, sizeof *out);
     outcome o;
     outcome_init(&o);
     mock_findings f;
     mock_findings_init(&f);
+    mock_findings_copy(&f, pre);
     say(&o, status, "%s", message);
-    if (client_fault)
+    /* client_fault 2: the violation is already among pre. */
+    if (client_fault == 1)
         mock_findings_add(&f, "limit", "", NULL, "%s", message);
-    else
+    else if (client_fault == 0)
         mock_findings_note(&f, "%s", message);
-    quo_status st = f.failed ? QUO_ENOMEM : respond(core, req, &o, &f, out);
+    quo_status st = f.failed ? QUO_ENOMEM : respond(core, req, &o, &f, !client_fault, NULL, out);
     if (violations)
         *violations = f.count;
     mock_findings_free(&f);
@@ -786,4 +842,10 @@ quo_status quo_mock_core_write_report(quo_mock_core *core, const char *path,
                                       quo_mock_report_format fmt, quo_error *err)
 {
     return mock_record_write(core->record, path, fmt, err);
+}
+
+int quo_mock_core_require(quo_mock_core *core, const char *items, char *missing,
+                          size_t missingsz)
+{
+    return mock_record_require(core->record, items, missing, missingsz);
 }

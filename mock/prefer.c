@@ -57,9 +57,11 @@ static const char *skip_rest(const char *p)
     return p;
 }
 
-/* The first `code` preference over every Prefer header. Returns 0 when
- * there is none, 1 with *code set, -1 with `bad` naming the problem. */
-int mock_prefer_parse(const quo_mock_request *req, int *code, char *bad, size_t badsz)
+/* Calls each(name, nlen, value or NULL, ok, ctx) for every preference of
+ * every Prefer header of req, until it returns false. */
+typedef bool (*pref_fn)(const char *name, size_t nlen, const char *value, bool ok, void *ctx);
+
+static void each_pref(const quo_mock_request *req, pref_fn each, void *ctx)
 {
     for (size_t i = 0; i < req->header_count; i++) {
         const quo_mock_header *h = &req->headers[i];
@@ -84,25 +86,123 @@ int mock_prefer_parse(const quo_mock_request *req, int *code, char *bad, size_t 
                 has_value = true;
                 p = q;
             }
-            if (nlen && mock_text_ieq(name, nlen, "code")) {
-                char shown[80];
-                if (!has_value) {
-                    snprintf(bad, badsz, "Prefer: code needs a status, e.g. code=404");
-                    return -1;
-                }
-                mock_text_excerpt(shown, sizeof shown, value, strlen(value), 16);
-                bool digits = ok && strlen(value) == 3;
-                for (size_t k = 0; digits && k < 3; k++)
-                    digits = value[k] >= '0' && value[k] <= '9';
-                if (!digits || value[0] < '1' || value[0] > '5') {
-                    snprintf(bad, badsz, "Prefer: code=%s is not an HTTP status code", shown);
-                    return -1;
-                }
-                *code = (value[0] - '0') * 100 + (value[1] - '0') * 10 + (value[2] - '0');
-                return 1;
-            }
+            if (nlen && !each(name, nlen, has_value ? value : NULL, ok, ctx))
+                return;
             p = skip_rest(p);
         }
     }
-    return 0;
+}
+
+typedef struct code_ctx {
+    int *code;
+    char *bad;
+    size_t badsz;
+    int result;
+} code_ctx;
+
+static bool on_code(const char *name, size_t nlen, const char *value, bool ok, void *ctx)
+{
+    code_ctx *k = ctx;
+    if (!mock_text_ieq(name, nlen, "code"))
+        return true;
+    char shown[80];
+    k->result = -1;
+    if (!value) {
+        snprintf(k->bad, k->badsz, "Prefer: code needs a status, e.g. code=404");
+        return false;
+    }
+    mock_text_excerpt(shown, sizeof shown, value, strlen(value), 16);
+    bool digits = ok && strlen(value) == 3;
+    for (size_t i = 0; digits && i < 3; i++)
+        digits = value[i] >= '0' && value[i] <= '9';
+    if (!digits || value[0] < '1' || value[0] > '5') {
+        snprintf(k->bad, k->badsz, "Prefer: code=%s is not an HTTP status code", shown);
+        return false;
+    }
+    *k->code = (value[0] - '0') * 100 + (value[1] - '0') * 10 + (value[2] - '0');
+    k->result = 1;
+    return false;
+}
+
+int mock_prefer_parse(const quo_mock_request *req, int *code, char *bad, size_t badsz)
+{
+    code_ctx k = {code, bad, badsz, 0};
+    each_pref(req, on_code, &k);
+    return k.result;
+}
+
+bool mock_prefer_fault_status(int code)
+{
+    return code == 429 || code == 503;
+}
+
+typedef struct fault_ctx {
+    mock_fault *f;
+    char *bad;
+    size_t badsz;
+    bool failed;
+} fault_ctx;
+
+static bool on_fault(const char *name, size_t nlen, const char *value, bool ok, void *ctx)
+{
+    fault_ctx *k = ctx;
+    mock_fault *f = k->f;
+    if (mock_text_ieq(name, nlen, "delay")) {
+        char *end = NULL;
+        unsigned long ms = value && ok ? strtoul(value, &end, 10) : 0;
+        if (!value || !ok || !*value || *end || ms > MOCK_FAULT_MAX_DELAY_MS) {
+            snprintf(k->bad, k->badsz, "Prefer: delay needs milliseconds from 0 to %u, "
+                     "e.g. delay=250", MOCK_FAULT_MAX_DELAY_MS);
+            k->failed = true;
+            return false;
+        }
+        f->delay_ms = (unsigned)ms;
+        f->any = true;
+    } else if (mock_text_ieq(name, nlen, "drop")) {
+        f->drop = f->any = true;
+    } else if (mock_text_ieq(name, nlen, "reset")) {
+        f->reset = f->any = true;
+    } else if (mock_text_ieq(name, nlen, "truncate")) {
+        f->truncate = f->any = true;
+    } else if (mock_text_ieq(name, nlen, "extra-members")) {
+        f->extra_members = f->any = true;
+    } else if (mock_text_ieq(name, nlen, "chunked")) {
+        f->chunked = f->any = true;
+    }
+    return true;
+}
+
+int mock_prefer_faults(const quo_mock_request *req, mock_fault *out, char *bad, size_t badsz)
+{
+    memset(out, 0, sizeof *out);
+    fault_ctx k = {out, bad, badsz, false};
+    each_pref(req, on_fault, &k);
+    return k.failed ? -1 : out->any;
+}
+
+void mock_fault_describe(const mock_fault *f, int code, char *out, size_t outsz)
+{
+    size_t used = 0;
+    out[0] = '\0';
+#define PUT(...)                                                                     \
+    do {                                                                             \
+        int w_ = snprintf(out + used, outsz - used, __VA_ARGS__);                    \
+        if (w_ > 0 && (size_t)w_ < outsz - used)                                     \
+            used += (size_t)w_;                                                      \
+    } while (0)
+    if (code)
+        PUT("code=%d", code);
+    if (f->delay_ms)
+        PUT("%sdelay=%u", used ? "," : "", f->delay_ms);
+    if (f->drop)
+        PUT("%sdrop", used ? "," : "");
+    if (f->reset)
+        PUT("%sreset", used ? "," : "");
+    if (f->truncate)
+        PUT("%struncate", used ? "," : "");
+    if (f->extra_members)
+        PUT("%sextra-members", used ? "," : "");
+    if (f->chunked)
+        PUT("%schunked", used ? "," : "");
+#undef PUT
 }

@@ -22,8 +22,10 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "quo/error.h"
+#include "quo/spec.h"
 #include "quo-mock/mock.h"
 
 typedef struct mock_finding {
@@ -31,6 +33,8 @@ typedef struct mock_finding {
     char *path;       /* JSON Pointer into the body for "body" findings, else "" */
     char *message;
     char *hint;       /* NULL, or the usual mistake behind it */
+    char *value;      /* NULL, or a printable excerpt of the offending value
+                         (never an API key) */
 } mock_finding;
 
 typedef struct mock_findings {
@@ -38,8 +42,13 @@ typedef struct mock_findings {
     size_t count, cap;
     char **notes;
     size_t n_notes, notes_cap;
+    size_t more;  /* violations past MOCK_FINDINGS_MAX: counted, not kept */
     bool failed; /* an allocation failed: some findings are missing */
 } mock_findings;
+
+/* A request keeps at most this many violations (a body of 70,000 unknown
+ * members is still one request: its answer and record stay small). */
+#define MOCK_FINDINGS_MAX 256
 
 void mock_findings_init(mock_findings *f);
 void mock_findings_free(mock_findings *f);
@@ -50,6 +59,10 @@ void mock_findings_add(mock_findings *f, const char *rule, const char *path,
     __attribute__((format(printf, 5, 6)))
 #endif
     ;
+/* Appends copies of every violation and note of from (NULL: nothing). */
+void mock_findings_copy(mock_findings *to, const mock_findings *from);
+/* Attaches a printable excerpt of s[0..n) to the last violation. */
+void mock_findings_value(mock_findings *f, const char *s, size_t n);
 void mock_findings_note(mock_findings *f, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))
@@ -63,23 +76,57 @@ char *mock_findings_json(const mock_findings *f, size_t max_bytes, size_t *len);
 
 typedef struct mock_record mock_record;
 
-mock_record *mock_record_new(size_t max_entries, size_t max_bytes);
+/* The record of a core serving `spec` with `opts` (both read at once, not
+ * kept): the coverage model, the provenance (version, spec hash, fixtures,
+ * options) and the caps (opts->record_max entries, max_bytes of text). */
+mock_record *mock_record_new(const quo_spec *spec, const quo_mock_options *opts,
+                             size_t max_bytes);
 void mock_record_free(mock_record *r);
 
-/* Records one request with its status and findings. Never fails the
- * request: on ENOMEM the request is counted and its details omitted. */
-void mock_record_add(mock_record *r, const char *method, const char *path, int status,
-                     const mock_findings *f);
+/* One answered request. */
+typedef struct mock_record_info {
+    const quo_mock_request *req;
+    const quo_mock_response *resp;
+    const mock_findings *f;
+    const char *forced;  /* the fault that shaped the answer ("code=503"), or NULL:
+                            recorded, never counted against the client */
+    bool not_judged;     /* the mock's own limit answered (503 at capacity, out
+                            of memory, body budget): no verdict on the request */
+} mock_record_info;
+
+/* Records one request. Never fails the request: on ENOMEM the request is
+ * counted and its details omitted. The client is told apart by its
+ * Quo-Client header, else its User-Agent, else a fingerprint of its key. */
+void mock_record_add(mock_record *r, const mock_record_info *in);
+
+/* Counts a request the mock or libmicrohttpd could not answer or judge
+ * (reason: a static string such as "header-timeout"), for
+ * summary.unanswered. */
+void mock_record_unanswered(mock_record *r, const char *reason);
+
+/* Forgets every request and client (POST /__quo/reset); keeps the
+ * provenance and restarts its time span. */
+void mock_record_reset(mock_record *r);
 
 void mock_record_summary(mock_record *r, quo_mock_summary *out);
 
-/* The report as text (JSON or Markdown), or NULL on ENOMEM. */
+/* Changes whenever the record does (a request, an unanswered one, a reset):
+ * lets the periodic report writer skip a record that has not changed. */
+uint64_t mock_record_generation(mock_record *r);
+
+/* 0 when every item of the comma-separated list (e.g.
+ * "shape:activityId,status:404") was exercised by some client; else the
+ * count of items nobody exercised, named in missing (NUL-terminated).
+ * -1 when an item is not defined by the spec (named in missing). */
+int mock_record_require(mock_record *r, const char *items, char *missing, size_t missingsz);
+
+/* The report as text, or NULL on ENOMEM. JSON is the model: the other
+ * formats are rendered from it (report.c). */
 char *mock_record_render(mock_record *r, quo_mock_report_format fmt, size_t *len);
 
 /* Renders and writes the report atomically (temp file in the same
  * directory, fsync, rename, fsync of the directory). */
 quo_status mock_record_write(mock_record *r, const char *path, quo_mock_report_format fmt,
                              quo_error *err);
-
 
 #endif

@@ -37,8 +37,14 @@ typedef struct quo_mock_server quo_mock_server;
 
 typedef enum quo_mock_report_format {
     QUO_MOCK_REPORT_JSON = 0,
-    QUO_MOCK_REPORT_MARKDOWN
+    QUO_MOCK_REPORT_MARKDOWN,
+    QUO_MOCK_REPORT_JUNIT, /* JUnit XML: a testsuite per client */
+    QUO_MOCK_REPORT_HTML   /* one self-contained page */
 } quo_mock_report_format;
+
+/* The format a report file's extension names: .json, .md, .xml (JUnit),
+ * .html or .htm; -1 for any other. */
+int quo_mock_report_format_for(const char *path);
 
 /* Defaults, used where an option is 0. */
 #define QUO_MOCK_DEFAULT_PORT 4010u
@@ -50,6 +56,12 @@ typedef enum quo_mock_report_format {
 #define QUO_MOCK_DEFAULT_RECORD_MAX 100000u
 /* The Quo-Mock-Violations header is cut (with a "truncated" item) here. */
 #define QUO_MOCK_VIOLATIONS_HEADER_MAX 4096u
+#define QUO_MOCK_DEFAULT_DRAIN 3u            /* seconds shutdown waits for requests */
+#define QUO_MOCK_DEFAULT_REPORT_INTERVAL 1000u /* ms between rewrites of the reports */
+#define QUO_MOCK_DEFAULT_HEADER_DEADLINE 10u  /* seconds for a whole header block */
+#define QUO_MOCK_DEFAULT_BODY_DEADLINE 30u    /* seconds for a whole body */
+#define QUO_MOCK_DEFAULT_BODY_BUDGET (64u * 1024u * 1024u) /* bodies held at once */
+#define QUO_MOCK_REPORT_MAX 8u               /* report files at once */
 
 typedef struct quo_mock_options {
     const char *host;          /* default "127.0.0.1" */
@@ -69,6 +81,19 @@ typedef struct quo_mock_options {
     size_t max_tasks;          /* created tasks kept in memory; 0 = default */
     size_t record_max;         /* requests whose details the record keeps; 0 = default */
     int log_fd;                /* per-request log lines go here; 0 = stderr */
+    /* Client certification kit (docs/mock.md). */
+    const char *report_paths[QUO_MOCK_REPORT_MAX]; /* more reports, format from the
+                                                  extension; NULL-ended */
+    unsigned report_interval_ms; /* reports rewritten this often while serving;
+                                    0 = default */
+    unsigned drain_seconds;    /* shutdown waits this long for requests; 0 = default */
+    unsigned header_deadline;  /* seconds for a whole header block; 0 = default */
+    unsigned body_deadline;    /* seconds for a whole body; 0 = default */
+    size_t body_budget;        /* request-body bytes held at once; 0 = default */
+    unsigned rate_limit;       /* requests per second per client key; 0 = none */
+    bool cors;                 /* answer CORS preflights (not recorded) */
+    const char *faults_path;   /* a fault plan (JSON); NULL = none */
+    const char *command_line;  /* shown in the report's provenance; NULL = none */
 } quo_mock_options;
 
 void quo_mock_options_init(quo_mock_options *opts);
@@ -118,6 +143,12 @@ typedef struct quo_mock_summary {
     size_t conforming;
     size_t non_conforming;
     size_t omitted;  /* requests counted but whose details were not kept */
+    size_t omitted_non_conforming; /* of which non-conforming */
+    size_t not_judged; /* answered by the mock's own limit: no verdict */
+    size_t forced;     /* answers shaped by a fault the client asked for */
+    size_t unanswered; /* refused, dropped or timed out before an answer */
+    size_t clients;
+    size_t clients_non_conforming;
 } quo_mock_summary;
 void quo_mock_core_summary(quo_mock_core *core, quo_mock_summary *out);
 /* The report as text (caller frees), or NULL on ENOMEM. */
@@ -125,6 +156,13 @@ char *quo_mock_core_report(quo_mock_core *core, quo_mock_report_format fmt, size
 /* Writes the report atomically (temp file + fsync + rename). */
 quo_status quo_mock_core_write_report(quo_mock_core *core, const char *path,
                                       quo_mock_report_format fmt, quo_error *err);
+
+/* 0 when some client exercised every item of the comma-separated list
+ * ("shape:activityId,member:dueDate,status:404"; docs/mock.md); else the
+ * number of items nobody exercised, named in missing; -1 when the spec
+ * defines no such item (named in missing). */
+int quo_mock_core_require(quo_mock_core *core, const char *items, char *missing,
+                          size_t missingsz);
 
 /* Tasks created so far (kept in memory, the newest max_tasks of them). */
 typedef struct quo_mock_task {
@@ -146,6 +184,15 @@ quo_mock_core *quo_mock_server_core(quo_mock_server *server);
  * set. Safe to call once; quo_mock_server_stop() calls it if needed.
  * Returns QUO_OK or the report's write error. */
 quo_status quo_mock_server_finish(quo_mock_server *server, quo_error *err);
+/* Writes every report now (they are also rewritten every
+ * report_interval_ms while serving). */
+quo_status quo_mock_server_write_reports(quo_mock_server *server, quo_error *err);
+/* Ends a quo_mock_server_finish() drain now (a second signal). Safe from
+ * any thread. */
+void quo_mock_server_hurry(quo_mock_server *server);
+/* Checks, before serving, that each report path's folder is writable and
+ * removes the stale temp files (report.json.tmp.*) a killed run left. */
+quo_status quo_mock_reports_prepare(const quo_mock_options *opts, quo_error *err);
 /* Stops accepting, finishes requests in flight, frees everything. */
 void quo_mock_server_stop(quo_mock_server *server);
 

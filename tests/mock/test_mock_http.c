@@ -840,7 +840,10 @@ START_TEST(t_violations_header)
     r = http_create("test-key", body);
     ck_assert_int_eq(r->status, 400);
     th_assert_conforms(r);
-    ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(r->json, "errors")), 300);
+    /* errors[] is capped (first 100) and the message counts the rest, so an
+     * answer is never much larger than its request. */
+    ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(r->json, "errors")), 100);
+    ck_assert_ptr_nonnull(strstr(str(r->json, "message"), "200 more"));
     char *h = http_header(r, "Quo-Mock-Violations");
     ck_assert_uint_le(strlen(h), QUO_MOCK_VIOLATIONS_HEADER_MAX);
     v = cJSON_Parse(h);

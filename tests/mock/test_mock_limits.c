@@ -227,14 +227,75 @@ END_TEST
 
 /* ---- connections ------------------------------------------------------------------ */
 
+/* Connections that never finish their headers (slowloris) do not keep
+ * a ready client out: the oldest of them is closed to make room. */
+START_TEST(t_limit_waiting_connections_make_room)
+{
+    quo_mock_options o = opts();
+    o.max_connections = 2;
+    th_start(&o);
+    int a = raw_connect(), b = raw_connect();
+    raw_send(a, "POST /v1/tasks HTTP/1.1\r\nHost: x\r\n");
+    raw_send(b, "POST /v1/tasks HTTP/1.1\r\nHost: x\r\n");
+    th_sleep_ms(700);
+    http_res *r = http_create("test-key", PN1_BODY);
+    ck_assert_int_eq(r->status, 201);
+    http_res_free(r);
+    char *rep = quo_mock_core_report(quo_mock_server_core(TM.server), QUO_MOCK_REPORT_JSON, NULL);
+    ck_assert_ptr_nonnull(strstr(rep, "\"closed-to-make-room\":"));
+    free(rep);
+    close(a);
+    close(b);
+    th_stop();
+}
+END_TEST
+
+/* A header block that trickles in is cut at the header deadline. */
+START_TEST(t_limit_header_deadline)
+{
+    quo_mock_options o = opts();
+    o.header_deadline = 1;
+    th_start(&o);
+    int a = raw_connect();
+    bool eof = false;
+    for (int i = 0; i < 30 && !eof; i++) {
+        char line[32];
+        snprintf(line, sizeof line, i ? "X-%d: 1\r\n" : "POST /v1/tasks HTTP/1.1\r\n", i);
+        if (send(a, line, strlen(line), MSG_NOSIGNAL) < 0)
+            break;
+        raw_read(a, 100, &eof);
+    }
+    ck_assert_msg(eof, "the connection was not closed within 3 s");
+    close(a);
+    /* Counted by the guard right after it closes the connection. */
+    char *rep = NULL;
+    for (int i = 0; i < 50; i++) {
+        free(rep);
+        rep = quo_mock_core_report(quo_mock_server_core(TM.server), QUO_MOCK_REPORT_JSON, NULL);
+        if (strstr(rep, "\"header-deadline\":1"))
+            break;
+        th_sleep_ms(20);
+    }
+    ck_assert_msg(strstr(rep, "\"header-deadline\":1"), "%.400s", rep);
+    free(rep);
+    th_stop();
+}
+END_TEST
+
 START_TEST(t_limit_connections_503)
 {
     quo_mock_options o = opts();
     o.max_connections = 2;
     th_start(&o);
     int a = raw_connect(), b = raw_connect();
-    /* The two idle connections hold the two slots: the next one gets 503
+    /* Two uploads in progress hold the two slots (a connection still
+     * waiting for its headers would make room): the next one gets 503
      * (retried briefly: the server notices connections asynchronously). */
+    static const char partial[] = "POST /v1/tasks HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                                  "application/json\r\nAuthorization: test-key\r\n"
+                                  "Content-Length: 100\r\n\r\n{";
+    raw_send(a, partial);
+    raw_send(b, partial);
     http_res *r = NULL;
     for (int i = 0; i < 50; i++) {
         http_res_free(r);
@@ -245,6 +306,11 @@ START_TEST(t_limit_connections_503)
     }
     ck_assert_int_eq(r->status, 503);
     th_assert_conforms(r);
+    /* The mock's own limit: no verdict on the request or its client. */
+    quo_mock_summary sum;
+    quo_mock_core_summary(quo_mock_server_core(TM.server), &sum);
+    ck_assert_uint_ge(sum.not_judged, 1);
+    ck_assert_uint_eq(sum.non_conforming, 0);
     char *conn = http_header(r, "Connection");
     ck_assert_ptr_nonnull(conn);
     ck_assert_str_eq(conn, "close");
@@ -565,6 +631,8 @@ static Suite *suite(void)
     tcase_add_test(tc, t_limit_depth);
     tcase_add_test(tc, t_limit_header_431);
     tcase_add_test(tc, t_limit_connections_503);
+    tcase_add_test(tc, t_limit_waiting_connections_make_room);
+    tcase_add_test(tc, t_limit_header_deadline);
     tcase_add_test(tc, t_limit_idle_timeout);
     tcase_add_test(tc, t_graceful_shutdown_in_flight);
     tcase_add_test(tc, t_unique_ids_concurrent);

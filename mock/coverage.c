@@ -1,0 +1,173 @@
+/* coverage.c - the items a client can exercise, read from the spec. */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "quo/array.h"
+#include "quo/json.h"
+
+#include "coverage.h"
+
+struct mock_coverage {
+    char *names[MOCK_COV_KINDS][MOCK_COV_MAX];
+    size_t count[MOCK_COV_KINDS];
+    int status[MOCK_COV_MAX];
+};
+
+/* Deep enough for any body worth observing; deeper ones observe nothing. */
+#define COV_MAX_DEPTH 64
+
+static int find_name(const mock_coverage *m, mock_cov_kind k, const char *s, size_t n)
+{
+    for (size_t i = 0; i < m->count[k]; i++)
+        if (strlen(m->names[k][i]) == n && memcmp(m->names[k][i], s, n) == 0)
+            return (int)i;
+    return -1;
+}
+
+static bool add_name(mock_coverage *m, mock_cov_kind k, const char *s)
+{
+    if (find_name(m, k, s, strlen(s)) >= 0 || m->count[k] == MOCK_COV_MAX)
+        return true;
+    char *p = strdup(s);
+    if (!p)
+        return false;
+    m->names[k][m->count[k]++] = p;
+    return true;
+}
+
+static bool is_link(const quo_spec *spec, const char *name)
+{
+    for (size_t i = 0; i < quo_spec_link_count(spec); i++)
+        if (strcmp(quo_spec_link_name(spec, i), name) == 0)
+            return true;
+    return false;
+}
+
+static bool required_in(const cJSON *schema, const char *name)
+{
+    const cJSON *r;
+    cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(schema, "required"))
+    {
+        if (cJSON_IsString(r) && strcmp(r->valuestring, name) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* The optional members of one (sub)schema: listed, not required, no link. */
+static bool add_members(mock_coverage *m, const quo_spec *spec, const cJSON *schema)
+{
+    const cJSON *p;
+    cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(schema, "properties"))
+    {
+        if (p->string && !is_link(spec, p->string) && !required_in(schema, p->string) &&
+            !add_name(m, MOCK_COV_MEMBER, p->string))
+            return false;
+    }
+    return true;
+}
+
+quo_status mock_coverage_new(const quo_spec *spec, mock_coverage **out, quo_error *err)
+{
+    *out = NULL;
+    mock_coverage *m = calloc(1, sizeof *m);
+    if (!m)
+        return quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
+    bool ok = true;
+    for (size_t i = 0; ok && i < quo_spec_link_count(spec); i++)
+        ok = add_name(m, MOCK_COV_SHAPE, quo_spec_link_name(spec, i));
+    const cJSON *req = quo_spec_request_schema_json(spec);
+    ok = ok && add_members(m, spec, req);
+    static const char *const comb[] = {"anyOf", "oneOf", "allOf"};
+    for (size_t k = 0; ok && k < QUO_ARRAY_SIZE(comb); k++) {
+        const cJSON *br;
+        cJSON_ArrayForEach(br, cJSON_GetObjectItemCaseSensitive(req, comb[k]))
+        {
+            if (ok)
+                ok = add_members(m, spec, br);
+        }
+    }
+    for (size_t i = 0; ok && i < quo_spec_status_count(spec) && i < MOCK_COV_MAX; i++) {
+        char s[16];
+        snprintf(s, sizeof s, "%d", quo_spec_status_at(spec, i));
+        m->status[m->count[MOCK_COV_STATUS]] = quo_spec_status_at(spec, i);
+        ok = add_name(m, MOCK_COV_STATUS, s);
+    }
+    if (!ok) {
+        mock_coverage_free(m);
+        return quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
+    }
+    *out = m;
+    return QUO_OK;
+}
+
+void mock_coverage_free(mock_coverage *m)
+{
+    if (!m)
+        return;
+    for (size_t k = 0; k < MOCK_COV_KINDS; k++)
+        for (size_t i = 0; i < m->count[k]; i++)
+            free(m->names[k][i]);
+    free(m);
+}
+
+size_t mock_coverage_count(const mock_coverage *m, mock_cov_kind kind)
+{
+    return m->count[kind];
+}
+
+const char *mock_coverage_name(const mock_coverage *m, mock_cov_kind kind, size_t i)
+{
+    return i < m->count[kind] ? m->names[kind][i] : "";
+}
+
+const char *mock_coverage_kind_name(mock_cov_kind kind)
+{
+    static const char *const names[] = {"shape", "member", "status"};
+    return kind < MOCK_COV_KINDS ? names[kind] : "?";
+}
+
+int mock_coverage_find(const mock_coverage *m, const char *item, size_t len,
+                       mock_cov_kind *kind, size_t *i)
+{
+    const char *colon = memchr(item, ':', len);
+    if (!colon)
+        return -1;
+    size_t klen = (size_t)(colon - item);
+    for (int k = 0; k < MOCK_COV_KINDS; k++) {
+        const char *kn = mock_coverage_kind_name((mock_cov_kind)k);
+        if (strlen(kn) != klen || memcmp(kn, item, klen) != 0)
+            continue;
+        int at = find_name(m, (mock_cov_kind)k, colon + 1, len - klen - 1);
+        if (at < 0)
+            return -1;
+        *kind = (mock_cov_kind)k;
+        *i = (size_t)at;
+        return 0;
+    }
+    return -1;
+}
+
+void mock_coverage_observe(const mock_coverage *m, const char *body, size_t len,
+                           int status, mock_cov_bits *out)
+{
+    memset(out, 0, sizeof *out);
+    for (size_t i = 0; i < m->count[MOCK_COV_STATUS]; i++)
+        if (m->status[i] == status)
+            out->bits[MOCK_COV_STATUS] |= 1u << i;
+    quo_json_doc *doc = NULL;
+    if (!body || !len || quo_json_parse(body, len, COV_MAX_DEPTH, &doc, NULL) != QUO_OK)
+        return;
+    const cJSON *root = quo_json_root(doc);
+    if (cJSON_IsObject(root)) {
+        for (int k = MOCK_COV_SHAPE; k <= MOCK_COV_MEMBER; k++)
+            for (size_t i = 0; i < m->count[k]; i++)
+                if (quo_json_member(doc, root, m->names[k][i]))
+                    out->bits[k] |= 1u << i;
+    }
+    quo_json_free(doc);
+}
