@@ -25,7 +25,7 @@
 #include "quo/response.h"
 #ifdef QUO_FUZZ_WITH_MOCK
 #include "fuzz_frame.h"
-#include "quo/mock.h"
+#include "quo-mock/mock.h"
 #endif
 
 void *__real_malloc(size_t size);

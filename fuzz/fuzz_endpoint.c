@@ -35,7 +35,7 @@
 #include <time.h>
 
 #include "fuzz_common.h"
-#include "quo/mock.h"
+#include "quo-mock/mock.h"
 #include "quo/request.h"
 #include "quo/response.h"
 

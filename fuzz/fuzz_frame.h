@@ -27,7 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "quo/mock.h"
+#include "quo-mock/mock.h"
 
 #define FUZZ_FRAME_MAX_HEADERS 32
 

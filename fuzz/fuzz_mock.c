@@ -26,7 +26,7 @@
 
 #include "fuzz_common.h"
 #include "fuzz_frame.h"
-#include "quo/mock.h"
+#include "quo-mock/mock.h"
 #include "quo/request.h"
 #include "quo/response.h"
 

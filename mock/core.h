@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-#include "quo/mock.h"
+#include "quo-mock/mock.h"
 
 /* quo_mock_core_handle(), also telling how many violations the request had
  * (for the log line). */

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "quo/json.h"
-#include "quo/mock.h"
+#include "quo-mock/mock.h"
 #include "quo/schema.h"
 
 #include "fixtures.h"

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "quo/json.h"
-#include "quo/mock.h"
+#include "quo-mock/mock.h"
 #include "quo/spec.h"
 
 #include "fixtures.h"

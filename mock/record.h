@@ -24,7 +24,7 @@
 #include <stddef.h>
 
 #include "quo/error.h"
-#include "quo/mock.h"
+#include "quo-mock/mock.h"
 
 typedef struct mock_finding {
     const char *rule; /* static: "prefer", "path", "method", "auth", "media-type", "body", "limit" */

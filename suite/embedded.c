@@ -15,7 +15,7 @@
 #include "quo/json.h"
 #include "text.h"
 
-#include "quo/mock.h"
+#include "quo-mock/mock.h"
 
 static const char *str_member(const cJSON *o, const char *name)
 {

@@ -14,7 +14,7 @@
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
 
-#include "quo/mock.h"
+#include "quo-mock/mock.h"
 #include "quo/spec.h"
 
 typedef struct http_res {

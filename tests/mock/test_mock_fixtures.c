@@ -12,7 +12,7 @@
 #include <check.h>
 
 #include "quo_check.h"
-#include "quo/mock.h"
+#include "quo-mock/mock.h"
 
 #include "cli_run.h"
 #include "mock_http.h"

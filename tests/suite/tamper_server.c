@@ -12,7 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "quo/mock.h"
+#include "quo-mock/mock.h"
 
 #define TS_MAX_HEADERS 32
 

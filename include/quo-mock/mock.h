@@ -1,4 +1,4 @@
-/* quo/mock.h - the quo-mock engine: a faithful, stateful mock of
+/* quo-mock/mock.h - the quo-mock engine: a faithful, stateful mock of
  * POST /v1/tasks, usable in-process (tests, quo-conformance's embedded
  * target, fuzz_mock) or as the quo-mock server program.
  *
