@@ -238,6 +238,9 @@ END_TEST
 
 int main(void)
 {
+    char dir[4096];
+    if (!quo_check_testdata("JSON-Schema-Test-Suite/tests/draft2020-12", dir, sizeof dir))
+        return QUO_CHECK_SKIP;
     Suite *s = suite_create("schema-suite");
     TCase *tc = tcase_create("draft2020-12");
     tcase_add_test(tc, draft2020_12);
