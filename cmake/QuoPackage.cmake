@@ -188,13 +188,17 @@ function(quo_package_finish)
           DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/quo COMPONENT dev)
   install(EXPORT quo-targets NAMESPACE quo:: FILE quo-targets.cmake
           DESTINATION ${QUO_CMAKE_INSTALL_DIR} COMPONENT dev)
-  # The imported targets the exported libraries name (PkgConfig::X), which
-  # quo-config.cmake recreates in the consumer.
-  if(BUILD_SHARED_LIBS)
-    set(QUO_CONFIG_PKG_DEPS "CJSON=libcjson")
-  else()
-    set(QUO_CONFIG_PKG_DEPS "CJSON=libcjson PCRE2=libpcre2-8 MHD=libmicrohttpd")
+  # The imported targets the exported libraries name (PkgConfig::X, found
+  # by the top-level CMakeLists.txt), which quo-config.cmake recreates in
+  # the consumer: the shared libraries expose only cJSON (headers).
+  set(deps CJSON)
+  if(NOT BUILD_SHARED_LIBS)
+    list(APPEND deps PCRE2 MHD)
   endif()
+  set(QUO_CONFIG_PKG_DEPS "")
+  foreach(d ${deps})
+    string(APPEND QUO_CONFIG_PKG_DEPS " ${d}=${${d}_MODULE_NAME}")
+  endforeach()
   configure_package_config_file(${PROJECT_SOURCE_DIR}/packaging/quo-config.cmake.in
     ${PROJECT_BINARY_DIR}/packaging/quo-config.cmake
     INSTALL_DESTINATION ${QUO_CMAKE_INSTALL_DIR})
