@@ -9,8 +9,10 @@
 #   MODE shared: configures and builds a -DBUILD_SHARED_LIBS=ON tree in
 #                WORK_DIR/build first, and checks that libquo.so and
 #                libquo-mock.so export exactly their headers' quo_* functions.
-# Also runs the installed programs' --version. Exit 0 pass, 1 fail.
+# Also runs the installed programs' --version. CMAKE: the cmake to use.
+# Exit 0 pass, 1 fail.
 set -euo pipefail
+cmake() { command "${CMAKE:-cmake}" "$@"; }
 mode=$1 build=$2 work=$3 version=$4 cc=$5
 shift 5
 here=$(cd "$(dirname "$0")" && pwd)
