@@ -32,7 +32,7 @@ usage() {
 [ $# -eq 2 ] || usage
 target=$1
 seconds=$2
-printf '%s\n' "${known[@]}" | grep -qxF -- "$target" || usage
+[[ " ${known[*]} " == *" $target "* ]] || usage
 case $seconds in ''|*[!0-9]*) usage ;; esac
 [ "$seconds" -gt 0 ] || usage
 

@@ -32,7 +32,7 @@ if [ "$mode" = shared ]; then
 fi
 step "install $build into $prefix"
 cmake --install "$build" --prefix "$prefix" >"$work/install.log"
-libdir=$(find "$prefix" -name quo.pc -printf '%h\n' | head -1)
+libdir=$(find "$prefix" -name quo.pc -printf '%h\n' -quit)
 [ -n "$libdir" ] || fail "no quo.pc installed"
 libdir=$(dirname "$libdir")
 
@@ -69,12 +69,15 @@ judge "$work/consumer-pc"
 
 if [ "$mode" = shared ]; then
     step "shared libraries: linked dynamically, only the headers' functions exported"
-    ldd "$work/consumer-pc" | grep -q "libquo\.so" || fail "consumer-pc is not linked to libquo.so"
-    ldd "$work/consumer-cmake/consumer" | grep -q "libquo-mock\.so" ||
-        fail "consumer is not linked to libquo-mock.so"
+    # (ldd's output is captured first: with pipefail, grep -q closing the
+    # pipe early would fail the check at random.)
+    deps=$(ldd "$work/consumer-pc")
+    [[ $deps == *libquo.so* ]] || fail "consumer-pc is not linked to libquo.so"
+    deps=$(ldd "$work/consumer-cmake/consumer")
+    [[ $deps == *libquo-mock.so* ]] || fail "consumer is not linked to libquo-mock.so"
     for lib in quo quo-mock; do
         so=$libdir/lib$lib.so
-        map=$(find "$build" -name "$lib.map" | head -1)
+        map=$(find "$build" -name "$lib.map" -print -quit)
         [ -f "$so" ] && [ -f "$map" ] || fail "lib$lib.so or $lib.map missing"
         exported=$(nm -D --defined-only "$so" | awk '$2 ~ /[TDBR]/ {sub(/@.*/, "", $3); print $3}' | sort -u)
         declared=$(grep -oE '^    quo_[A-Za-z0-9_]+' "$map" | tr -d ' ' | sort -u)
@@ -82,7 +85,7 @@ if [ "$mode" = shared ]; then
         [ -z "$extra" ] || fail "lib$lib.so exports undeclared symbols: $extra"
         # The library has internal global functions (the regex engine's, the
         # mock's modules'): they are in the archive and must be hidden in the .so.
-        static=$(find "$build" -name "lib$lib.a" | head -1)
+        static=$(find "$build" -name "lib$lib.a" -print -quit)
         internal=$(nm --defined-only "$static" | awk '$2 == "T" {print $3}' | sort -u |
                    comm -23 - <(echo "$declared"))
         [ -n "$internal" ] || fail "lib$lib.a has no internal function to check hiding with"
