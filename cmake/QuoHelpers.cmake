@@ -53,17 +53,34 @@ function(quo_embed_file out input symbol)
     COMMENT "Embedding ${input}")
 endfunction()
 
-# quo_add_check_test(<name> SOURCES ... [LIBS ...] [TIMEOUT s] [ENV ...])
-# A libcheck test program registered with ctest.
+# quo_add_check_test(<name> SOURCES ... [LIBS ...] [TIMEOUT s] [ENV ...] [TAGS ...])
+# A libcheck test program registered with ctest. Exit 77 is "skipped"
+# (QUO_CHECK_SKIP in tests/common/quo_check.h: data or environment
+# missing). Each of TAGS (libcheck tcase tags, e.g. testdata, locale) is
+# registered as its own ctest <name>_<tag> (CK_INCLUDE_TAGS=<tag>), which
+# can skip on its own; the plain <name> test excludes them.
 function(quo_add_check_test name)
-  cmake_parse_arguments(T "" "TIMEOUT" "SOURCES;LIBS;ENV" ${ARGN})
+  cmake_parse_arguments(T "" "TIMEOUT" "SOURCES;LIBS;ENV;TAGS" ${ARGN})
   add_executable(${name} ${T_SOURCES})
   target_link_libraries(${name} PRIVATE quo PkgConfig::CHECK ${T_LIBS})
   target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/tests/common)
-  add_test(NAME ${name} COMMAND ${name})
   if(NOT T_TIMEOUT)
     set(T_TIMEOUT 300)
   endif()
-  set_tests_properties(${name} PROPERTIES TIMEOUT ${T_TIMEOUT}
-    ENVIRONMENT "QUO_TESTDATA_DIR=${QUO_TESTDATA_DIR};QUO_SOURCE_DIR=${PROJECT_SOURCE_DIR};CK_DEFAULT_TIMEOUT=120;${T_ENV}")
+  set(env "QUO_TESTDATA_DIR=${QUO_TESTDATA_DIR};QUO_SOURCE_DIR=${PROJECT_SOURCE_DIR};CK_DEFAULT_TIMEOUT=120;${T_ENV}")
+  add_test(NAME ${name} COMMAND ${name})
+  # (libcheck reads a set but empty CK_INCLUDE_TAGS as "no test at all":
+  # the variables are set only with a value.)
+  set(main_env "${env}")
+  if(T_TAGS)
+    list(JOIN T_TAGS " " excluded)
+    set(main_env "${env};CK_EXCLUDE_TAGS=${excluded}")
+  endif()
+  set_tests_properties(${name} PROPERTIES TIMEOUT ${T_TIMEOUT} SKIP_RETURN_CODE 77
+    ENVIRONMENT "${main_env}")
+  foreach(tag ${T_TAGS})
+    add_test(NAME ${name}_${tag} COMMAND ${name})
+    set_tests_properties(${name}_${tag} PROPERTIES TIMEOUT ${T_TIMEOUT} SKIP_RETURN_CODE 77
+      ENVIRONMENT "${env};CK_INCLUDE_TAGS=${tag}")
+  endforeach()
 endfunction()

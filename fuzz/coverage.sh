@@ -18,8 +18,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${QUO_COVERAGE_BUILD_DIR:-$root/build-fuzz-cov}
 out=$root/reports/coverage
-targets=(fuzz_json fuzz_request fuzz_response fuzz_mock fuzz_endpoint fuzz_schema fuzz_regex fuzz_spec
-         fuzz_alloc)
+mapfile -t targets < <(awk '!/^#/ && NF {print $1}' "$root/fuzz/targets")
 
 die() { echo "coverage.sh: $*" >&2; exit 2; }
 

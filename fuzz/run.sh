@@ -1,9 +1,7 @@
 #!/usr/bin/env bash
 # fuzz/run.sh TARGET SECONDS - one time-bounded libFuzzer session.
 #
-# Fuzzes TARGET (fuzz_json, fuzz_request, fuzz_response, fuzz_mock,
-# fuzz_endpoint, fuzz_schema, fuzz_regex, fuzz_spec, fuzz_alloc) for
-# SECONDS over corpus/TARGET with fuzz/TARGET.dict, merges the new inputs
+# Fuzzes TARGET (one of fuzz/targets) for SECONDS over corpus/TARGET with fuzz/TARGET.dict, merges the new inputs
 # that add coverage into corpus/TARGET (-merge=1, which keeps a minimal
 # set), minimises every distinct crash, and writes
 # reports/fuzz/TARGET.md and reports/fuzz/TARGET.json (atomically): execs/s,
@@ -24,20 +22,20 @@
 # build problem.
 set -euo pipefail
 
+root=${QUO_SOURCE_DIR:-$(cd "$(dirname "$0")/.." && pwd)}
+mapfile -t known < <(awk '!/^#/ && NF {print $1}' "$root/fuzz/targets")
 usage() {
     echo "usage: fuzz/run.sh TARGET SECONDS" >&2
-    echo "  TARGET: fuzz_json fuzz_request fuzz_response fuzz_mock fuzz_endpoint" >&2
-    echo "          fuzz_schema fuzz_regex fuzz_spec fuzz_alloc" >&2
+    echo "  TARGET: ${known[*]} (fuzz/targets)" >&2
     exit 2
 }
 [ $# -eq 2 ] || usage
 target=$1
 seconds=$2
-case $target in fuzz_json|fuzz_request|fuzz_response|fuzz_mock|fuzz_endpoint|fuzz_schema|fuzz_regex|fuzz_spec|fuzz_alloc) ;; *) usage ;; esac
+[[ " ${known[*]} " == *" $target "* ]] || usage
 case $seconds in ''|*[!0-9]*) usage ;; esac
 [ "$seconds" -gt 0 ] || usage
 
-root=${QUO_SOURCE_DIR:-$(cd "$(dirname "$0")/.." && pwd)}
 build=${QUO_FUZZ_BUILD_DIR:-$root/build-fuzz}
 jobs=${JOBS:-$(nproc)}
 mode=${MODE:-fork}
@@ -52,7 +50,7 @@ log=$out/$target.log
 
 if [ ! -x "$bin" ]; then
     echo "run.sh: $bin not found; build it first:" >&2
-    echo "  cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DQUO_FUZZ=ON && cmake --build build-fuzz -j2 --target $target" >&2
+    echo "  cmake --preset fuzz && cmake --build --preset fuzz -j2 --target $target" >&2
     exit 2
 fi
 # (Output captured first: with pipefail, grep -q closing the pipe early

@@ -7,5 +7,5 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 . scripts/setup.sh
 quo_install_missing
-quo_build build -DCMAKE_BUILD_TYPE=Release
-exec build/suite/quo-conformance --report-dir reports "$@"
+quo_preset release
+exec build-release/suite/quo-conformance --report-dir reports "$@"

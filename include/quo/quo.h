@@ -10,7 +10,6 @@
 #include "quo/spec.h"
 #include "quo/request.h"
 #include "quo/response.h"
-
-#define QUO_VERSION "0.1.0"
+#include "quo/version.h"
 
 #endif

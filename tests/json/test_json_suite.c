@@ -377,6 +377,9 @@ static Suite *json_suite(void)
 
 int main(void)
 {
+    char dir[4096];
+    if (!quo_check_testdata("JSONTestSuite/test_parsing", dir, sizeof dir))
+        return QUO_CHECK_SKIP;
     int failed = quo_check_run(json_suite());
     return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

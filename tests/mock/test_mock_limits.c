@@ -589,34 +589,43 @@ START_TEST(t_core_answers_conform)
     };
     for (size_t i = 0; i < QUO_ARRAY_SIZE(bodies); i++)
         check_answer(core, spec, bodies[i], strlen(bodies[i]));
-    /* Every JSONTestSuite file as a body, when the data is there. */
-    const char *root = getenv("QUO_TESTDATA_DIR");
+    quo_mock_core_free(core);
+    quo_spec_free(spec);
+}
+END_TEST
+
+/* Every JSONTestSuite file as a body (tag "testdata": its own ctest,
+ * test_mock_limits_testdata, skipped by main() when the data is absent). */
+START_TEST(t_core_answers_conform_jsontestsuite)
+{
     char dirpath[1024];
-    snprintf(dirpath, sizeof dirpath, "%s/JSONTestSuite/test_parsing", root ? root : "");
-    DIR *d = root ? opendir(dirpath) : NULL;
-    if (!d) {
-        fprintf(stderr, "t_core_answers_conform: %s absent, JSONTestSuite part skipped\n",
-                dirpath);
-    } else {
-        struct dirent *e;
-        size_t files = 0;
-        while ((e = readdir(d)) != NULL) {
-            if (e->d_name[0] == '.')
-                continue;
-            char p[2048];
-            snprintf(p, sizeof p, "%s/%s", dirpath, e->d_name);
-            FILE *f = fopen(p, "rb");
-            if (!f)
-                continue;
-            static char buf[1 << 20];
-            size_t n = fread(buf, 1, sizeof buf, f);
-            fclose(f);
-            check_answer(core, spec, buf, n);
-            files++;
-        }
-        closedir(d);
-        ck_assert_uint_gt(files, 300);
+    ck_assert_msg(quo_check_testdata("JSONTestSuite/test_parsing", dirpath, sizeof dirpath),
+                  "the JSONTestSuite data is absent");
+    quo_spec *spec;
+    ck_assert_int_eq(quo_spec_load_default(&spec, NULL), QUO_OK);
+    quo_mock_options o = opts();
+    quo_mock_core *core;
+    ck_assert_int_eq(quo_mock_core_new(spec, &o, &core, NULL), QUO_OK);
+    DIR *d = opendir(dirpath);
+    ck_assert_ptr_nonnull(d);
+    struct dirent *e;
+    size_t files = 0;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        char p[2048];
+        snprintf(p, sizeof p, "%s/%s", dirpath, e->d_name);
+        FILE *f = fopen(p, "rb");
+        if (!f)
+            continue;
+        static char buf[1 << 20];
+        size_t n = fread(buf, 1, sizeof buf, f);
+        fclose(f);
+        check_answer(core, spec, buf, n);
+        files++;
     }
+    closedir(d);
+    ck_assert_uint_gt(files, 300);
     quo_mock_core_free(core);
     quo_spec_free(spec);
 }
@@ -639,11 +648,20 @@ static Suite *suite(void)
     tcase_add_test(tc, t_log_lines_without_keys);
     tcase_add_test(tc, t_core_answers_conform);
     suite_add_tcase(s, tc);
+    tc = tcase_create("jsontestsuite");
+    tcase_set_tags(tc, "testdata");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, t_core_answers_conform_jsontestsuite);
+    suite_add_tcase(s, tc);
     return s;
 }
 
 int main(void)
 {
+    char dir[1024];
+    if (quo_check_only_tag("testdata") &&
+        !quo_check_testdata("JSONTestSuite/test_parsing", dir, sizeof dir))
+        return QUO_CHECK_SKIP;
     curl_global_init(CURL_GLOBAL_DEFAULT);
     int failed = quo_check_run(suite());
     curl_global_cleanup();

@@ -297,16 +297,9 @@ END_TEST
 
 int main(void)
 {
-    const char *data = getenv("QUO_TESTDATA_DIR");
-    snprintf(suite_dir, sizeof suite_dir, "%s/JSON-Schema-Test-Suite/tests/draft2020-12",
-             data ? data : "");
-    DIR *probe = data ? opendir(suite_dir) : NULL;
-    if (!probe) {
-        printf("SKIP JSON-Schema-Test-Suite: %s is absent (set QUO_TESTDATA_DIR)\n",
-               data ? suite_dir : "QUO_TESTDATA_DIR unset, test data");
-        return 77;
-    }
-    closedir(probe);
+    if (!quo_check_testdata("JSON-Schema-Test-Suite/tests/draft2020-12", suite_dir,
+                            sizeof suite_dir))
+        return QUO_CHECK_SKIP;
     Suite *s = suite_create("schema-suite");
     TCase *tc = tcase_create("draft2020-12");
     tcase_add_test(tc, draft2020_12);
