@@ -94,7 +94,12 @@ static char *judge(const qc_case *c, const qc_exchange *x)
     quo_buf_init(&b);
     const char *env = qc_environment_answer(x);
     char *body = excerpt(x);
-    if (x->stopped) {
+    if (x->status == 429 && x->retry_after > 0) {
+        quo_buf_printf(&b, "rate-limited: the server asks to wait %g s (Retry-After) before the "
+                           "preflight request %s, more than the %g s cap or the time the run "
+                           "has left; retrying earlier would break its limit",
+                       x->retry_after, c->id, QC_HTTP_MAX_RETRY_AFTER);
+    } else if (x->stopped) {
         quo_buf_printf(&b, "stopped before the preflight request %s was sent", c->id);
     } else if (x->error) {
         quo_buf_printf(&b, "target down: no answer to the preflight request %s: %s", c->id,
@@ -137,9 +142,11 @@ static char *judge(const qc_case *c, const qc_exchange *x)
     return quo_buf_take(&b, NULL);
 }
 
-quo_status qc_preflight(const qc_preflight_input *in, char **problem, quo_error *err)
+quo_status qc_preflight(const qc_preflight_input *in, char **problem, bool *rate_limited,
+                        quo_error *err)
 {
     *problem = NULL;
+    *rate_limited = false;
     quo_error perr = {0};
     quo_status st = qc_http_probe(in->http, in->base_url, &perr);
     if (st == QUO_ENOMEM)
@@ -176,6 +183,7 @@ quo_status qc_preflight(const qc_preflight_input *in, char **problem, quo_error 
             return quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
         if (*p) {
             *problem = p;
+            *rate_limited = x->status == 429 && x->retry_after > 0;
             return QUO_OK;
         }
         free(p);

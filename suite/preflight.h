@@ -40,7 +40,9 @@ typedef struct qc_preflight_input {
 const char *qc_environment_answer(const qc_exchange *x);
 
 /* QUO_OK: *problem is NULL (go on) or says what is wrong (exit 2, no
- * verdict). QUO_ENOMEM otherwise. */
-quo_status qc_preflight(const qc_preflight_input *in, char **problem, quo_error *err);
+ * verdict); *rate_limited tells a Retry-After beyond the cap apart.
+ * QUO_ENOMEM otherwise. */
+quo_status qc_preflight(const qc_preflight_input *in, char **problem, bool *rate_limited,
+                        quo_error *err);
 
 #endif

@@ -62,6 +62,7 @@ typedef struct qc_state {
     qc_not_run *cause;   /* per case index: the qc_not_run of unsent[] */
     unsigned env_streak; /* environment answers in a row */
     qc_run_end end;
+    bool preflight_failed; /* no case was sent */
     char end_reason[640];
     unsigned total; /* progress denominator */
     bool oom;
@@ -553,10 +554,14 @@ static quo_status collect(qc_state *st, SRunner *sr, qc_run_result *out)
             cr->outcome = QC_OUT_CRASHED;
             reason = crash_i < crashes.count ? crashes.items[crash_i++]
                                              : "the check process died";
-        } else if (st->end == QC_END_PREFLIGHT) {
+        } else if (st->preflight_failed) {
             cr->outcome = QC_OUT_NOT_RUN;
             cr->not_run = QC_NR_PREFLIGHT;
             reason = "not sent: the preflight failed (see the run's error)";
+        } else if (st->end != QC_END_COMPLETE && !sr) {
+            cr->outcome = QC_OUT_NOT_RUN;
+            cr->not_run = QC_NR_STOPPED;
+            reason = "not sent: the run stopped before the cases";
         } else if (st->unsent[c->exchange]) {
             cr->outcome = QC_OUT_NOT_RUN; /* the row itself never ran (stopped) */
             cr->not_run = st->cause[c->exchange];
@@ -737,9 +742,13 @@ static quo_status preflight(qc_state *st, quo_error *err)
                              .http = st->http, .ledger = st->ledger, .exchanges = st->exchanges,
                              .sent = print_sent, .user = st};
     char *problem = NULL;
-    quo_status rc = qc_preflight(&in, &problem, err);
-    if (rc == QUO_OK && problem && st->end == QC_END_COMPLETE)
-        stop_run(st, QC_END_PREFLIGHT, problem);
+    bool limited = false;
+    quo_status rc = qc_preflight(&in, &problem, &limited, err);
+    if (rc == QUO_OK && problem && st->end == QC_END_COMPLETE) {
+        /* Rate-limited or not, no case has been sent. */
+        stop_run(st, limited ? QC_END_RATE_LIMITED : QC_END_PREFLIGHT, problem);
+        st->preflight_failed = true;
+    }
     free(problem);
     return rc;
 }
@@ -798,7 +807,7 @@ quo_status qc_run(const qc_runner_setup *setup, qc_run_result *out, quo_error *e
         s = preflight(st, err);
         if (s == QUO_OK)
             announce_skips(st);
-        if (s == QUO_OK && st->end != QC_END_PREFLIGHT)
+        if (s == QUO_OK && !st->preflight_failed && st->end == QC_END_COMPLETE)
             s = run_rows(st, rows, nrows, &sr, err);
         if (st->oom && s == QUO_OK)
             s = quo_error_set(err, QUO_ENOMEM, 0, "out of memory while sending");
