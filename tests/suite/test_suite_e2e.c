@@ -619,6 +619,23 @@ START_TEST(max_run_time_stops_and_reports)
 }
 END_TEST
 
+START_TEST(proxies_apply_to_targets_never_to_the_embedded_mock)
+{
+    FILE *f = fopen(config_path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("{}", f); /* no base URL: the embedded mock */
+    fclose(f);
+    ck_assert_int_eq(run(NULL, 0, "http_proxy=http://127.0.0.1:1"), 0);
+    start(TS_FAITHFUL, true, true);
+    const char *args[] = {"--proxy", "http://127.0.0.1:1"};
+    ck_assert_int_eq(run(args, 2, NULL), 2);
+    ck_assert(contains(err_path, "--proxy"));
+    ck_assert_uint_eq(ts_requests(server), 0);
+    const char *no[] = {"--proxy", "http://127.0.0.1:1", "--noproxy", "127.0.0.1"};
+    ck_assert_int_eq(run(no, 4, NULL), 0);
+}
+END_TEST
+
 /* SIGTERM to quo-conformance, run from a shell as CI would: the shell
  * survives (libcheck's handler would killpg() it), the reports say
  * interrupted, no temp file stays. */
@@ -710,6 +727,7 @@ static Suite *e2e_suite(void)
     tcase_add_test(st, full_disk_keeps_the_old_set);
     tcase_add_test(st, max_run_time_stops_and_reports);
     tcase_add_test(st, sigterm_mid_run_spares_the_caller);
+    tcase_add_test(st, proxies_apply_to_targets_never_to_the_embedded_mock);
     suite_add_tcase(s, st);
     return s;
 }
