@@ -6,7 +6,7 @@
 set -euo pipefail
 
 QUO_PACKAGES=(build-essential cmake pkg-config check libcurl4-openssl-dev libcjson-dev
-              libmicrohttpd-dev libpcre2-dev clang llvm libclang-rt-dev curl python3-yaml)
+              libmicrohttpd-dev libpcre2-dev clang llvm libclang-rt-dev curl python3-yaml nginx-light openssl)
 
 quo_install_missing() {
   local missing=()
