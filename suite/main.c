@@ -318,7 +318,19 @@ static int run(app *a)
     double seconds = now_seconds() - t0;
     qc_embedded_stop(a->mock);
     a->mock = NULL;
-    int code = st == QUO_OK ? write_reports(a, &res, seconds, shown) : fail_usage(a, &err);
+    int code;
+    if (st == QUO_OK) {
+        code = write_reports(a, &res, seconds, shown);
+    } else {
+        /* An exit-2 run still leaves a junit.xml (one error case) for CI. */
+        qc_run_result_free(&res);
+        res.end = QC_END_SETUP;
+        res.end_reason = qc_strdup(err.message);
+        qc_strlist_init(&res.created);
+        code = fail_usage(a, &err);
+        if (res.end_reason)
+            write_reports(a, &res, seconds, shown);
+    }
     qc_run_result_free(&res);
     free(shown);
     return code;

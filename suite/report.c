@@ -18,7 +18,8 @@
 const char *qc_run_end_name(qc_run_end e)
 {
     static const char *const names[] = {"complete", "interrupted", "time-limit",
-                                        "inconclusive", "rate-limited", "preflight-failed"};
+                                        "inconclusive", "rate-limited", "preflight-failed",
+                                        "setup-error"};
     return (unsigned)e < sizeof names / sizeof names[0] ? names[e] : "unknown";
 }
 
@@ -93,6 +94,7 @@ static const char *headline(const qc_report *r)
     case QC_END_TIME_LIMIT: return "INTERRUPTED (run-time limit)";
     case QC_END_RATE_LIMITED: return "INCONCLUSIVE (rate-limited)";
     case QC_END_PREFLIGHT: return "INCONCLUSIVE (preflight failed)";
+    case QC_END_SETUP: return "NOT RUN (setup error)";
     case QC_END_INCONCLUSIVE: return "INCONCLUSIVE";
     case QC_END_COMPLETE: break;
     }

@@ -54,7 +54,9 @@ typedef enum qc_run_end {
     QC_END_INCONCLUSIVE, /* the environment failed mid-run (a stretch of
                             transport failures, gateway answers, 503s) */
     QC_END_RATE_LIMITED, /* Retry-After beyond the cap */
-    QC_END_PREFLIGHT     /* the preflight failed: no case was sent */
+    QC_END_PREFLIGHT,    /* the preflight failed: no case was sent */
+    QC_END_SETUP         /* the run could not start (e.g. CK_RUN_SUITE selects
+                            nothing): no case was sent, no result */
 } qc_run_end;
 
 /* The verdict of a run, and its exit status (0 / 1 / 2). */
