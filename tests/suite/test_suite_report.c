@@ -234,6 +234,7 @@ START_TEST(text_helpers)
     out = qc_scrub(&s, "xsecret-key-0123x", 17);
     ck_assert_str_eq(out, "x$Dx"); /* long ones anywhere */
     free(out);
+    qc_scrubber_free(&s);
     ck_assert(qc_glob_match("400.type.*", "400.type.title.number"));
     ck_assert(!qc_glob_match("400.type.*", "401.empty"));
 }
