@@ -852,30 +852,6 @@ quo_status qc_write_atomic(const char *dir, const char *name, const char *text, 
     return st;
 }
 
-quo_status qc_commit_file(const char *dir, const char *from, const char *to, quo_error *err)
-{
-    char *src = join_path(dir, from);
-    char *dst = join_path(dir, to);
-    quo_status st = QUO_OK;
-    if (!src || !dst) {
-        st = quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
-    } else {
-        int fd = open(src, O_RDONLY | O_CLOEXEC);
-        if (fd < 0 || fsync(fd) != 0)
-            st = quo_error_set(err, QUO_EIO, 0, "cannot sync %s: %s", src, strerror(errno));
-        if (fd >= 0)
-            close(fd);
-        if (st == QUO_OK && rename(src, dst) != 0)
-            st = quo_error_set(err, QUO_EIO, 0, "cannot rename %s to %s: %s", src, dst,
-                               strerror(errno));
-        if (st == QUO_OK)
-            quo_io_sync_dir(dir);
-    }
-    free(src);
-    free(dst);
-    return st;
-}
-
 quo_status qc_ensure_dir(const char *dir, quo_error *err)
 {
     char *copy = qc_strdup(dir);

@@ -134,8 +134,6 @@ quo_status qc_report_write(const qc_report *r, const char *dir, quo_error *err);
 /* Writes text to dir/name atomically (dir/.name.tmp.PID, fsync, rename). */
 quo_status qc_write_atomic(const char *dir, const char *name, const char *text, size_t len,
                            quo_error *err);
-/* fsyncs an existing file dir/from and renames it to dir/to. */
-quo_status qc_commit_file(const char *dir, const char *from, const char *to, quo_error *err);
 /* mkdir -p dir, then checks it is a writable directory. */
 quo_status qc_ensure_dir(const char *dir, quo_error *err);
 
