@@ -7,7 +7,8 @@
  * CURL_CA_BUNDLE trust the CA; the gateway's refusal is "gateway refused"
  * (exit 2, no verdict), --header fixes it; --insecure is loud; plain
  * http:// to the TLS port is no verdict; a name that --resolve maps to
- * 127.0.0.1 counts as loopback (unpaced) by its address. */
+ * 127.0.0.1 counts as loopback (unpaced) by its address; a server that
+ * wants a client certificate gets one with --cert and --key. */
 #include <arpa/inet.h>
 #include <check.h>
 #include <errno.h>
@@ -32,7 +33,7 @@
 static char dir[64];
 static ts_server *server;
 static pid_t nginx_pid;
-static unsigned tls_port;
+static unsigned tls_port, mtls_port;
 
 static void sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void sh(const char *fmt, ...)
@@ -75,7 +76,11 @@ static void make_certificates(void)
        "-out srv.csr -subj /CN=staging.test 2>/dev/null && "
        "printf 'subjectAltName=DNS:staging.test,IP:127.0.0.1\\n' > ext.cnf && "
        OPENSSL " x509 -req -in srv.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out srv.pem "
-       "-days 1 -extfile ext.cnf 2>/dev/null",
+       "-days 1 -extfile ext.cnf 2>/dev/null && "
+       OPENSSL " req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout cli.key "
+       "-out cli.csr -subj /CN=quo-conformance 2>/dev/null && "
+       OPENSSL " x509 -req -in cli.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out cli.pem "
+       "-days 1 2>/dev/null",
        dir);
 }
 
@@ -94,8 +99,13 @@ static void start_nginx(void)
              "  location / {\n"
              "   if ($http_x_env != \"staging\") { return 403 \"forbidden by the gateway\\n\"; }\n"
              "   proxy_pass http://127.0.0.1:%3$u; proxy_http_version 1.1;\n"
-             "   proxy_set_header Connection \"\";\n  }\n }\n}\n",
-             dir, tls_port, ts_port(server));
+             "   proxy_set_header Connection \"\";\n  }\n }\n"
+             " server {\n  listen 127.0.0.1:%4$u ssl; server_name staging.test;\n"
+             "  ssl_certificate %1$s/srv.pem; ssl_certificate_key %1$s/srv.key;\n"
+             "  ssl_client_certificate %1$s/ca.pem; ssl_verify_client on;\n"
+             "  location / { proxy_pass http://127.0.0.1:%3$u; proxy_http_version 1.1;\n"
+             "   proxy_set_header Connection \"\"; }\n }\n}\n",
+             dir, tls_port, ts_port(server), mtls_port);
     char path[128];
     snprintf(path, sizeof path, "%s/nginx.conf", dir);
     FILE *f = fopen(path, "w");
@@ -111,7 +121,10 @@ static void start_nginx(void)
     }
     for (int i = 0; i < 100 && !port_open(tls_port); i++)
         nanosleep(&(struct timespec){0, 50000000}, NULL);
-    ck_assert_msg(port_open(tls_port), "nginx did not start (see %s/error.log)", dir);
+    for (int i = 0; i < 100 && !port_open(mtls_port); i++)
+        nanosleep(&(struct timespec){0, 50000000}, NULL);
+    ck_assert_msg(port_open(tls_port) && port_open(mtls_port),
+                  "nginx did not start (see %s/error.log)", dir);
 }
 
 static void setup(void)
@@ -122,6 +135,9 @@ static void setup(void)
     make_certificates();
     server = ts_start(th_spec, TS_FAITHFUL);
     tls_port = free_port();
+    do
+        mtls_port = free_port();
+    while (mtls_port == tls_port);
     start_nginx();
     const qc_fixtures *fx = &th_cfg.fixtures;
     char path[128];
@@ -160,8 +176,9 @@ static int run(const char *env, const char *url, const char *args)
              "cd '%1$s' && env -u QUO_BASE_URL -u QUO_API_KEY -u QUO_CONFIG -u CK_RUN_SUITE "
              "-u CK_RUN_CASE -u CK_FORK -u CURL_CA_BUNDLE -u SSL_CERT_FILE %2$s '%3$s' "
              "--config config.json --report-dir reports --base-url '%4$s' "
-             "--resolve staging.test:%5$u:127.0.0.1 %6$s >out 2>err",
-             dir, env, program, url, tls_port, args);
+             "--resolve staging.test:%5$u:127.0.0.1 --resolve staging.test:%6$u:127.0.0.1 "
+             "%7$s >out 2>err",
+             dir, env, program, url, tls_port, mtls_port, args);
     int rc = system(cmd);
     ck_assert(WIFEXITED(rc));
     return WEXITSTATUS(rc);
@@ -235,6 +252,19 @@ START_TEST(plain_http_to_the_tls_port_is_no_verdict)
 }
 END_TEST
 
+START_TEST(client_certificate)
+{
+    char murl[96];
+    snprintf(murl, sizeof murl, "https://staging.test:%u", mtls_port);
+    /* Without one nginx answers a non-JSON 400: no verdict, never a failure. */
+    ck_assert_int_eq(run("", murl, "--cacert ca.pem"), 2);
+    ck_assert(file_has("reports/report.json", "\"failed\":\t0"));
+    ck_assert_int_eq(run("", murl, "--cacert ca.pem --cert cli.pem --key cli.key"), 0);
+    ck_assert_int_eq(run("", murl, "--cacert ca.pem --cert nonexistent.pem --key cli.key"), 2);
+    ck_assert(file_has("err", "--cert"));
+}
+END_TEST
+
 static Suite *nginx_suite(void)
 {
     Suite *s = suite_create("nginx");
@@ -246,6 +276,7 @@ static Suite *nginx_suite(void)
     tcase_add_test(tc, ca_bundle_from_the_environment);
     tcase_add_test(tc, insecure_passes_loudly);
     tcase_add_test(tc, plain_http_to_the_tls_port_is_no_verdict);
+    tcase_add_test(tc, client_certificate);
     suite_add_tcase(s, tc);
     return s;
 }
