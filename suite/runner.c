@@ -260,7 +260,7 @@ static void send_one(qc_state *st, size_t ci)
     if (x->done || st->unsent[ci])
         return;
     if (check_stop(st)) {
-        mark_unsent(st, ci, QC_NR_STOPPED, "not sent: the run stopped before this case");
+        mark_unsent(st, ci, QC_NR_STOPPED, "the run stopped before this case was sent");
         return;
     }
     qc_strlist lines;
@@ -278,7 +278,7 @@ static void send_one(qc_state *st, size_t ci)
     qc_strlist_free(&lines); /* holds the key: dropped at once */
     if (x->stopped && !x->done) {
         check_stop(st);
-        mark_unsent(st, ci, QC_NR_STOPPED, "not sent: the run stopped before this case");
+        mark_unsent(st, ci, QC_NR_STOPPED, "the run stopped before this case was sent");
         return;
     }
     qc_ledger_record(st->ledger, c->id, x);
