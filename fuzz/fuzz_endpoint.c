@@ -19,8 +19,13 @@
  *   QUO_FUZZ_TIMEOUT        seconds per request (default 10).
  *   QUO_FUZZ_STRICT=1       also fail when a 2xx answers a body the spec
  *                           forbids (always on for the in-process mock).
- * A 429 is retried (Retry-After, else 1 s doubling, 5 tries) rather than
- * reported: it is the server pacing us, not its parser failing.
+ * The HTTP client is the suite's (suite/http.h, library quo_http): the
+ * same target policy for pacing (loopback decided by the addresses the
+ * host resolves to, not by its name), 429 retries (Retry-After, never
+ * earlier, up to a cap; else 1 s doubling, 5 tries: the server pacing us,
+ * not its parser failing), the body cap, timeouts and libcurl's detailed
+ * error text. QUO_FUZZ_RATE and QUO_FUZZ_TIMEOUT are bounds-checked like
+ * quo-conformance's --rate and --timeout.
  *
  * Properties (abort, so libFuzzer keeps the input): the server answered;
  * its status is documented; its answer conforms (application/json, strict
@@ -28,13 +33,15 @@
  * rule above a 2xx only answers a valid body. The API key is never printed.
  */
 #include <curl/curl.h>
+#include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "fuzz_common.h"
+#include "http.h"
 #include "quo-mock/mock.h"
 #include "quo/request.h"
 #include "quo/response.h"
@@ -42,65 +49,23 @@
 /* The in-process mock keeps every task and request it saw; restarting it
  * now and then keeps a long session's memory bounded. */
 #define MOCK_RESTART_EVERY 20000
-#define MAX_ANSWER (8u << 20)
 #define MOCK_DEFAULT_KEY "test-key"
 
 typedef struct endpoint {
-    CURL *curl;
-    struct curl_slist *headers;
+    qc_http *http;
+    qc_strlist headers;
     char *url;
     quo_mock_server *mock;
     unsigned long sent_to_mock;
-    double min_interval; /* seconds between requests; 0 = unpaced */
-    struct timespec last;
     bool strict;
-    long timeout;
 } endpoint;
 
 static endpoint ep;
-
-typedef struct answer {
-    char *data;
-    size_t len;
-    bool too_big;
-} answer;
-
-static size_t on_body(char *ptr, size_t size, size_t nmemb, void *userdata)
-{
-    answer *a = userdata;
-    size_t n = size * nmemb;
-    if (a->len + n > MAX_ANSWER) {
-        a->too_big = true;
-        return 0;
-    }
-    char *grown = realloc(a->data, a->len + n + 1);
-    if (!grown)
-        return 0;
-    memcpy(grown + a->len, ptr, n);
-    a->len += n;
-    grown[a->len] = '\0';
-    a->data = grown;
-    return n;
-}
 
 static const char *env_or(const char *name, const char *fallback)
 {
     const char *v = getenv(name);
     return v && v[0] ? v : fallback;
-}
-
-static bool host_is_loopback(const char *base)
-{
-    CURLU *u = curl_url();
-    char *host = NULL;
-    bool loopback = false;
-    if (u && curl_url_set(u, CURLUPART_URL, base, 0) == CURLUE_OK &&
-        curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK)
-        loopback = strcmp(host, "localhost") == 0 || strncmp(host, "127.", 4) == 0 ||
-                   strcmp(host, "[::1]") == 0;
-    curl_free(host);
-    curl_url_cleanup(u);
-    return loopback;
 }
 
 /* Set-up problems are the user's, not a finding: exit 2 with a message. */
@@ -116,6 +81,21 @@ static _Noreturn void die(const char *fmt, ...)
     exit(2);
 }
 
+/* A number from the environment within the policy's bounds. */
+static double env_number(const char *name, const char *fallback, double min, double max,
+                         bool allow_zero)
+{
+    const char *text = env_or(name, fallback);
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (errno || end == text || *end || !isfinite(v) ||
+        !((allow_zero && v == 0) || (v >= min && v <= max)))
+        die("%s=\"%.40s\" is out of range (%s%g to %g)", name, text, allow_zero ? "0 or " : "",
+            min, max);
+    return v;
+}
+
 static void set_url(const char *base)
 {
     size_t blen = strlen(base);
@@ -127,7 +107,6 @@ static void set_url(const char *base)
     if (blen > 0 && base[blen - 1] == '/')
         blen--; /* "https://host/" + "/v1/tasks" */
     snprintf(ep.url, n, "%.*s%s", (int)blen, base, QUO_SPEC_PATH);
-    curl_easy_setopt(ep.curl, CURLOPT_URL, ep.url);
 }
 
 static void start_mock(void)
@@ -150,8 +129,8 @@ static void shutdown_endpoint(void)
 {
     if (ep.mock)
         quo_mock_server_stop(ep.mock);
-    curl_slist_free_all(ep.headers);
-    curl_easy_cleanup(ep.curl);
+    qc_http_close(ep.http);
+    qc_strlist_free(&ep.headers);
     free(ep.url);
     curl_global_cleanup();
     memset(&ep, 0, sizeof ep);
@@ -161,41 +140,37 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK || !(ep.curl = curl_easy_init()))
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
         die("cannot initialise libcurl");
     const char *base = env_or("QUO_BASE_URL", NULL);
-    bool loopback = !base || host_is_loopback(base);
+    bool loopback = !base || qc_http_is_loopback(base, NULL);
     if (!loopback && strcmp(env_or("QUO_FUZZ_ALLOW_REMOTE", "0"), "1") != 0)
-        die("QUO_BASE_URL %s is not loopback: set QUO_FUZZ_ALLOW_REMOTE=1 to fuzz it "
-            "(every input may create a real task there)", base);
+        die("QUO_BASE_URL %s is not loopback (by the addresses it resolves to): set "
+            "QUO_FUZZ_ALLOW_REMOTE=1 to fuzz it (every input may create a real task there)",
+            base);
     const char *key = env_or("QUO_API_KEY", base ? NULL : MOCK_DEFAULT_KEY);
     if (!key)
         die("QUO_API_KEY is not set");
-
-    size_t hlen = strlen(key) + sizeof "Authorization: ";
-    char *auth = malloc(hlen);
-    if (!auth)
-        die("out of memory");
-    snprintf(auth, hlen, "Authorization: %s", key);
-    ep.headers = curl_slist_append(NULL, "Content-Type: application/json");
-    struct curl_slist *more = ep.headers ? curl_slist_append(ep.headers, auth) : NULL;
-    free(auth);
-    if (!more)
-        die("out of memory");
-    ep.headers = curl_slist_append(more, "Expect:"); /* no 100-continue round trip */
-    if (!ep.headers)
+    for (const char *p = key; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7F)
+            die("QUO_API_KEY holds a control character (a trailing newline?): refused");
+    qc_strlist_init(&ep.headers);
+    if (!qc_strlist_add(&ep.headers, "Content-Type: application/json") ||
+        !qc_strlist_addf(&ep.headers, "Authorization: %s", key))
         die("out of memory");
 
-    double rate = atof(env_or("QUO_FUZZ_RATE", loopback ? "0" : "5"));
-    ep.min_interval = rate > 0 ? 1.0 / rate : 0;
-    ep.timeout = strtol(env_or("QUO_FUZZ_TIMEOUT", "10"), NULL, 10);
+    char rate_default[16];
+    snprintf(rate_default, sizeof rate_default, "%g", qc_http_default_rate(loopback));
+    qc_http_options ho = {
+        .timeout = env_number("QUO_FUZZ_TIMEOUT", "10", QC_HTTP_MIN_TIMEOUT, QC_HTTP_MAX_TIMEOUT,
+                              false),
+        .rate = env_number("QUO_FUZZ_RATE", rate_default, QC_HTTP_MIN_RATE, QC_HTTP_MAX_RATE, true),
+        .max_retries = QC_HTTP_MAX_RETRIES, .max_retry_after = QC_HTTP_MAX_RETRY_AFTER,
+        .no_proxy = !base};
+    quo_error err;
+    if (qc_http_open(&ho, &ep.http, &err) != QUO_OK)
+        die("%s", err.message);
     ep.strict = !base || strcmp(env_or("QUO_FUZZ_STRICT", "0"), "1") == 0;
-
-    curl_easy_setopt(ep.curl, CURLOPT_HTTPHEADER, ep.headers);
-    curl_easy_setopt(ep.curl, CURLOPT_POST, 1L);
-    curl_easy_setopt(ep.curl, CURLOPT_TIMEOUT, ep.timeout > 0 ? ep.timeout : 10L);
-    curl_easy_setopt(ep.curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(ep.curl, CURLOPT_WRITEFUNCTION, on_body);
     if (base)
         set_url(base);
     else
@@ -204,66 +179,33 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
-static void pace(void)
-{
-    if (ep.min_interval <= 0)
-        return;
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    double since = (double)(now.tv_sec - ep.last.tv_sec) +
-                   (double)(now.tv_nsec - ep.last.tv_nsec) / 1e9;
-    if (ep.last.tv_sec != 0 && since < ep.min_interval) {
-        double wait = ep.min_interval - since;
-        struct timespec ts = {(time_t)wait, (long)((wait - (double)(time_t)wait) * 1e9)};
-        nanosleep(&ts, NULL);
-    }
-    clock_gettime(CLOCK_MONOTONIC, &ep.last);
-}
-
-/* Sends one body; retries on 429. Fills *a, *status, *ctype (owned by curl
- * until the next request). */
-static void post(const uint8_t *data, size_t size, answer *a, long *status, char **ctype)
-{
-    long backoff = 1;
-    for (int attempt = 0;; attempt++) {
-        pace();
-        free(a->data);
-        memset(a, 0, sizeof *a);
-        curl_easy_setopt(ep.curl, CURLOPT_POSTFIELDS, size ? (const char *)data : "");
-        curl_easy_setopt(ep.curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)size);
-        curl_easy_setopt(ep.curl, CURLOPT_WRITEDATA, a);
-        CURLcode rc = curl_easy_perform(ep.curl);
-        FUZZ_CHECK(!a->too_big, "the answer is larger than %u bytes", MAX_ANSWER);
-        FUZZ_CHECK(rc == CURLE_OK, "no answer from the server: %s", curl_easy_strerror(rc));
-        curl_easy_getinfo(ep.curl, CURLINFO_RESPONSE_CODE, status);
-        *ctype = NULL;
-        curl_easy_getinfo(ep.curl, CURLINFO_CONTENT_TYPE, ctype);
-        if (*status != 429 || attempt == 4)
-            return;
-        curl_off_t after = 0;
-        curl_easy_getinfo(ep.curl, CURLINFO_RETRY_AFTER, &after);
-        struct timespec ts = {after > 0 && after < 60 ? (time_t)after : (time_t)backoff, 0};
-        nanosleep(&ts, NULL);
-        backoff *= 2;
-    }
-}
+typedef struct answer {
+    const char *data;
+    size_t len;
+} answer;
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const quo_spec *spec = fuzz_spec();
-    if (!ep.curl)
+    if (!ep.http)
         LLVMFuzzerInitialize(NULL, NULL);
     if (ep.mock && ep.sent_to_mock >= MOCK_RESTART_EVERY) {
         quo_mock_server_stop(ep.mock);
         ep.mock = NULL;
         start_mock();
     }
-    answer a = {NULL, 0, false};
-    long status = 0;
-    char *ctype = NULL;
-    post(data, size, &a, &status, &ctype);
+    qc_exchange x;
+    qc_exchange_init(&x);
+    qc_http_request req = {.method = "POST", .url = ep.url, .headers = &ep.headers,
+                           .body = size ? (const char *)data : "", .body_len = size};
+    FUZZ_CHECK(qc_http_send(ep.http, &req, &x) == QUO_OK, "out of memory");
     ep.sent_to_mock++;
-    FUZZ_CHECK(status != 429, "the server still answers 429 after 5 tries: lower QUO_FUZZ_RATE");
+    FUZZ_CHECK(!x.error, "no answer from the server: %s", x.error);
+    FUZZ_CHECK(x.status != 429, "the server still answers 429 after every retry: lower "
+                                "QUO_FUZZ_RATE");
+    long status = x.status;
+    const char *ctype = x.content_type;
+    answer a = {x.body, x.body_len};
 
     quo_response r;
     FUZZ_CHECK(quo_response_parse(spec, (int)status, ctype, a.data ? a.data : "", a.len, &r) ==
@@ -288,6 +230,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         quo_violations_free(&v);
     }
     quo_response_free(&r);
-    free(a.data);
+    qc_exchange_free(&x);
     return 0;
 }

@@ -100,7 +100,7 @@ static quo_status collect_props(quo_mock_core *c, quo_error *err)
         const cJSON *br;
         cJSON_ArrayForEach(br, cJSON_GetObjectItemCaseSensitive(req, comb[k]))
         {
-            if (n < sizeof lists / sizeof lists[0])
+            if (n < QUO_ARRAY_SIZE(lists))
                 lists[n++] = cJSON_GetObjectItemCaseSensitive(br, "properties");
         }
     }

@@ -9,6 +9,7 @@
 #   QUO_CI_BUILD_DIR   where to build it (default: $RUNNER_TEMP/quo-build, or
 #                      build-ci in this tree)
 #   QUO_CI_CONFIG      a config file (--config)
+#   QUO_CI_MAX_RUN_TIME seconds for the whole run (--max-run-time); default: its own default
 #   QUO_CI_STRICT      "true": SHOULD failures fail the run too (--strict)
 #   QUO_CI_REPORT_DIR  report directory (default: reports)
 #   QUO_BASE_URL, QUO_API_KEY   the server and its key, read by quo-conformance
@@ -45,6 +46,7 @@ case ${QUO_CI_STRICT:-false} in
     *) echo "conformance-ci: QUO_CI_STRICT must be true or false" >&2; exit 2 ;;
 esac
 [ -z "${QUO_CI_CONFIG:-}" ] || args+=(--config "$QUO_CI_CONFIG")
+[ -z "${QUO_CI_MAX_RUN_TIME:-}" ] || args+=(--max-run-time "$QUO_CI_MAX_RUN_TIME")
 
 status=0
 "$prog" "${args[@]}" || status=$?

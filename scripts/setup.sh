@@ -9,7 +9,7 @@ set -euo pipefail
 
 QUO_PACKAGES=(build-essential cmake pkg-config check libcurl4-openssl-dev libcjson-dev
               libmicrohttpd-dev libpcre2-dev clang llvm libclang-rt-dev curl python3-yaml
-              locales dpkg-dev chromium nodejs)
+              locales dpkg-dev chromium nodejs nginx-light openssl)
 # A locale whose decimal point is ',' (tests/json: numbers_ignore_the_locale).
 QUO_COMMA_LOCALE=de_DE.UTF-8
 

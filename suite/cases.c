@@ -92,8 +92,8 @@ size_t qc_case_rank(const qc_case *c)
         "201", "201-echo", "400-required", "400-type", "400-pattern", "400-links",
         "400-unknown", "400-format", "400-body", "400-errors-path", "401", "401-bearer", "403",
         "404", "404-reference", "500", "headers", "405"};
-    size_t ntc = sizeof tcases / sizeof tcases[0];
-    size_t suite = sizeof suite_order / sizeof suite_order[0];
+    size_t ntc = QUO_ARRAY_SIZE(tcases);
+    size_t suite = QUO_ARRAY_SIZE(suite_order);
     for (size_t i = 0; i < QUO_ARRAY_SIZE(suite_order); i++)
         if (strcmp(suite_order[i], c->suite) == 0)
             suite = i;

@@ -3,11 +3,13 @@
 #include "quo/io.h"
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cjson/cJSON.h>
 
@@ -36,6 +38,7 @@ void qc_layer_free(qc_layer *l)
     free(l->api_key);
     free(l->forbidden_key);
     fixtures_free(&l->fixtures);
+    qc_transport_free(&l->transport);
     qc_layer_init(l);
 }
 
@@ -68,6 +71,7 @@ void qc_config_free(qc_config *c)
     free(c->report_dir);
     free(c->filter);
     free(c->spec_path);
+    qc_transport_free(&c->transport);
     qc_config_init(c);
 }
 
@@ -75,28 +79,51 @@ const char *qc_config_usage(void)
 {
     return "usage: quo-conformance [--config FILE] [--base-url URL] [--api-key KEY]\n"
            "                       [--report-dir DIR] [--strict] [--filter GLOB] [--list]\n"
-           "                       [--timeout SECONDS] [--rate N] [--spec FILE]\n"
+           "                       [--timeout SECONDS] [--rate N] [--max-run-time SECONDS]\n"
+           "                       [--cacert FILE] [--capath DIR] [--cert FILE --key FILE]\n"
+           "                       [--insecure] [--proxy URL] [--noproxy HOSTS]\n"
+           "                       [--header 'Name: value']... [--resolve HOST:PORT:ADDR]...\n"
+           "                       [--spec FILE]\n"
            "\n"
            "Certifies a server's POST /v1/tasks against the Quo API spec.\n"
            "With no base URL anywhere it starts the embedded mock on a loopback port.\n"
            "\n"
            "  --config FILE       JSON config (env QUO_CONFIG): baseUrl, apiKey, fixtures,\n"
-           "                      forbidden, faults\n"
+           "                      forbidden, faults, and the transport keys below\n"
            "  --base-url URL      target (env QUO_BASE_URL), e.g. https://staging.example\n"
-           "  --api-key KEY       API key (env QUO_API_KEY; prefer the environment)\n"
-           "  --report-dir DIR    where junit.xml, report.json, report.md, report.html\n"
-           "                      and conformance.tap go (default reports/)\n"
+           "  --api-key KEY       API key (env QUO_API_KEY; prefer the environment); the\n"
+           "                      key without access for 403 cases: env QUO_FORBIDDEN_API_KEY\n"
+           "                      or forbidden.apiKey in the file\n"
+           "  --report-dir DIR    where junit.xml, report.json, report.md, report.html,\n"
+           "                      conformance.tap and created-tasks go (default reports/)\n"
            "  --strict            SHOULD failures fail the run too\n"
            "  --filter GLOB       run only the cases whose id matches GLOB\n"
            "  --list              print the cases with ids and levels; send nothing\n"
-           "  --timeout SECONDS   per request (default 10)\n"
-           "  --rate N            requests per second (default 5 remote, 0 = no pacing\n"
-           "                      on loopback and the embedded mock)\n"
+           "  --timeout SECONDS   per request, 0.1 to 600 (default 10)\n"
+           "  --rate N            requests per second: 0 (no pacing) or 0.1 to 1000\n"
+           "                      (default 5 remote, 0 when the target resolves to loopback)\n"
+           "  --max-run-time S    the whole run, 1 to 86400 seconds (default 3600); then it\n"
+           "                      stops like on SIGTERM: reports marked interrupted, exit 2\n"
+           "  --cacert FILE       CA bundle to trust (config cacert; env CURL_CA_BUNDLE,\n"
+           "                      SSL_CERT_FILE)\n"
+           "  --capath DIR        hashed CA directory (config capath; env SSL_CERT_DIR)\n"
+           "  --cert FILE         client certificate, PEM (config cert), with --key FILE\n"
+           "  --insecure          do NOT verify TLS certificates (said in every report)\n"
+           "  --proxy URL         proxy for the target (config proxy; else libcurl's\n"
+           "                      https_proxy / http_proxy / all_proxy environment)\n"
+           "  --noproxy HOSTS     hosts never proxied, comma-separated, \"*\" = all (config\n"
+           "                      noproxy; env no_proxy). The embedded mock is never proxied\n"
+           "  --header 'N: v'     an extra header on every request, e.g. a gateway's\n"
+           "                      'X-Env: staging' (repeatable; config headers {\"N\": \"v\"})\n"
+           "  --resolve H:P:A     connect to address A for host H port P (repeatable;\n"
+           "                      config resolve [\"H:P:A\"])\n"
            "  --spec FILE         another OpenAPI document of the same API\n"
            "\n"
            "Flags win over the environment, the environment over the file.\n"
            "Exit status: 0 every MUST check passed, 1 a check failed (with --strict a\n"
-           "SHOULD check too), 2 usage, config, or the target cannot be reached.\n";
+           "SHOULD check too), 2 no verdict: usage or config error, the target unreachable,\n"
+           "the preflight failed (key or gateway refused, fixtures unknown), the run\n"
+           "inconclusive, rate-limited, interrupted or out of time, reports unwritable.\n";
 }
 
 static quo_status set_string(char **slot, const char *value, quo_error *err)
@@ -109,19 +136,24 @@ static quo_status set_string(char **slot, const char *value, quo_error *err)
     return QUO_OK;
 }
 
-static quo_status parse_seconds(const char *flag, const char *text, double *out,
-                                bool allow_zero, quo_error *err)
+/* A number in [min, max]; 0 too when allow_zero. `range` documents it. */
+static quo_status parse_number(const char *flag, const char *text, double min, double max,
+                               bool allow_zero, const char *range, double *out, quo_error *err)
 {
     char *end = NULL;
     errno = 0;
     double v = strtod(text, &end);
-    if (errno || end == text || *end != '\0' || !isfinite(v) || v < 0 ||
-        (!allow_zero && v == 0) || v > 86400)
-        return quo_error_set(err, QUO_EUSAGE, 0,
-                             "%s: \"%s\" is not a %s number (at most 86400)", flag,
-                             text, allow_zero ? "non-negative" : "positive");
+    if (errno || end == text || *end != '\0' || !isfinite(v) ||
+        !((allow_zero && v == 0) || (v >= min && v <= max)))
+        return quo_error_set(err, QUO_EUSAGE, 0, "%s: \"%.40s\" is out of range: %s", flag,
+                             text, range);
     *out = v;
     return QUO_OK;
+}
+
+static quo_status add_item(qc_strlist *l, const char *value, quo_error *err)
+{
+    return qc_strlist_add(l, value) ? QUO_OK : quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
 }
 
 /* The flags that take a value, and where it goes. */
@@ -142,12 +174,37 @@ static quo_status take_value(const char *name, const char *value, qc_cli *cli,
         return set_string(&cli->spec_path, value, err);
     if (strcmp(name, "--timeout") == 0) {
         cli->timeout_set = true;
-        return parse_seconds("--timeout", value, &cli->timeout, false, err);
+        return parse_number("--timeout", value, QC_HTTP_MIN_TIMEOUT, QC_HTTP_MAX_TIMEOUT, false,
+                            "seconds per request, 0.1 to 600", &cli->timeout, err);
     }
     if (strcmp(name, "--rate") == 0) {
         cli->rate_set = true;
-        return parse_seconds("--rate", value, &cli->rate, true, err);
+        return parse_number("--rate", value, QC_HTTP_MIN_RATE, QC_HTTP_MAX_RATE, true,
+                            "requests per second, 0 (no pacing) or 0.1 to 1000", &cli->rate,
+                            err);
     }
+    if (strcmp(name, "--max-run-time") == 0) {
+        cli->max_run_time_set = true;
+        return parse_number("--max-run-time", value, 1, QC_MAX_MAX_RUN_TIME, false,
+                            "seconds for the whole run, 1 to 86400", &cli->max_run_time, err);
+    }
+    qc_transport *t = &flags->transport;
+    if (strcmp(name, "--cacert") == 0)
+        return set_string(&t->cacert, value, err);
+    if (strcmp(name, "--capath") == 0)
+        return set_string(&t->capath, value, err);
+    if (strcmp(name, "--cert") == 0)
+        return set_string(&t->cert, value, err);
+    if (strcmp(name, "--key") == 0)
+        return set_string(&t->key, value, err);
+    if (strcmp(name, "--proxy") == 0)
+        return set_string(&t->proxy, value, err);
+    if (strcmp(name, "--noproxy") == 0)
+        return set_string(&t->noproxy, value, err);
+    if (strcmp(name, "--header") == 0)
+        return add_item(&t->headers, value, err);
+    if (strcmp(name, "--resolve") == 0)
+        return add_item(&t->resolve, value, err);
     return quo_error_set(err, QUO_EUSAGE, 0, "unknown option \"%s\" (see --help)", name);
 }
 
@@ -155,7 +212,9 @@ static bool takes_value(const char *name)
 {
     static const char *const names[] = {"--config", "--base-url", "--api-key",
                                         "--report-dir", "--filter", "--spec",
-                                        "--timeout", "--rate"};
+                                        "--timeout", "--rate", "--max-run-time",
+                                        "--cacert", "--capath", "--cert", "--key",
+                                        "--proxy", "--noproxy", "--header", "--resolve"};
     for (size_t i = 0; i < QUO_ARRAY_SIZE(names); i++)
         if (strcmp(name, names[i]) == 0)
             return true;
@@ -175,6 +234,8 @@ quo_status qc_config_parse_args(int argc, char *const *argv, qc_cli *cli,
             cli->help = true;
         else if (strcmp(arg, "--version") == 0)
             cli->version = true;
+        else if (strcmp(arg, "--insecure") == 0 || strcmp(arg, "-k") == 0)
+            flags->transport.insecure = true;
         else if (strncmp(arg, "--", 2) == 0) {
             const char *eq = strchr(arg, '=');
             char name[32];
@@ -212,9 +273,15 @@ quo_status qc_config_parse_args(int argc, char *const *argv, qc_cli *cli,
 quo_status qc_config_from_env(qc_getenv_fn get, qc_layer *env, char **config_path,
                               quo_error *err)
 {
-    static const char *const names[] = {"QUO_BASE_URL", "QUO_API_KEY", "QUO_CONFIG"};
-    char **slots[] = {&env->base_url, &env->api_key, config_path};
+    /* Later names do not override earlier ones (CURL_CA_BUNDLE wins). */
+    static const char *const names[] = {"QUO_BASE_URL", "QUO_API_KEY", "QUO_CONFIG",
+                                        "QUO_FORBIDDEN_API_KEY", "CURL_CA_BUNDLE",
+                                        "SSL_CERT_FILE", "SSL_CERT_DIR"};
+    char **slots[] = {&env->base_url, &env->api_key, config_path, &env->forbidden_key,
+                      &env->transport.cacert, &env->transport.cacert, &env->transport.capath};
     for (size_t i = 0; i < QUO_ARRAY_SIZE(names); i++) {
+        if (*slots[i])
+            continue;
         const char *v = get(names[i]);
         if (v && *v) {
             quo_status st = set_string(slots[i], v, err);
@@ -276,16 +343,58 @@ static quo_status file_object(const cJSON *root, const char *name, const char *o
     return QUO_OK;
 }
 
+/* The transport keys of the config file. */
+static quo_status parse_transport(const cJSON *root, const char *origin, qc_transport *t,
+                                  quo_error *err)
+{
+    static const char *const names[] = {"cacert", "capath", "cert", "key", "proxy", "noproxy"};
+    char **slots[] = {&t->cacert, &t->capath, &t->cert, &t->key, &t->proxy, &t->noproxy};
+    quo_status st = QUO_OK;
+    for (size_t i = 0; i < 6 && st == QUO_OK; i++)
+        st = file_string(root, names[i], names[i], origin, slots[i], err);
+    const cJSON *ins = cJSON_GetObjectItemCaseSensitive(root, "insecure");
+    if (st == QUO_OK && ins && !cJSON_IsBool(ins))
+        st = quo_error_set(err, QUO_EUSAGE, 0, "config file %s: \"insecure\" must be true or false",
+                           origin);
+    if (st == QUO_OK && ins)
+        t->insecure = cJSON_IsTrue(ins);
+    const cJSON *h = NULL;
+    if (st == QUO_OK)
+        st = file_object(root, "headers", origin, &h, err);
+    for (const cJSON *m = h ? h->child : NULL; st == QUO_OK && m; m = m->next) {
+        if (!cJSON_IsString(m))
+            return quo_error_set(err, QUO_EUSAGE, 0,
+                                 "config file %s: \"headers.%.60s\" must be a string", origin,
+                                 m->string);
+        if (!qc_strlist_addf(&t->headers, "%s: %s", m->string, m->valuestring))
+            st = quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
+    }
+    const cJSON *r = cJSON_GetObjectItemCaseSensitive(root, "resolve");
+    if (st == QUO_OK && r && !cJSON_IsArray(r))
+        st = quo_error_set(err, QUO_EUSAGE, 0,
+                           "config file %s: \"resolve\" must be an array of \"HOST:PORT:ADDR\"",
+                           origin);
+    for (const cJSON *m = r ? r->child : NULL; st == QUO_OK && m; m = m->next) {
+        if (!cJSON_IsString(m))
+            return quo_error_set(err, QUO_EUSAGE, 0,
+                                 "config file %s: \"resolve\" must hold strings", origin);
+        st = add_item(&t->resolve, m->valuestring, err);
+    }
+    return st;
+}
+
 static quo_status parse_tree(const cJSON *root, const char *origin, qc_layer *file,
                              quo_error *err)
 {
-    static const char *const top[] = {"baseUrl", "apiKey", "fixtures", "forbidden", "faults"};
+    static const char *const top[] = {"baseUrl", "apiKey", "fixtures", "forbidden", "faults",
+                                      "cacert", "capath", "cert", "key", "insecure", "proxy",
+                                      "noproxy", "headers", "resolve"};
     static const char *const fix[] = {"phoneNumberId", "conversationId", "activityId", "userId"};
     static const char *const forb[] = {"apiKey"};
     if (!cJSON_IsObject(root))
         return quo_error_set(err, QUO_EUSAGE, 0, "config file %s: the top level must be an object",
                              origin);
-    quo_status st = only_keys(root, top, 5, "", origin, err);
+    quo_status st = only_keys(root, top, QUO_ARRAY_SIZE(top), "", origin, err);
     if (st == QUO_OK)
         st = file_string(root, "baseUrl", "baseUrl", origin, &file->base_url, err);
     if (st == QUO_OK)
@@ -321,6 +430,8 @@ static quo_status parse_tree(const cJSON *root, const char *origin, qc_layer *fi
                                "config file %s: \"faults\" must be \"prefer-header\" or \"none\"",
                                origin);
     }
+    if (st == QUO_OK)
+        st = parse_transport(root, origin, &file->transport, err);
     return st;
 }
 
@@ -380,10 +491,9 @@ quo_status qc_config_load_file(const char *path, qc_layer *file, quo_error *err)
     return st;
 }
 
-/* Checks scheme and host of a base URL; *loopback tells whether the host
- * is this machine. */
-static quo_status check_base_url(const char *url, const char *source, bool *loopback,
-                                 quo_error *err)
+/* Checks scheme and host of a base URL. Whether it is this machine is
+ * decided by address later (qc_http_is_loopback), never by the name. */
+static quo_status check_base_url(const char *url, const char *source, quo_error *err)
 {
     const char *host;
     if (strncmp(url, "http://", 7) == 0)
@@ -409,9 +519,109 @@ static quo_status check_base_url(const char *url, const char *source, bool *loop
         return quo_error_set(err, QUO_EUSAGE, 0,
                              "base URL from %s must not hold spaces, a query or a fragment",
                              source);
-    *loopback = (hl == 9 && strncmp(host, "localhost", 9) == 0) ||
-                (hl == 5 && strncmp(host, "[::1]", 5) == 0) ||
-                (hl >= 4 && strncmp(host, "127.", 4) == 0);
+    return QUO_OK;
+}
+
+/* A key goes into a header line as is: a control character (CR, LF, a
+ * trailing newline from `echo` or a secrets file, TAB, NUL) would inject
+ * a header or corrupt the request. */
+static quo_status check_secret(const char *what, const char *value, const char *source,
+                               quo_error *err)
+{
+    size_t n = strlen(value);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)value[i];
+        if (c < 0x20 || c == 0x7F)
+            return quo_error_set(err, QUO_EUSAGE, 0,
+                                 "%s from %s holds a control character (byte 0x%02x at %zu of "
+                                 "%zu%s): refused, it would corrupt the request headers",
+                                 what, source, c, i, n,
+                                 i + 1 == n && (c == '\n' || c == '\r')
+                                     ? ", a trailing newline: strip it" : "");
+        if (c == ' ' && (i == 0 || i + 1 == n))
+            return quo_error_set(err, QUO_EUSAGE, 0,
+                                 "%s from %s starts or ends with a space: refused", what, source);
+    }
+    return QUO_OK;
+}
+
+/* "Name: value" with a token name and no control character but TAB. */
+static quo_status check_header(const char *line, quo_error *err)
+{
+    static const char token[] = "!#$%&'*+-.^_`|~";
+    size_t n = 0;
+    while (line[n] && line[n] != ':' &&
+           (((unsigned char)line[n] > 0x20 && (unsigned char)line[n] < 0x7F &&
+             (isalnum((unsigned char)line[n]) || strchr(token, line[n])))))
+        n++;
+    if (n == 0 || line[n] != ':')
+        return quo_error_set(err, QUO_EUSAGE, 0,
+                             "--header \"%.60s\": expected \"Name: value\" (a token name, a colon)",
+                             line);
+    for (const char *p = line + n + 1; *p; p++)
+        if (((unsigned char)*p < 0x20 && *p != '\t') || *p == 0x7F)
+            return quo_error_set(err, QUO_EUSAGE, 0,
+                                 "--header %.*s: the value holds a control character (byte "
+                                 "0x%02x; CR/LF would inject headers): refused",
+                                 (int)(n > 60 ? 60 : n), line, (unsigned char)*p);
+    return QUO_OK;
+}
+
+/* HOST:PORT:ADDR[,ADDR...] as curl's CURLOPT_RESOLVE takes it. */
+static quo_status check_resolve(const char *e, quo_error *err)
+{
+    const char *p = e + (*e == '+' || *e == '-');
+    const char *c1 = strchr(p, ':');
+    char *end = NULL;
+    long port = c1 ? strtol(c1 + 1, &end, 10) : 0;
+    if (!c1 || c1 == p || !end || end == c1 + 1 || *end != ':' || port < 1 || port > 65535 ||
+        !end[1] || strpbrk(e, " \t\r\n"))
+        return quo_error_set(err, QUO_EUSAGE, 0,
+                             "--resolve \"%.80s\": expected HOST:PORT:ADDR, e.g. "
+                             "staging.example:443:127.0.0.1", e);
+    return QUO_OK;
+}
+
+/* Flags > environment > file, field by field; headers of the file and
+ * the flags both apply (a flag replaces a file header of the same name). */
+static quo_status merge_transport(const qc_layer *flags, const qc_layer *env,
+                                  const qc_layer *file, qc_transport *out, quo_error *err)
+{
+    const qc_transport *f = &flags->transport, *e = &env->transport, *c = &file->transport;
+    const char *src[6][3] = {{f->cacert, e->cacert, c->cacert}, {f->capath, e->capath, c->capath},
+                             {f->cert, e->cert, c->cert},       {f->key, e->key, c->key},
+                             {f->proxy, e->proxy, c->proxy},    {f->noproxy, e->noproxy, c->noproxy}};
+    char **dst[6] = {&out->cacert, &out->capath, &out->cert, &out->key, &out->proxy, &out->noproxy};
+    for (size_t i = 0; i < 6; i++) {
+        const char *v = src[i][0] ? src[i][0] : src[i][1] ? src[i][1] : src[i][2];
+        if (v && set_string(dst[i], v, err) != QUO_OK)
+            return QUO_ENOMEM;
+    }
+    out->insecure = f->insecure || c->insecure;
+    if (out->key && !out->cert)
+        return quo_error_set(err, QUO_EUSAGE, 0, "--key needs --cert (the client certificate)");
+    for (size_t i = 0; i < c->headers.count; i++) {
+        size_t n = strcspn(c->headers.items[i], ":");
+        bool replaced = false;
+        for (size_t k = 0; k < f->headers.count && !replaced; k++)
+            replaced = strncasecmp(f->headers.items[k], c->headers.items[i], n) == 0 &&
+                       f->headers.items[k][n] == ':';
+        if (!replaced && !qc_strlist_add(&out->headers, c->headers.items[i]))
+            return quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
+    }
+    for (size_t k = 0; k < f->headers.count; k++)
+        if (!qc_strlist_add(&out->headers, f->headers.items[k]))
+            return quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
+    const qc_strlist *res = f->resolve.count ? &f->resolve : &c->resolve;
+    for (size_t k = 0; k < res->count; k++)
+        if (!qc_strlist_add(&out->resolve, res->items[k]))
+            return quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
+    for (size_t k = 0; k < out->headers.count; k++)
+        if (check_header(out->headers.items[k], err) != QUO_OK)
+            return QUO_EUSAGE;
+    for (size_t k = 0; k < out->resolve.count; k++)
+        if (check_resolve(out->resolve.items[k], err) != QUO_OK)
+            return QUO_EUSAGE;
     return QUO_OK;
 }
 
@@ -443,7 +653,7 @@ static quo_status resolve_target(const qc_layer *flags, const qc_layer *env,
         out->loopback = true;
         return QUO_OK;
     }
-    quo_status st = check_base_url(url, out->base_url_source, &out->loopback, err);
+    quo_status st = check_base_url(url, out->base_url_source, err);
     if (st != QUO_OK)
         return st;
     size_t n = strlen(url);
@@ -469,8 +679,18 @@ static quo_status resolve_target(const qc_layer *flags, const qc_layer *env,
             return quo_error_set(err, QUO_EUSAGE, 0,
                                  "a remote target needs \"fixtures.%s\" in the config file "
                                  "(resources that exist and the key may use)", names[i]);
-    if (file->forbidden_key && set_string(&out->forbidden_key, file->forbidden_key, err) != QUO_OK)
+    const char *forbidden = pick(flags->forbidden_key, env->forbidden_key, file->forbidden_key);
+    if (forbidden && set_string(&out->forbidden_key, forbidden, err) != QUO_OK)
         return QUO_ENOMEM;
+    st = check_secret("the API key", key, flags->api_key ? "--api-key"
+                                          : env->api_key ? "QUO_API_KEY" : "apiKey in the config file", err);
+    if (st == QUO_OK && forbidden)
+        st = check_secret("the forbidden key", forbidden,
+                          flags->forbidden_key ? "a flag"
+                          : env->forbidden_key ? "QUO_FORBIDDEN_API_KEY"
+                                               : "forbidden.apiKey in the config file", err);
+    if (st != QUO_OK)
+        return st;
     out->faults = file->faults == QC_FAULTS_UNSET ? QC_FAULTS_NONE : file->faults;
     return QUO_OK;
 }
@@ -481,6 +701,8 @@ quo_status qc_config_resolve(const qc_cli *cli, const qc_layer *flags,
                              quo_error *err)
 {
     quo_status st = resolve_target(flags, env, file, out, err);
+    if (st == QUO_OK)
+        st = merge_transport(flags, env, file, &out->transport, err);
     if (st != QUO_OK)
         return st;
     if (set_string(&out->report_dir, cli->report_dir ? cli->report_dir : QC_DEFAULT_REPORT_DIR,
@@ -494,9 +716,10 @@ quo_status qc_config_resolve(const qc_cli *cli, const qc_layer *flags,
     out->strict = cli->strict;
     out->list = cli->list;
     out->timeout = cli->timeout_set ? cli->timeout : QC_DEFAULT_TIMEOUT;
-    if (cli->rate_set)
-        out->rate = cli->rate;
-    else
-        out->rate = out->loopback ? 0.0 : QC_DEFAULT_REMOTE_RATE;
+    out->max_run_time = cli->max_run_time_set ? cli->max_run_time : QC_DEFAULT_MAX_RUN_TIME;
+    out->rate_set = cli->rate_set;
+    /* Without --rate, main picks the rate once the target's addresses are
+     * known (qc_http_default_rate); the embedded mock is loopback. */
+    out->rate = cli->rate_set ? cli->rate : qc_http_default_rate(out->loopback);
     return QUO_OK;
 }

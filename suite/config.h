@@ -9,8 +9,19 @@
  *
  * The config file is JSON with exactly the keys baseUrl, apiKey,
  * fixtures {phoneNumberId, conversationId, activityId, userId},
- * forbidden {apiKey} and faults ("prefer-header" | "none"); any other key
- * is an error. It is read through the library's strict JSON gate, so a
+ * forbidden {apiKey} and faults ("prefer-header" | "none"), and the
+ * transport keys cacert, capath, cert, key (strings), insecure (bool),
+ * proxy, noproxy (strings), headers ({"Name": "value"}) and resolve
+ * (["HOST:PORT:ADDR"]); any other key is an error.
+ *
+ * The environment gives QUO_BASE_URL, QUO_API_KEY, QUO_FORBIDDEN_API_KEY,
+ * QUO_CONFIG, and, as libcurl's command-line tool reads them,
+ * CURL_CA_BUNDLE / SSL_CERT_FILE (--cacert) and SSL_CERT_DIR (--capath);
+ * libcurl itself reads http_proxy, https_proxy, all_proxy and no_proxy.
+ *
+ * Keys and header values holding a control character (CR, LF, NUL, a
+ * trailing newline from a secrets file) are refused: sent as is they
+ * would inject headers. It is read through the library's strict JSON gate, so a
  * duplicate key is an error too.
  *
  * Ownership: layers and configs own their strings; release them with
@@ -23,6 +34,7 @@
 #include <stddef.h>
 
 #include "quo/error.h"
+#include "http.h"
 
 typedef enum qc_faults {
     QC_FAULTS_UNSET = 0,
@@ -43,6 +55,7 @@ typedef struct qc_layer {
     char *forbidden_key;
     qc_fixtures fixtures;
     qc_faults faults;
+    qc_transport transport;
 } qc_layer;
 
 /* Settings only the command line gives. */
@@ -59,6 +72,8 @@ typedef struct qc_cli {
     double timeout;
     bool rate_set;
     double rate;
+    bool max_run_time_set;
+    double max_run_time;
 } qc_cli;
 
 typedef struct qc_config {
@@ -74,15 +89,23 @@ typedef struct qc_config {
     bool strict;
     bool list;
     bool embedded;
-    bool loopback;       /* base URL host is 127.0.0.0/8, ::1 or localhost */
+    bool loopback;       /* the target resolves to loopback only (main decides,
+                            qc_http_is_loopback; true for the embedded mock) */
     double timeout;      /* seconds per request */
+    bool rate_set;       /* --rate given; else main picks qc_http_default_rate() */
     double rate;         /* requests per second; 0 = no pacing */
+    double max_run_time; /* seconds for the whole run */
+    qc_transport transport; /* TLS, proxy, extra headers, --resolve */
     const char *base_url_source; /* "--base-url", "QUO_BASE_URL", the file, or NULL */
 } qc_config;
 
 #define QC_DEFAULT_REPORT_DIR "reports"
-#define QC_DEFAULT_TIMEOUT 10.0
-#define QC_DEFAULT_REMOTE_RATE 5.0
+#define QC_DEFAULT_TIMEOUT QC_HTTP_DEFAULT_TIMEOUT
+#define QC_DEFAULT_REMOTE_RATE QC_HTTP_DEFAULT_REMOTE_RATE
+/* A full run at the default pacing takes about a minute; an hour leaves
+ * room for slow servers and back-offs, and still ends a stuck CI job. */
+#define QC_DEFAULT_MAX_RUN_TIME 3600.0
+#define QC_MAX_MAX_RUN_TIME 86400.0
 
 void qc_layer_init(qc_layer *l);
 void qc_layer_free(qc_layer *l);

@@ -3,24 +3,33 @@
  * Order of work: settings (flags > env > file) -> spec -> target (the
  * embedded mock when no base URL is given) -> cases derived from the spec
  * -> --filter -> (--list stops here) -> report dir and reachability
- * checks (exit 2 before any case runs) -> the libcheck run -> reports ->
- * exit 0 (every MUST passed), 1 (a check failed; SHOULD too with
- * --strict), 2 (usage, config, target unreachable, reports unwritable).
+ * -> the runner (preflight: exit 2 before any case runs when the key, the
+ * gateway, the fixtures or the target are not right; then the libcheck
+ * run, which may stop early) -> reports, committed as a set -> exit 0
+ * (every MUST passed), 1 (a check failed; SHOULD too with --strict), 2
+ * (no verdict: usage, config, preflight, inconclusive, rate-limited,
+ * interrupted, out of time, reports unwritable).
  */
+#include <unistd.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <curl/curl.h>
 
+#include "quo/array.h"
 #include "quo/quo.h"
 #include "cases.h"
 #include "config.h"
 #include "embedded.h"
 #include "http.h"
 #include "report.h"
+#include "ledger.h"
 #include "runner.h"
+#include "scrub.h"
 #include "text.h"
 
 enum { EXIT_PASS = 0, EXIT_CHECK_FAILED = 1, EXIT_USAGE = 2 };
@@ -37,6 +46,7 @@ typedef struct app {
     bool *selected;
     size_t nselected;
     qc_scrubber scrub;
+    time_t started;
 } app;
 
 static int fail_usage(const app *a, const quo_error *err)
@@ -59,6 +69,53 @@ static const char *getenv_fn(const char *name)
     return getenv(name);
 }
 
+/* A header whose value is a credential (its name says so). */
+static bool credential_header(const char *line)
+{
+    static const char *const words[] = {"auth", "token", "key", "secret", "cookie",
+                                        "session", "password", "signature"};
+    size_t n = strcspn(line, ":");
+    for (size_t w = 0; w < QUO_ARRAY_SIZE(words); w++)
+        for (size_t i = 0; i + strlen(words[w]) <= n; i++)
+            if (strncasecmp(line + i, words[w], strlen(words[w])) == 0)
+                return true;
+    return false;
+}
+
+static void add_header_secrets(qc_scrubber *s, const qc_strlist *headers)
+{
+    for (size_t i = 0; i < headers->count; i++) {
+        const char *line = headers->items[i];
+        if (!credential_header(line))
+            continue;
+        const char *v = line + strcspn(line, ":");
+        v += *v == ':';
+        while (*v == ' ' || *v == '\t')
+            v++;
+        qc_scrubber_add(s, v, "***");
+    }
+}
+
+/* Every secret of every source, used or not, goes into the scrubber. */
+static void add_secrets(app *a)
+{
+    const qc_layer *layers[] = {&a->flags, &a->env, &a->file};
+    qc_scrubber_add(&a->scrub, a->cfg.api_key, "$QUO_API_KEY");
+    qc_scrubber_add(&a->scrub, a->cfg.forbidden_key, "$QUO_FORBIDDEN_API_KEY");
+    for (size_t i = 0; i < 3; i++) {
+        qc_scrubber_add(&a->scrub, layers[i]->api_key, "$QUO_API_KEY");
+        qc_scrubber_add(&a->scrub, layers[i]->forbidden_key, "$QUO_FORBIDDEN_API_KEY");
+        qc_scrubber_add_url(&a->scrub, layers[i]->base_url);
+        qc_scrubber_add_url(&a->scrub, layers[i]->transport.proxy);
+        add_header_secrets(&a->scrub, &layers[i]->transport.headers);
+    }
+    qc_scrubber_add_url(&a->scrub, getenv("https_proxy"));
+    qc_scrubber_add_url(&a->scrub, getenv("HTTPS_PROXY"));
+    qc_scrubber_add_url(&a->scrub, getenv("http_proxy"));
+    qc_scrubber_add_url(&a->scrub, getenv("all_proxy"));
+    qc_scrubber_add_url(&a->scrub, getenv("ALL_PROXY"));
+}
+
 /* Flags > environment > file. */
 static quo_status load_settings(app *a, int argc, char **argv, quo_error *err)
 {
@@ -78,11 +135,7 @@ static quo_status load_settings(app *a, int argc, char **argv, quo_error *err)
                             "target; the API key and fixtures given are not used\n");
         st = qc_embedded_configure(&a->cfg, err);
     }
-    qc_scrubber_add(&a->scrub, a->cfg.api_key, "$QUO_API_KEY");
-    qc_scrubber_add(&a->scrub, a->cfg.forbidden_key, "$QUO_FORBIDDEN_API_KEY");
-    /* Keys given but not used must not leak either. */
-    qc_scrubber_add(&a->scrub, a->flags.api_key, "$QUO_API_KEY");
-    qc_scrubber_add(&a->scrub, a->env.api_key, "$QUO_API_KEY");
+    add_secrets(a);
     return st;
 }
 
@@ -138,9 +191,102 @@ static void print_list(const app *a)
     free(order);
 }
 
+/* Prints a line through the scrubber. */
+static void say(const app *a, FILE *f, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+static void say(const app *a, FILE *f, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *text = quo_vformat(fmt, ap);
+    va_end(ap);
+    char *s = text ? qc_scrub(&a->scrub, text, strlen(text)) : NULL;
+    fputs(s ? s : "(out of memory)\n", f);
+    fflush(f);
+    free(s);
+    free(text);
+}
+
+static void print_start(const app *a, const char *shown_url)
+{
+    const qc_config *c = &a->cfg;
+    size_t requests = 0;
+    for (size_t i = 0; i < a->cases.count; i++)
+        requests += a->selected[i] && a->cases.items[i].exchange == i && !a->cases.items[i].skip;
+    char rate[48];
+    if (c->rate > 0)
+        snprintf(rate, sizeof rate, "%g requests/s (about %.0f s of pacing)", c->rate,
+                 (double)requests / c->rate);
+    else
+        snprintf(rate, sizeof rate, "unpaced (%s)", c->embedded ? "embedded" : "loopback");
+    say(a, stdout,
+        "quo-conformance: %zu cases (%zu requests) against %s%s, %s, --timeout %g s, "
+        "--max-run-time %g s\n",
+        a->nselected, requests, shown_url, c->embedded ? " (embedded mock)" : "", rate,
+        c->timeout, c->max_run_time);
+    if (c->transport.insecure)
+        say(a, stdout, "quo-conformance: WARNING: --insecure: TLS certificates and host names "
+                       "are NOT verified; the reports say so\n");
+    if (c->transport.proxy)
+        say(a, stdout, "quo-conformance: through proxy %s\n", c->transport.proxy);
+    for (size_t i = 0; i < c->transport.headers.count; i++)
+        say(a, stdout, "quo-conformance: extra header on every request: %s\n",
+            c->transport.headers.items[i]);
+}
+
+static int write_reports(app *a, const qc_run_result *res, double seconds, const char *shown)
+{
+    char host[256] = "localhost";
+    if (gethostname(host, sizeof host) != 0)
+        snprintf(host, sizeof host, "localhost");
+    host[sizeof host - 1] = '\0';
+    qc_report rep = {.cfg = &a->cfg, .target = shown, .cases = &a->cases,
+                     .results = res->results, .count = res->count, .created = &res->created,
+                     .scrub = &a->scrub, .seconds = seconds, .tap_file = QC_TAP_FILE,
+                     .end = res->end, .end_reason = res->end_reason,
+                     .started = (long long)a->started, .hostname = host,
+                     .ledger_file = QC_LEDGER_FILE};
+    qc_counts n;
+    qc_report_count(&rep, &n);
+    rep.verdict = qc_report_verdict(&rep);
+    rep.passed = rep.verdict == QC_RUN_PASSED;
+    quo_error err = {0};
+    quo_status st = qc_report_write(&rep, a->cfg.report_dir, &err);
+    const char *word = rep.verdict == QC_RUN_PASSED ? "PASSED"
+                       : rep.verdict == QC_RUN_FAILED ? "FAILED" : "INCONCLUSIVE";
+    if (res->end == QC_END_INTERRUPTED || res->end == QC_END_TIME_LIMIT)
+        word = "INTERRUPTED";
+    say(a, stdout,
+        "quo-conformance: %s: %zu passed, %zu failed (%zu MUST, %zu SHOULD), %zu skipped, "
+        "%zu not run%s in %.2f s; %zu tasks created%s%s; reports in %s/\n",
+        word, n.passed, n.failed, n.must_failed, n.should_failed, n.skipped, n.not_run,
+        n.not_run_environment ? " (some answered by the environment)" : "", seconds,
+        res->created.count, res->created_unknown ? ", more of unknown id" : "",
+        ", listed in " QC_LEDGER_FILE, a->cfg.report_dir);
+    if (res->end != QC_END_COMPLETE)
+        say(a, stderr, "quo-conformance: no verdict (%s): %s\n", qc_run_end_name(res->end),
+            res->end_reason ? res->end_reason : "");
+    else if (rep.verdict == QC_RUN_INCONCLUSIVE)
+        say(a, stderr, "quo-conformance: no verdict: %zu case(s) were answered by the "
+                       "environment, not the API (see report.md)\n", n.not_run_environment);
+    if (res->ledger_error)
+        say(a, stderr, "quo-conformance: warning: %s\n", res->ledger_error);
+    if (st != QUO_OK) {
+        /* The last line says it: CI logs are read from the end. */
+        say(a, stdout, "quo-conformance: the reports were NOT written (%s); %s/ still holds "
+                       "the previous set, whole\n", err.message, a->cfg.report_dir);
+        return EXIT_USAGE;
+    }
+    return (int)rep.verdict;
+}
+
 static int run(app *a)
 {
     quo_error err = {0};
+    qc_runner_catch_signals();
     if (qc_ensure_dir(a->cfg.report_dir, &err) != QUO_OK)
         return fail_usage(a, &err);
     if (a->cfg.embedded) {
@@ -149,49 +295,45 @@ static int run(app *a)
     } else if (!(a->base_url = qc_strdup(a->cfg.base_url))) {
         quo_error_set(&err, QUO_ENOMEM, 0, "out of memory");
         return fail_usage(a, &err);
+    } else {
+        /* Pacing is decided by the addresses the host resolves to. */
+        a->cfg.loopback = qc_http_is_loopback(a->base_url, &a->cfg.transport);
+        if (!a->cfg.rate_set)
+            a->cfg.rate = qc_http_default_rate(a->cfg.loopback);
     }
-    if (qc_http_probe(a->base_url, a->cfg.timeout, &err) != QUO_OK)
+    char *shown = qc_redact_url(a->base_url);
+    if (!shown) {
+        quo_error_set(&err, QUO_ENOMEM, 0, "out of memory");
         return fail_usage(a, &err);
-    size_t requests = 0;
-    for (size_t i = 0; i < a->cases.count; i++)
-        requests += a->selected[i] && a->cases.items[i].exchange == i && !a->cases.items[i].skip;
-    char rate[32];
-    if (a->cfg.rate > 0)
-        snprintf(rate, sizeof rate, "%g requests/s", a->cfg.rate);
-    else
-        snprintf(rate, sizeof rate, "unpaced");
-    printf("quo-conformance: %zu cases (%zu requests) against %s%s, %s\n", a->nselected,
-           requests, a->base_url, a->cfg.embedded ? " (embedded mock)" : "", rate);
-    fflush(stdout);
-
+    }
+    print_start(a, shown);
+    a->started = time(NULL);
     double t0 = now_seconds();
     qc_runner_setup setup = {.spec = a->spec, .cfg = &a->cfg, .cases = &a->cases,
                              .selected = a->selected, .base_url = a->base_url,
-                             .scrub = &a->scrub, .report_dir = a->cfg.report_dir};
+                             .scrub = &a->scrub, .report_dir = a->cfg.report_dir,
+                             .deadline = qc_http_now() + a->cfg.max_run_time,
+                             .no_proxy = a->cfg.embedded};
     qc_run_result res;
     quo_status st = qc_run(&setup, &res, &err);
     double seconds = now_seconds() - t0;
     qc_embedded_stop(a->mock);
     a->mock = NULL;
-    int code = EXIT_USAGE;
+    int code;
     if (st == QUO_OK) {
-        qc_report rep = {.cfg = &a->cfg, .target = a->base_url, .cases = &a->cases,
-                         .results = res.results, .count = res.count, .created = &res.created,
-                         .scrub = &a->scrub, .seconds = seconds, .tap_file = QC_TAP_FILE};
-        qc_counts n;
-        qc_report_count(&rep, &n);
-        rep.passed = n.must_failed == 0 && (!a->cfg.strict || n.should_failed == 0);
-        st = qc_report_write(&rep, a->cfg.report_dir, &err);
-        printf("quo-conformance: %s: %zu passed, %zu failed (%zu MUST, %zu SHOULD), %zu skipped"
-               "%s in %.2f s; %zu tasks created; reports in %s/\n",
-               rep.passed ? "PASSED" : "FAILED", n.passed, n.failed, n.must_failed,
-               n.should_failed, n.skipped, n.not_run ? " (some not run: CK_* filters)" : "",
-               seconds, res.created.count, a->cfg.report_dir);
-        code = st != QUO_OK ? fail_usage(a, &err) : rep.passed ? EXIT_PASS : EXIT_CHECK_FAILED;
+        code = write_reports(a, &res, seconds, shown);
     } else {
+        /* An exit-2 run still leaves a junit.xml (one error case) for CI. */
+        qc_run_result_free(&res);
+        res.end = QC_END_SETUP;
+        res.end_reason = qc_strdup(err.message);
+        qc_strlist_init(&res.created);
         code = fail_usage(a, &err);
+        if (res.end_reason)
+            write_reports(a, &res, seconds, shown);
     }
     qc_run_result_free(&res);
+    free(shown);
     return code;
 }
 
@@ -208,6 +350,7 @@ static void app_free(app *a)
     qc_layer_free(&a->file);
     free(a->env_config);
     qc_cli_free(&a->cli);
+    qc_scrubber_free(&a->scrub);
 }
 
 int main(int argc, char **argv)

@@ -17,6 +17,26 @@
 
 #define EXCERPT_MAX 2048
 
+const char *qc_run_end_name(qc_run_end e)
+{
+    static const char *const names[] = {"complete", "interrupted", "time-limit",
+                                        "inconclusive", "rate-limited", "preflight-failed",
+                                        "setup-error"};
+    return (unsigned)e < QUO_ARRAY_SIZE(names) ? names[e] : "unknown";
+}
+
+const char *qc_run_verdict_name(qc_run_verdict v)
+{
+    return v == QC_RUN_PASSED ? "passed" : v == QC_RUN_FAILED ? "failed" : "inconclusive";
+}
+
+static const char *not_run_name(qc_not_run n)
+{
+    static const char *const names[] = {NULL, "ck-filter", "environment", "stopped",
+                                        "preflight"};
+    return (unsigned)n < QUO_ARRAY_SIZE(names) ? names[n] : NULL;
+}
+
 static const char *outcome_name(qc_outcome o)
 {
     static const char *const names[] = {"passed", "failed", "skipped", "crashed", "not-run"};
@@ -47,22 +67,60 @@ void qc_report_count(const qc_report *r, qc_counts *out)
                 out->should_failed++;
             break;
         case QC_OUT_SKIPPED: out->skipped++; break;
-        case QC_OUT_NOT_RUN: out->not_run++; break;
+        case QC_OUT_NOT_RUN:
+            out->not_run++;
+            out->not_run_environment += cr->not_run == QC_NR_ENVIRONMENT;
+            out->not_run_stopped += cr->not_run == QC_NR_STOPPED || cr->not_run == QC_NR_PREFLIGHT;
+            break;
         }
     }
 }
 
+qc_run_verdict qc_report_verdict(const qc_report *r)
+{
+    qc_counts n;
+    qc_report_count(r, &n);
+    bool failed = n.must_failed > 0 || (r->cfg->strict && n.should_failed > 0);
+    if (r->end != QC_END_COMPLETE)
+        return QC_RUN_INCONCLUSIVE;
+    if (failed)
+        return QC_RUN_FAILED;
+    return n.not_run_environment ? QC_RUN_INCONCLUSIVE : QC_RUN_PASSED;
+}
+
+/* The run's headline: PASSED, FAILED, INCONCLUSIVE, INTERRUPTED, ... */
+static const char *headline(const qc_report *r)
+{
+    switch (r->end) {
+    case QC_END_INTERRUPTED: return "INTERRUPTED";
+    case QC_END_TIME_LIMIT: return "INTERRUPTED (run-time limit)";
+    case QC_END_RATE_LIMITED: return "INCONCLUSIVE (rate-limited)";
+    case QC_END_PREFLIGHT: return "INCONCLUSIVE (preflight failed)";
+    case QC_END_SETUP: return "NOT RUN (setup error)";
+    case QC_END_INCONCLUSIVE: return "INCONCLUSIVE";
+    case QC_END_COMPLETE: break;
+    }
+    return r->verdict == QC_RUN_PASSED ? "PASSED" : r->verdict == QC_RUN_FAILED ? "FAILED"
+                                                                                 : "INCONCLUSIVE";
+}
+
 /* Text from the server or the run, made safe for any report: secrets
- * replaced, valid UTF-8, cut at max bytes (0 = whole). */
+ * replaced (first, on the whole text, so a cut cannot leave part of a
+ * key), then valid UTF-8 cut at max bytes (0 = whole). */
 static char *clean(const qc_report *r, const char *s, size_t n, size_t max)
 {
+    quo_buf sc; /* may hold NULs: kept with its length */
+    quo_buf_init(&sc);
+    qc_buf_scrubbed(&sc, r->scrub, s ? s : "", s ? n : 0);
+    if (sc.failed)
+        return NULL;
     quo_buf u;
     quo_buf_init(&u);
-    qc_buf_utf8(&u, s ? s : "", s ? n : 0, max);
+    qc_buf_utf8(&u, sc.data ? sc.data : "", sc.len, max);
+    quo_buf_free(&sc);
     if (!u.data)
         quo_buf_append(&u, "", 0);
-    char *out = u.failed ? NULL : qc_scrub(r->scrub, u.data, u.len);
-    quo_buf_free(&u);
+    char *out = quo_buf_take(&u, NULL);
     return out;
 }
 
@@ -200,6 +258,49 @@ static void junit_case(quo_buf *b, const qc_report *r, const qc_case_result *cr)
     quo_buf_puts(b, "    </testcase>\n");
 }
 
+static void junit_timestamp(quo_buf *b, const qc_report *r)
+{
+    time_t t = (time_t)r->started;
+    struct tm tm;
+    char ts[32] = "1970-01-01T00:00:00";
+    if (gmtime_r(&t, &tm))
+        strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%S", &tm);
+    quo_buf_printf(b, " timestamp=\"%s\" hostname=\"", ts);
+    xml_text(b, r, r->hostname && *r->hostname ? r->hostname : "localhost");
+    quo_buf_putc(b, '"');
+}
+
+/* The run's settings a reader must see next to the results. */
+static void junit_properties(quo_buf *b, const qc_report *r)
+{
+    quo_buf_puts(b, "    <properties>\n      <property name=\"target\" value=\"");
+    xml_text(b, r, r->target);
+    quo_buf_printf(b, "\"/>\n      <property name=\"run\" value=\"%s\"/>\n",
+                   qc_run_end_name(r->end));
+    if (r->cfg->transport.insecure)
+        quo_buf_puts(b, "      <property name=\"insecure\" value=\"true: TLS certificates were "
+                        "NOT verified (--insecure)\"/>\n");
+    quo_buf_puts(b, "    </properties>\n");
+}
+
+/* An early end becomes one error case, so a CI test view shows why. */
+static void junit_end_suite(quo_buf *b, const qc_report *r)
+{
+    quo_buf_puts(b, "  <testsuite name=\"quo-conformance\" tests=\"1\" failures=\"0\" "
+                    "errors=\"1\" skipped=\"0\" time=\"0\"");
+    junit_timestamp(b, r);
+    quo_buf_puts(b, ">\n");
+    junit_properties(b, r);
+    quo_buf_printf(b, "    <testcase classname=\"quo.run\" name=\"%s\" time=\"%.3f\">\n"
+                      "      <error type=\"%s\" message=\"",
+                   qc_run_end_name(r->end), r->seconds, qc_run_end_name(r->end));
+    xml_text(b, r, r->end_reason ? r->end_reason : qc_run_end_name(r->end));
+    quo_buf_puts(b, "\">");
+    xml_escaped(b, r, "No conformance verdict: the cases not sent are reported as skipped "
+                      "(not run), never as failures.", false);
+    quo_buf_puts(b, "</error>\n    </testcase>\n  </testsuite>\n");
+}
+
 char *qc_report_junit(const qc_report *r)
 {
     qc_counts n;
@@ -210,10 +311,14 @@ char *qc_report_junit(const qc_report *r)
     size_t crashed = 0;
     for (size_t i = 0; i < r->count; i++)
         crashed += r->results[i].outcome == QC_OUT_CRASHED;
+    bool early = r->end != QC_END_COMPLETE;
+    /* No `skipped` here: the common JUnit schema has none on <testsuites>. */
     quo_buf_printf(&b,
                   "<testsuites name=\"quo-conformance\" tests=\"%zu\" failures=\"%zu\" "
-                  "errors=\"%zu\" skipped=\"%zu\" time=\"%.3f\">\n",
-                  n.selected, n.failed - crashed, crashed, n.skipped + n.not_run, r->seconds);
+                  "errors=\"%zu\" time=\"%.3f\">\n",
+                  n.selected + early, n.failed - crashed, crashed + early, r->seconds);
+    if (early)
+        junit_end_suite(&b, r);
     for (size_t i = 0; i < r->count;) {
         const char *suite = r->results[i].c->suite;
         size_t j = i, tests = 0, failures = 0, errors = 0, skipped = 0;
@@ -231,13 +336,66 @@ char *qc_report_junit(const qc_report *r)
         xml_text(&b, r, suite);
         quo_buf_printf(&b,
                       "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" "
-                      "time=\"%.6f\">\n",
+                      "time=\"%.6f\"",
                       tests, failures, errors, skipped, t);
+        junit_timestamp(&b, r);
+        quo_buf_puts(&b, ">\n");
+        junit_properties(&b, r);
         for (; i < j; i++)
             junit_case(&b, r, &r->results[i]);
         quo_buf_puts(&b, "  </testsuite>\n");
     }
     quo_buf_puts(&b, "</testsuites>\n");
+    if (b.failed) {
+        quo_buf_free(&b);
+        return NULL;
+    }
+    char *out = qc_scrub(r->scrub, b.data, b.len);
+    quo_buf_free(&b);
+    return out;
+}
+
+/* ---- conformance.tap -------------------------------------------------- */
+
+/* One TAP description: no '#' (it starts a directive) and no line break. */
+static void tap_text(quo_buf *b, const qc_report *r, const char *s, size_t max)
+{
+    char *c = clean(r, s, s ? strlen(s) : 0, max);
+    if (!c) {
+        b->failed = true;
+        return;
+    }
+    for (const char *p = c; *p; p++)
+        quo_buf_putc(b, *p == '#' ? '_' : *p == '\n' || *p == '\r' ? ' ' : *p);
+    free(c);
+}
+
+char *qc_report_tap(const qc_report *r)
+{
+    quo_buf b;
+    quo_buf_init(&b);
+    quo_buf_printf(&b, "TAP version 13\n1..%zu\n", r->count);
+    for (size_t i = 0; i < r->count; i++) {
+        const qc_case_result *cr = &r->results[i];
+        const char *first = cr->failures && cr->failures->count ? cr->failures->items[0] : NULL;
+        bool bad = is_failure(cr->outcome);
+        quo_buf_printf(&b, "%s %zu - ", bad ? "not ok" : "ok", i + 1);
+        tap_text(&b, r, cr->c->id, 0);
+        quo_buf_printf(&b, " [%s]", qc_level_name(cr->c->level));
+        if (cr->outcome == QC_OUT_SKIPPED || cr->outcome == QC_OUT_NOT_RUN) {
+            quo_buf_puts(&b, cr->outcome == QC_OUT_NOT_RUN ? " # SKIP not run: " : " # SKIP ");
+            tap_text(&b, r, cr->reason ? cr->reason : "skipped", 300);
+        } else if (bad) {
+            quo_buf_puts(&b, ": ");
+            tap_text(&b, r, first ? first : cr->reason ? cr->reason : "failed", 300);
+        }
+        quo_buf_putc(&b, '\n');
+    }
+    if (r->end != QC_END_COMPLETE) {
+        quo_buf_printf(&b, "# run %s: ", qc_run_end_name(r->end));
+        tap_text(&b, r, r->end_reason ? r->end_reason : "", 0);
+        quo_buf_putc(&b, '\n');
+    }
     if (b.failed) {
         quo_buf_free(&b);
         return NULL;
@@ -342,7 +500,9 @@ static cJSON *json_case(const qc_report *r, const qc_case_result *cr)
              add_cstr(o, "summary", r, c->summary) &&
              add_cstr(o, "specLocation", r, c->spec_pointer) &&
              cJSON_AddStringToObject(o, "result", outcome_name(cr->outcome)) &&
-             add_cstr(o, "reason", r, cr->reason);
+             add_cstr(o, "reason", r, cr->reason) &&
+             (cr->outcome != QC_OUT_NOT_RUN || !not_run_name(cr->not_run) ||
+              cJSON_AddStringToObject(o, "notRun", not_run_name(cr->not_run)));
     }
     for (size_t i = 0; ok && i < c->accept_count; i++) {
         cJSON *n = cJSON_CreateNumber(c->accepts[i]);
@@ -409,6 +569,8 @@ static cJSON *json_counts(const qc_report *r)
         !cJSON_AddNumberToObject(o, "failedShould", (double)n.should_failed) ||
         !cJSON_AddNumberToObject(o, "skipped", (double)n.skipped) ||
         !cJSON_AddNumberToObject(o, "notRun", (double)n.not_run) ||
+        !cJSON_AddNumberToObject(o, "notRunEnvironment", (double)n.not_run_environment) ||
+        !cJSON_AddNumberToObject(o, "notRunStopped", (double)n.not_run_stopped) ||
         !cJSON_AddNumberToObject(o, "discarded", (double)r->cases->discarded.count)) {
         cJSON_Delete(o);
         return NULL;
@@ -426,6 +588,11 @@ static cJSON *json_target(const qc_report *r)
                                  cfg->faults == QC_FAULTS_PREFER_HEADER ? "prefer-header" : "none") ||
         !cJSON_AddBoolToObject(o, "forbiddenKey", cfg->forbidden_key != NULL) ||
         !cJSON_AddNumberToObject(o, "rate", cfg->rate) ||
+        !cJSON_AddNumberToObject(o, "timeout", cfg->timeout) ||
+        !cJSON_AddNumberToObject(o, "maxRunTime", cfg->max_run_time) ||
+        !cJSON_AddBoolToObject(o, "insecure", cfg->transport.insecure) ||
+        !add_cstr(o, "cacert", r, cfg->transport.cacert) ||
+        !add_cstr(o, "proxy", r, cfg->transport.proxy) ||
         !add_cstr(o, "spec", r, cfg->spec_path ? cfg->spec_path : "(compiled in)")) {
         cJSON_Delete(o);
         return NULL;
@@ -438,7 +605,12 @@ char *qc_report_json(const qc_report *r)
     cJSON *root = cJSON_CreateObject();
     cJSON *cases = cJSON_CreateArray();
     bool ok = root && cases && cJSON_AddStringToObject(root, "tool", "quo-conformance") &&
-              cJSON_AddStringToObject(root, "verdict", r->passed ? "passed" : "failed") &&
+              cJSON_AddStringToObject(root, "verdict", qc_run_verdict_name(r->verdict)) &&
+              cJSON_AddStringToObject(root, "run", qc_run_end_name(r->end)) &&
+              cJSON_AddBoolToObject(root, "interrupted", r->end == QC_END_INTERRUPTED ||
+                                                             r->end == QC_END_TIME_LIMIT) &&
+              add_cstr(root, "runEndReason", r, r->end_reason) &&
+              add_cstr(root, "createdTasksLedger", r, r->ledger_file) &&
               cJSON_AddBoolToObject(root, "strict", r->cfg->strict) &&
               add_cstr(root, "filter", r, r->cfg->filter) &&
               cJSON_AddNumberToObject(root, "seconds", r->seconds);
@@ -566,7 +738,19 @@ static void md_row(quo_buf *b, const qc_report *r, const qc_case_result *cr)
 
 static void md_header(quo_buf *b, const qc_report *r, const qc_counts *n)
 {
-    quo_buf_printf(b, "# quo-conformance: %s\n\n", r->passed ? "PASSED" : "FAILED");
+    quo_buf_printf(b, "# quo-conformance: %s\n\n", headline(r));
+    if (r->end != QC_END_COMPLETE) {
+        quo_buf_printf(b, "> **No conformance verdict: the run ended early (%s).** ",
+                       qc_run_end_name(r->end));
+        md_cell(b, r, r->end_reason ? r->end_reason : "", 0);
+        quo_buf_puts(b, "\n> Cases not sent are listed as \"not run\", never as failures.\n\n");
+    } else if (r->verdict == QC_RUN_INCONCLUSIVE) {
+        quo_buf_printf(b, "> **No conformance verdict:** %zu case(s) got an answer from the "
+                          "environment (a gateway, a load balancer, the network), not from "
+                          "the API.\n\n", n->not_run_environment);
+    }
+    if (r->cfg->transport.insecure)
+        quo_buf_puts(b, "> **WARNING: --insecure: TLS certificates were NOT verified.**\n\n");
     quo_buf_puts(b, "Target: `");
     md_cell(b, r, r->target, 0);
     quo_buf_printf(b, "`%s. %zu cases generated from the spec, %zu selected%s%s%s, run in %.2f s%s.\n\n",
@@ -636,7 +820,10 @@ char *qc_report_markdown(const qc_report *r)
         }
     }
     if (r->tap_file)
-        quo_buf_printf(&b, "\nlibcheck's TAP log: `%s`.\n", r->tap_file);
+        quo_buf_printf(&b, "\nTAP log: `%s`.\n", r->tap_file);
+    if (r->ledger_file)
+        quo_buf_printf(&b, "Created-task ledger (written as the run went, including tasks "
+                           "whose id is unknown): `%s`.\n", r->ledger_file);
     if (b.failed) {
         quo_buf_free(&b);
         return NULL;
@@ -663,30 +850,6 @@ quo_status qc_write_atomic(const char *dir, const char *name, const char *text, 
     if (!dst)
         return quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
     quo_status st = quo_io_write_atomic(dst, text, len, err);
-    free(dst);
-    return st;
-}
-
-quo_status qc_commit_file(const char *dir, const char *from, const char *to, quo_error *err)
-{
-    char *src = join_path(dir, from);
-    char *dst = join_path(dir, to);
-    quo_status st = QUO_OK;
-    if (!src || !dst) {
-        st = quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
-    } else {
-        int fd = open(src, O_RDONLY | O_CLOEXEC);
-        if (fd < 0 || fsync(fd) != 0)
-            st = quo_error_set(err, QUO_EIO, 0, "cannot sync %s: %s", src, quo_errno_text(errno).text);
-        if (fd >= 0)
-            close(fd);
-        if (st == QUO_OK && rename(src, dst) != 0)
-            st = quo_error_set(err, QUO_EIO, 0, "cannot rename %s to %s: %s", src, dst,
-                               quo_errno_text(errno).text);
-        if (st == QUO_OK)
-            quo_io_sync_dir(dir);
-    }
-    free(src);
     free(dst);
     return st;
 }
@@ -721,19 +884,73 @@ quo_status qc_ensure_dir(const char *dir, quo_error *err)
     return QUO_OK;
 }
 
+/* Writes text to dir/.name.tmp.PID and fsyncs it; *tmp gets the path. */
+static quo_status write_temp(const char *dir, const char *name, const char *text, char **tmp,
+                             quo_error *err)
+{
+    quo_buf p;
+    quo_buf_init(&p);
+    quo_buf_printf(&p, "%s/.%s.tmp.%ld", dir, name, (long)getpid());
+    *tmp = quo_buf_take(&p, NULL);
+    if (!*tmp)
+        return quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
+    int fd = open(*tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return quo_error_set(err, QUO_EIO, 0, "cannot create %s: %s", *tmp, quo_errno_text(errno).text);
+    size_t len = strlen(text), off = 0;
+    int e = 0;
+    while (off < len && !e) {
+        ssize_t w = write(fd, text + off, len - off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            e = w < 0 ? errno : EIO;
+        else
+            off += (size_t)w;
+    }
+    if (!e && fsync(fd) != 0)
+        e = errno;
+    if (close(fd) != 0 && !e)
+        e = errno;
+    if (e)
+        return quo_error_set(err, QUO_EIO, 0, "cannot write %s/%s: %s", dir, name, quo_errno_text(e).text);
+    return QUO_OK;
+}
+
 quo_status qc_report_write(const qc_report *r, const char *dir, quo_error *err)
 {
-    static const char *const names[] = {"junit.xml", "report.json", "report.md", "report.html"};
-    char *(*const render[])(const qc_report *) = {qc_report_junit, qc_report_json,
-                                                  qc_report_markdown, qc_report_html};
-    for (size_t i = 0; i < QUO_ARRAY_SIZE(names); i++) {
+    enum { N = 5 };
+    const char *names[N] = {"junit.xml", "report.json", "report.md", "report.html",
+                            r->tap_file ? r->tap_file : "conformance.tap"};
+    char *(*const render[N])(const qc_report *) = {qc_report_junit, qc_report_json,
+                                                   qc_report_markdown, qc_report_html,
+                                                   qc_report_tap};
+    char *tmp[N] = {NULL};
+    quo_status st = QUO_OK;
+    for (size_t i = 0; i < N && st == QUO_OK; i++) {
         char *text = render[i](r);
-        if (!text)
-            return quo_error_set(err, QUO_ENOMEM, 0, "out of memory rendering %s", names[i]);
-        quo_status st = qc_write_atomic(dir, names[i], text, strlen(text), err);
+        st = text ? write_temp(dir, names[i], text, &tmp[i], err)
+                  : quo_error_set(err, QUO_ENOMEM, 0, "out of memory rendering %s", names[i]);
         free(text);
-        if (st != QUO_OK)
-            return st;
     }
-    return QUO_OK;
+    /* All written: rename them all. Otherwise none is renamed. */
+    for (size_t i = 0; i < N && st == QUO_OK; i++) {
+        char *dst = join_path(dir, names[i]);
+        if (!dst || rename(tmp[i], dst) != 0)
+            st = quo_error_set(err, QUO_EIO, 0, "cannot rename %s into place: %s", names[i],
+                               dst ? quo_errno_text(errno).text : "out of memory");
+        free(dst);
+        if (st == QUO_OK) {
+            free(tmp[i]);
+            tmp[i] = NULL;
+        }
+    }
+    for (size_t i = 0; i < N; i++) {
+        if (tmp[i])
+            unlink(tmp[i]);
+        free(tmp[i]);
+    }
+    if (st == QUO_OK)
+        quo_io_sync_dir(dir);
+    return st;
 }

@@ -20,6 +20,26 @@
  * With CK_FORK=no everything runs in one process (same results; a crash
  * then ends the run).
  *
+ * Before the rows: the preflight (preflight.h); no row is sent when it
+ * fails. While sending, the run stops (the unsent cases become "not run",
+ * never failures, and their companions with them) on SIGINT / SIGTERM,
+ * at the deadline (--max-run-time), on a Retry-After beyond the cap, or
+ * after QC_MAX_ENV_STREAK answers in a row that came from the environment
+ * (transport errors, 502/503/504, a gateway's non-JSON 401/403, 429 after
+ * every retry). The request in flight always finishes first.
+ *
+ * Signals: libcheck's fork mode installs a SIGINT/SIGTERM handler that
+ * kill()s its whole process group (killpg(getpgrp(), ...)): the shell or
+ * make that ran us with it. The runner blocks both signals around
+ * srunner_run_all() and installs its own flag-setting handler again in
+ * every TCase fixture (which libcheck runs after installing its own), so
+ * a signal only ever sets the stop flag; libcheck restores our handler
+ * when it returns. The children inherit the flag handler and are in
+ * their own process groups.
+ *
+ * Every request that may have created a task is appended to the
+ * created-task ledger (ledger.h) as it is answered.
+ *
  * Ownership: qc_run_result owns its arrays, lists and exchanges
  * (qc_run_result_free). The setup is borrowed for the run's duration.
  */
@@ -43,7 +63,9 @@ typedef struct qc_runner_setup {
     const bool *selected;   /* per case: chosen by --filter */
     const char *base_url;
     const qc_scrubber *scrub;
-    const char *report_dir; /* the TAP log goes here */
+    const char *report_dir; /* the created-task ledger goes here */
+    double deadline;        /* qc_http_now() seconds the run must end by */
+    bool no_proxy;          /* the embedded mock: never through a proxy */
 } qc_runner_setup;
 
 typedef struct qc_run_result {
@@ -53,17 +75,33 @@ typedef struct qc_run_result {
     qc_strlist *failures;    /* per result */
     char **reasons;          /* per result (owned) */
     char **task_ids;         /* per result (owned) */
-    qc_strlist created;      /* task ids the run created, in order */
+    qc_strlist created;      /* task ids the run created, in order (full length) */
     size_t case_count;
+    qc_run_end end;          /* how the run ended */
+    char *end_reason;        /* why it ended early (owned), or NULL */
+    size_t created_unknown;  /* requests that may have created a task of unknown id */
+    char *ledger_error;      /* the ledger could not be written (owned), or NULL */
 } qc_run_result;
 
-/* The TAP log's name inside the report directory. */
+/* Answers from the environment in a row that stop the run. */
+#define QC_MAX_ENV_STREAK 3
+
+/* The TAP log's name inside the report directory (written by report.c). */
 #define QC_TAP_FILE "conformance.tap"
 
-/* Runs every selected case. QUO_OK (whatever the verdicts), QUO_ENOMEM, or
- * QUO_EIO (the TAP log could not be written). */
+/* Runs every selected case. QUO_OK (whatever the verdicts and however
+ * the run ended: see out->end), QUO_EUSAGE (CK_RUN_SUITE / CK_RUN_CASE /
+ * CK_*_TAGS select no case), QUO_EIO (the ledger cannot be created) or
+ * QUO_ENOMEM. */
 quo_status qc_run(const qc_runner_setup *setup, qc_run_result *out, quo_error *err);
 void qc_run_result_free(qc_run_result *r);
+
+/* Installs the flag-setting SIGINT/SIGTERM handler for the whole program
+ * (main calls it first, so a signal while the reports are written sets
+ * the flag rather than killing us mid-write). */
+void qc_runner_catch_signals(void);
+/* The signal received so far, or 0. */
+int qc_runner_signal(void);
 
 /* The run order of the selected cases (indices into cases), by suite then
  * TCase; *n receives how many. Caller frees. NULL on ENOMEM. */

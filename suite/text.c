@@ -112,67 +112,6 @@ void qc_buf_utf8(quo_buf *b, const char *s, size_t n, size_t max)
     }
 }
 
-void qc_scrubber_init(qc_scrubber *s)
-{
-    s->count = 0;
-}
-
-void qc_scrubber_add(qc_scrubber *s, const char *value, const char *placeholder)
-{
-    if (!value || !*value || s->count == sizeof s->secrets / sizeof s->secrets[0])
-        return;
-    s->secrets[s->count].value = value;
-    s->secrets[s->count].placeholder = placeholder;
-    s->count++;
-}
-
-static bool word_char(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '-';
-}
-
-/* A key this short also occurs inside ordinary words ("k" in "tasks"):
- * it is hidden where it stands alone, not inside a longer word. */
-#define QC_SCRUB_ANYWHERE_MIN 8
-
-void qc_buf_scrubbed(quo_buf *b, const qc_scrubber *s, const char *text, size_t len)
-{
-    size_t i = 0, start = 0;
-    while (i < len) {
-        const qc_secret *hit = NULL;
-        size_t hit_len = 0;
-        for (size_t k = 0; s && k < s->count; k++) {
-            size_t vl = strlen(s->secrets[k].value);
-            /* Longest match wins so a key that contains another is hidden whole. */
-            if (vl <= len - i && vl > hit_len && memcmp(text + i, s->secrets[k].value, vl) == 0 &&
-                (vl >= QC_SCRUB_ANYWHERE_MIN ||
-                 ((i == 0 || !word_char(text[i - 1])) &&
-                  (i + vl == len || !word_char(text[i + vl]))))) {
-                hit = &s->secrets[k];
-                hit_len = vl;
-            }
-        }
-        if (hit) {
-            quo_buf_append(b, text + start, i - start);
-            quo_buf_puts(b, hit->placeholder);
-            i += hit_len;
-            start = i;
-        } else {
-            i++;
-        }
-    }
-    quo_buf_append(b, text + start, len - start);
-}
-
-char *qc_scrub(const qc_scrubber *s, const char *text, size_t len)
-{
-    quo_buf b;
-    quo_buf_init(&b);
-    qc_buf_scrubbed(&b, s, text, len);
-    return quo_buf_take(&b, NULL);
-}
-
 void qc_buf_xml(quo_buf *b, const char *s, bool attr)
 {
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {

@@ -39,28 +39,6 @@ char *qc_strndup(const char *s, size_t n);
  * character boundary) and "..." is appended. */
 void qc_buf_utf8(quo_buf *b, const char *s, size_t n, size_t max);
 
-/* The secrets a run must never print. Every writer passes its text
- * through qc_scrub(): each occurrence of a secret is replaced by its
- * placeholder (e.g. "$QUO_API_KEY"). A secret shorter than 8 bytes is
- * replaced only where it is not part of a longer word (letters, digits,
- * '_' and '-'), so a toy key such as "k" does not mangle "tasks". */
-typedef struct qc_secret {
-    const char *value;       /* may be NULL or "" (ignored) */
-    const char *placeholder; /* e.g. "$QUO_API_KEY" */
-} qc_secret;
-
-typedef struct qc_scrubber {
-    qc_secret secrets[8];
-    size_t count;
-} qc_scrubber;
-
-void qc_scrubber_init(qc_scrubber *s);
-void qc_scrubber_add(qc_scrubber *s, const char *value, const char *placeholder);
-/* A new string (caller frees) with every secret replaced, or NULL on ENOMEM. */
-char *qc_scrub(const qc_scrubber *s, const char *text, size_t len);
-/* Appends text with every secret replaced. */
-void qc_buf_scrubbed(quo_buf *b, const qc_scrubber *s, const char *text, size_t len);
-
 /* XML character data (attr false) or an attribute value (attr true):
  * & < > " ' escaped, and in attributes TAB LF CR too (as character
  * references, which attribute normalisation keeps); characters XML 1.0

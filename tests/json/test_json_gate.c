@@ -988,9 +988,9 @@ static Suite *gate_suite(void)
     Suite *s = suite_create("json_gate");
     TCase *tc = tcase_create("verdicts");
     tcase_add_loop_test(tc, rejection, 0,
-                        (int)(sizeof rejects / sizeof rejects[0]));
+                        (int)(QUO_ARRAY_SIZE(rejects)));
     tcase_add_loop_test(tc, acceptance, 0,
-                        (int)(sizeof accepts / sizeof accepts[0]));
+                        (int)(QUO_ARRAY_SIZE(accepts)));
     tcase_add_test(tc, messages_name_problem_and_position);
     tcase_add_test(tc, duplicate_name_is_quoted_and_shortened);
     tcase_add_test(tc, error_struct_is_reset_on_success);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "quo/array.h"
 #include "quo_check.h"
 #include "quo/json.h"
 
@@ -153,7 +154,7 @@ START_TEST(print_matches_cjson)
         "\"e\":[true,false,null,{\"x\":[[]]}],\"\\n\":\"\"}",
         "[]", "{}", "\"s\"", "0", "-1.25e-7", "[[[[{\"a\":{\"b\":[1,2]}}]]]]",
     };
-    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(texts); i++) {
         cJSON *t = cJSON_Parse(texts[i]);
         ck_assert_msg(t != NULL, "%s", texts[i]);
         char *want = cJSON_PrintUnformatted(t), *got = quo_json_print(t);

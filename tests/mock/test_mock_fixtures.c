@@ -97,7 +97,7 @@ static const struct bad_case {
     {"key without phone numbers", FX("\"apiKeys\":[{\"key\":\"k1\"}]", PHONES, CONVS, ACTS, USERS),
      "apiKeys[0] lacks the member \"phoneNumbers\""},
 };
-#define N_BAD (sizeof bad / sizeof bad[0])
+#define N_BAD (QUO_ARRAY_SIZE(bad))
 
 START_TEST(t_bad_fixtures_refused_by_engine)
 {

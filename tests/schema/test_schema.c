@@ -818,7 +818,7 @@ START_TEST(formats_by_rfc)
         {"hostname", "xn--bcher-kva.example", "-a.example",
          "must be an RFC 1123 host name such as api.example.com"},
     };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(cases); i++) {
         char sch[128], good[160], bad[160];
         snprintf(sch, sizeof sch, "{\"type\":\"string\",\"format\":\"%s\"}", cases[i].format);
         quo_buf b = QUO_BUF_INIT;

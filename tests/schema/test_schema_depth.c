@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "quo/array.h"
 #include "quo_check.h"
 #include "quo/buf.h"
 #include "quo/json.h"
@@ -196,7 +197,7 @@ int main(void)
     TCase *tc = tcase_create("depth");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 120);
-    size_t n = sizeof depths / sizeof depths[0];
+    size_t n = QUO_ARRAY_SIZE(depths);
     tcase_add_loop_test(tc, deep_extra_member_is_valid, 0, (int)n);
     tcase_add_loop_test(tc, deep_error_value_is_valid, 0, (int)n);
     tcase_add_loop_test(tc, deep_offending_value_is_reported, 0, (int)n);

@@ -253,7 +253,7 @@ static void run_folder(totals *t, const char *dir, const char *folder)
         size_t len = strlen(e->d_name);
         if (len < 6 || strcmp(e->d_name + len - 5, ".json") != 0)
             continue;
-        ck_assert_msg(n < sizeof names / sizeof names[0], "too many files in %s", path);
+        ck_assert_msg(n < QUO_ARRAY_SIZE(names), "too many files in %s", path);
         names[n] = malloc(strlen(folder) + len + 1);
         ck_assert_ptr_nonnull(names[n]);
         snprintf(names[n], strlen(folder) + len + 1, "%s%s", folder, e->d_name);

@@ -319,7 +319,7 @@ static Suite *checks_suite(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("errors");
     tcase_add_checked_fixture(tc, setup, teardown);
-    int n = (int)(sizeof error_cases / sizeof error_cases[0]);
+    int n = (int)(QUO_ARRAY_SIZE(error_cases));
     tcase_add_loop_test(tc, error_conforming_passes, 0, n);
     tcase_add_loop_test(tc, error_wrong_constants_fail, 0, n);
     tcase_add_test(tc, error_of_another_status_fails);

@@ -150,8 +150,7 @@ START_TEST(rate_and_timeout)
                                "\"activityId\":\"AC1\",\"userId\":\"US1\"}}"),
                      QUO_OK);
     ck_assert_int_eq(resolve(), QUO_OK);
-    ck_assert(cfg.loopback);
-    ck_assert(cfg.rate == 0); /* loopback: unpaced */
+    ck_assert(!cfg.rate_set); /* main decides by address: qc_http_is_loopback */
     ck_assert_int_eq(cfg.faults, QC_FAULTS_NONE);
     ck_assert_ptr_null(cfg.forbidden_key);
     qc_config_free(&cfg);
@@ -283,6 +282,68 @@ START_TEST(embedded_pick_follows_ownership)
 }
 END_TEST
 
+START_TEST(loopback_is_decided_by_address)
+{
+    qc_transport t;
+    qc_transport_init(&t);
+    ck_assert(qc_http_is_loopback("http://127.0.0.1:4010", &t));
+    ck_assert(qc_http_is_loopback("http://[::1]:4010/", &t));
+    /* A name is not an address: 127.example.com is remote unless it resolves here. */
+    qc_strlist_add(&t.resolve, "127.example.com:443:192.0.2.7");
+    qc_strlist_add(&t.resolve, "staging.test:8443:127.0.0.1");
+    ck_assert(!qc_http_is_loopback("https://127.example.com", &t));
+    ck_assert(qc_http_is_loopback("https://staging.test:8443", &t));
+    ck_assert(!qc_http_is_loopback("https://staging.test:9443", NULL) ||
+              qc_http_is_loopback("https://staging.test:9443", NULL)); /* no crash */
+    ck_assert(qc_http_default_rate(false) == QC_HTTP_DEFAULT_REMOTE_RATE);
+    ck_assert(qc_http_default_rate(true) == 0);
+    qc_transport_free(&t);
+}
+END_TEST
+
+START_TEST(transport_from_flags_env_and_file)
+{
+    setenv_fake("QUO_BASE_URL", "https://staging.example");
+    setenv_fake("QUO_API_KEY", "k");
+    setenv_fake("SSL_CERT_FILE", "/env/ca.pem");
+    setenv_fake("QUO_FORBIDDEN_API_KEY", "no-access");
+    ck_assert_int_eq(file_text("{\"fixtures\":{\"phoneNumberId\":\"PN1\",\"conversationId\":\"CN1\","
+                               "\"activityId\":\"AC1\",\"userId\":\"US1\"},"
+                               "\"headers\":{\"X-Env\":\"staging\",\"X-Team\":\"a\"},"
+                               "\"proxy\":\"http://proxy:3128\",\"insecure\":false,"
+                               "\"resolve\":[\"staging.example:443:127.0.0.1\"]}"),
+                     QUO_OK);
+    const char *argv[] = {"x", "--header", "X-Team: b", "--cert", "c.pem", "--key", "k.pem",
+                          "--max-run-time", "120"};
+    ck_assert_int_eq(args(9, argv), QUO_OK);
+    ck_assert_int_eq(resolve(), QUO_OK);
+    ck_assert_str_eq(cfg.transport.cacert, "/env/ca.pem");
+    ck_assert_str_eq(cfg.transport.proxy, "http://proxy:3128");
+    ck_assert_str_eq(cfg.transport.cert, "c.pem");
+    ck_assert_uint_eq(cfg.transport.headers.count, 2);
+    ck_assert_str_eq(cfg.transport.headers.items[0], "X-Env: staging");
+    ck_assert_str_eq(cfg.transport.headers.items[1], "X-Team: b"); /* the flag replaces the file's */
+    ck_assert_uint_eq(cfg.transport.resolve.count, 1);
+    ck_assert_str_eq(cfg.forbidden_key, "no-access");
+    ck_assert(cfg.max_run_time == 120);
+    ck_assert(cfg.timeout == QC_DEFAULT_TIMEOUT);
+}
+END_TEST
+
+START_TEST(secrets_and_headers_with_control_characters)
+{
+    setenv_fake("QUO_BASE_URL", "https://staging.example");
+    setenv_fake("QUO_API_KEY", "key-from-a-file\n");
+    ck_assert_int_eq(file_text("{\"fixtures\":{\"phoneNumberId\":\"PN1\",\"conversationId\":\"CN1\","
+                               "\"activityId\":\"AC1\",\"userId\":\"US1\"}}"),
+                     QUO_OK);
+    ck_assert_int_eq(resolve(), QUO_EUSAGE);
+    ck_assert(strstr(err.message, "QUO_API_KEY"));
+    ck_assert(strstr(err.message, "trailing newline"));
+    ck_assert(!strstr(err.message, "key-from-a-file"));
+}
+END_TEST
+
 static Suite *config_suite(void)
 {
     Suite *s = suite_create("config");
@@ -293,6 +354,9 @@ static Suite *config_suite(void)
     tcase_add_test(tc, file_alone_and_empty_env);
     tcase_add_test(tc, no_base_url_is_the_embedded_target);
     tcase_add_test(tc, rate_and_timeout);
+    tcase_add_test(tc, loopback_is_decided_by_address);
+    tcase_add_test(tc, transport_from_flags_env_and_file);
+    tcase_add_test(tc, secrets_and_headers_with_control_characters);
     suite_add_tcase(s, tc);
     tc = tcase_create("errors");
     tcase_add_checked_fixture(tc, setup, teardown);

@@ -3,12 +3,16 @@
  * reports, --strict, --list, --filter, CK_EXCLUDE_TAGS, 429 retries,
  * scrubbing of a key the server echoes, and exit 2 before any case runs. */
 #include <check.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "quo/array.h"
@@ -18,6 +22,8 @@
 #include "tamper_server.h"
 
 static char dir[64];
+/* RLIMIT_FSIZE for the next run (0 = none): a disk that fills up. */
+static long fsize_limit;
 static ts_server *server;
 static char config_path[128], report_dir[128], out_path[128], err_path[128];
 
@@ -31,6 +37,7 @@ static void setup(void)
     snprintf(out_path, sizeof out_path, "%s/stdout", dir);
     snprintf(err_path, sizeof err_path, "%s/stderr", dir);
     server = NULL;
+    fsize_limit = 0;
 }
 
 static void teardown(void)
@@ -86,6 +93,15 @@ static void start(ts_mode mode, bool forbidden, bool faults)
     write_config(url, forbidden, faults, NULL);
 }
 
+
+static void put_env(const char *envset)
+{
+    char name[64];
+    const char *eq = strchr(envset, '=');
+    snprintf(name, sizeof name, "%.*s", (int)(eq - envset), envset);
+    setenv(name, eq + 1, 1);
+}
+
 /* Runs the program with --config and --report-dir plus `extra` args;
  * `envset` is "NAME=value" or NULL. Returns the exit status. */
 static int run(const char *const *extra, size_t nextra, const char *envset)
@@ -112,11 +128,13 @@ static int run(const char *const *extra, size_t nextra, const char *envset)
         unsetenv("CK_EXCLUDE_TAGS");
         unsetenv("CK_FORK");
         unsetenv("QUO_CONFORMANCE_TEST_CRASH");
-        if (envset) {
-            char name[64];
-            const char *eq = strchr(envset, '=');
-            snprintf(name, sizeof name, "%.*s", (int)(eq - envset), envset);
-            setenv(name, eq + 1, 1);
+        unsetenv("QUO_FORBIDDEN_API_KEY");
+        if (envset)
+            put_env(envset);
+        if (fsize_limit) {
+            struct rlimit rl = {(rlim_t)fsize_limit, (rlim_t)fsize_limit};
+            signal(SIGXFSZ, SIG_IGN); /* write() fails with EFBIG instead */
+            setrlimit(RLIMIT_FSIZE, &rl);
         }
         execv(program, (char *const *)argv);
         _exit(127);
@@ -152,7 +170,8 @@ static int count(const char *key)
 
 static void nothing_leaks(void)
 {
-    const char *files[] = {"report.json", "report.md", "junit.xml", "conformance.tap"};
+    const char *files[] = {"report.json", "report.md", "report.html", "junit.xml",
+                           "conformance.tap", "created-tasks"};
     for (size_t i = 0; i < QUO_ARRAY_SIZE(files); i++) {
         char *t = report(files[i]);
         ck_assert_msg(!strstr(t, th_cfg.api_key), "key in %s", files[i]);
@@ -297,7 +316,14 @@ START_TEST(filter_reruns_one_case)
     ck_assert_int_eq(run(args, 2, NULL), 0);
     ck_assert_int_eq(count("selected"), 1);
     ck_assert_int_eq(count("passed"), 1);
-    ck_assert_uint_eq(ts_requests(server), 1);
+    /* The case's request plus the preflight's (each printed as it is sent). */
+    char *out = slurp(out_path);
+    unsigned sent = 0;
+    for (const char *p = strstr(out, "\n  > "); p; p = strstr(p + 1, "\n  > "))
+        sent++;
+    free(out);
+    ck_assert_uint_eq(ts_requests(server), sent);
+    ck_assert_uint_le(sent, 5);
     const char *none[] = {"--filter", "no.such.case"};
     ck_assert_int_eq(run(none, 2, NULL), 2);
 }
@@ -340,6 +366,331 @@ START_TEST(crashing_check_hides_no_other_case)
 }
 END_TEST
 
+/* ---- staging environments (issue 11) ---------------------------------- */
+
+static bool contains(const char *path, const char *needle)
+{
+    char *t = slurp(path);
+    bool yes = t && strstr(t, needle);
+    free(t);
+    return yes;
+}
+
+static bool report_has(const char *name, const char *needle)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", report_dir, name);
+    return contains(path, needle);
+}
+
+START_TEST(key_in_every_spelling_is_scrubbed)
+{
+    start(TS_ECHO_SPELLINGS, true, true);
+    ck_assert_int_eq(run(NULL, 0, NULL), 0);
+    nothing_leaks();
+    /* Each spelling of each key, in every output. */
+    const char *keys[] = {th_cfg.api_key, th_cfg.forbidden_key};
+    const char *files[] = {"report.json", "report.md", "junit.xml", "conformance.tap"};
+    for (size_t k = 0; k < 2; k++) {
+        char up[64], esc[256] = "", enc[256] = "";
+        size_t n = strlen(keys[k]);
+        for (size_t i = 0; i <= n; i++)
+            up[i] = (char)(keys[k][i] >= 'a' && keys[k][i] <= 'z' ? keys[k][i] - 32 : keys[k][i]);
+        for (size_t i = 0; i < n; i++) {
+            snprintf(esc + strlen(esc), sizeof esc - strlen(esc), "\\u%04X",
+                     (unsigned char)keys[k][i]);
+            snprintf(enc + strlen(enc), sizeof enc - strlen(enc), "%%%02x",
+                     (unsigned char)keys[k][i]);
+        }
+        for (size_t f = 0; f < 4; f++) {
+            ck_assert_msg(!report_has(files[f], up), "upper-case key in %s", files[f]);
+            ck_assert_msg(!report_has(files[f], esc + 6), "\\u-escaped key in %s", files[f]);
+            ck_assert_msg(!report_has(files[f], enc + 3), "URL-encoded key in %s", files[f]);
+        }
+    }
+    ck_assert(report_has("report.json", "raw $QUO_API_KEY, escaped $QUO_API_KEY, encoded "
+                                        "$QUO_API_KEY, loud $QUO_API_KEY"));
+}
+END_TEST
+
+START_TEST(control_characters_in_keys_and_headers_are_refused)
+{
+    start(TS_FAITHFUL, true, true);
+    ck_assert_int_eq(run(NULL, 0, "QUO_API_KEY=test-key\n"), 2);
+    /* The env key does not win over... it does: flags > env > file. */
+    ck_assert(contains(err_path, "trailing newline"));
+    const char *inject[] = {"--header", "X-Env: staging\r\nX-Injected: 1"};
+    ck_assert_int_eq(run(inject, 2, NULL), 2);
+    ck_assert(contains(err_path, "control character"));
+    const char *bad[] = {"--header", "no colon here"};
+    ck_assert_int_eq(run(bad, 2, NULL), 2);
+    ck_assert_uint_eq(ts_requests(server), 0);
+}
+END_TEST
+
+START_TEST(numbers_out_of_range_are_refused)
+{
+    start(TS_FAITHFUL, true, true);
+    const char *cases[][2] = {{"--timeout", "0.0004"}, {"--rate", "0.0001"},
+                              {"--rate", "1e-300"}, {"--max-run-time", "0"},
+                              {"--timeout", "1e9"}};
+    for (size_t i = 0; i < 5; i++) {
+        ck_assert_int_eq(run(cases[i], 2, NULL), 2);
+        ck_assert_msg(contains(err_path, "out of range"), "%s %s", cases[i][0], cases[i][1]);
+    }
+    ck_assert_uint_eq(ts_requests(server), 0);
+}
+END_TEST
+
+START_TEST(ck_filter_selecting_nothing_is_exit_2)
+{
+    start(TS_FAITHFUL, true, true);
+    ck_assert_int_eq(run(NULL, 0, "CK_RUN_SUITE=typo"), 2);
+    ck_assert(contains(err_path, "select no case"));
+    ck_assert(report_has("junit.xml", "<error type=\"setup-error\" message=\"CK_RUN_SUITE"));
+    ck_assert_int_eq(run(NULL, 0, "CK_RUN_CASE=no-such-tcase"), 2);
+    ck_assert_uint_eq(ts_requests(server), 0);
+    ck_assert_int_eq(run(NULL, 0, "CK_RUN_SUITE=auth"), 0);
+}
+END_TEST
+
+START_TEST(revoked_key_is_no_verdict)
+{
+    start(TS_KEY_REVOKED, true, true);
+    ck_assert_int_eq(run(NULL, 0, NULL), 2);
+    ck_assert(contains(err_path, "key refused"));
+    ck_assert_int_eq(count("failed"), 0);
+    ck_assert_int_eq(count("run"), 0);
+    ck_assert(report_has("junit.xml", "<error type=\"preflight-failed\" message=\"key refused"));
+    ck_assert(report_has("report.json", "\"verdict\":\t\"inconclusive\""));
+    ck_assert_uint_le(ts_requests(server), 1);
+}
+END_TEST
+
+START_TEST(gateway_refusal_and_the_header_that_fixes_it)
+{
+    start(TS_GATEWAY, true, true);
+    ck_assert_int_eq(run(NULL, 0, NULL), 2);
+    ck_assert(contains(err_path, "gateway refused"));
+    ck_assert(contains(err_path, "--header"));
+    ck_assert_int_eq(count("failed"), 0);
+    const char *hdr[] = {"--header", "X-Env: staging"};
+    ck_assert_int_eq(run(hdr, 2, NULL), 0);
+    ck_assert(contains(out_path, "extra header on every request: X-Env: staging"));
+}
+END_TEST
+
+START_TEST(load_balancer_503_is_no_verdict)
+{
+    start(TS_UNAVAILABLE, true, true);
+    ck_assert_int_eq(run(NULL, 0, NULL), 2);
+    ck_assert(contains(err_path, "503"));
+    ck_assert_int_eq(count("failed"), 0);
+}
+END_TEST
+
+START_TEST(mid_run_503s_stop_the_run_inconclusive)
+{
+    start(TS_UNAVAILABLE_AFTER, true, true);
+    ck_assert_int_eq(run(NULL, 0, NULL), 2);
+    ck_assert_int_eq(count("failed"), 0); /* unsent cases are not failures */
+    ck_assert_int_gt(count("notRunStopped"), 50);
+    ck_assert_int_ge(count("notRunEnvironment"), 3); /* and their companions */
+    ck_assert(report_has("report.json", "\"run\":\t\"inconclusive\""));
+    ck_assert(report_has("conformance.tap", "# SKIP not run: "));
+    /* the run stopped: about 20 answered plus the 3 environment answers */
+    ck_assert_uint_le(ts_requests(server), 24);
+    /* SHOULD companions of unsent cases are not run either, never failed */
+    ck_assert(report_has("report.json", "\"notRun\":\t\"stopped\""));
+}
+END_TEST
+
+START_TEST(silent_target_times_out_named_and_ledgered)
+{
+    start(TS_SILENT, true, true);
+    const char *args[] = {"--timeout", "0.5"};
+    ck_assert_int_eq(run(args, 2, NULL), 2);
+    ck_assert(contains(err_path, "target down"));
+    ck_assert(contains(err_path, "timed out after 0.5 s (--timeout 0.5)"));
+    ck_assert(report_has("junit.xml", "<error type=\"preflight-failed\""));
+    ck_assert(report_has("created-tasks", "may have created a task"));
+}
+END_TEST
+
+START_TEST(long_retry_after_stops_rate_limited)
+{
+    start(TS_RATE_LIMIT_LONG, true, true);
+    ck_assert_int_eq(run(NULL, 0, NULL), 2);
+    ck_assert_uint_eq(ts_requests(server), 1); /* never retried earlier than allowed */
+    ck_assert(contains(err_path, "3600"));
+    ck_assert_uint_eq(ts_early(server), 0);
+}
+END_TEST
+
+START_TEST(retry_after_is_honoured_with_progress)
+{
+    start(TS_RATE_LIMIT_EVERY, true, true);
+    ck_assert_int_eq(run(NULL, 0, NULL), 0);
+    ck_assert_uint_eq(ts_early(server), 0);
+    ck_assert(contains(out_path, "429 Too Many Requests: waiting 1 s (Retry-After)"));
+}
+END_TEST
+
+START_TEST(ledger_keeps_unknown_and_long_ids)
+{
+    start(TS_201_NOT_JSON, true, true);
+    ck_assert_int_eq(run(NULL, 0, NULL), 1);
+    ck_assert(report_has("created-tasks", "\tid unknown: "));
+    /* GET answered 201, not 405: nothing to judge, so skipped, not passed. */
+    ck_assert(report_has("conformance.tap", "http.405-allow [SHOULD] # SKIP"));
+    const char *one[] = {"--filter", "*.errors-path"};
+    /* --filter'ed companions: their primaries' requests are still listed
+     * (the companions are skipped: their primaries got no 400). */
+    ck_assert_int_eq(run(one, 2, NULL), 0);
+    ck_assert(report_has("created-tasks", "400.type.title.number\t201\tid unknown"));
+    ts_stop(server);
+    start(TS_LONG_TASK_ID, true, true);
+    run(NULL, 0, NULL);
+    char id[700];
+    memset(id, 'L', 600);
+    id[600] = '\0';
+    ck_assert(report_has("created-tasks", id));
+}
+END_TEST
+
+START_TEST(insecure_is_loud)
+{
+    start(TS_FAITHFUL, true, true);
+    const char *args[] = {"--insecure"};
+    ck_assert_int_eq(run(args, 1, NULL), 0);
+    ck_assert(contains(out_path, "WARNING: --insecure"));
+    ck_assert(report_has("report.md", "WARNING: --insecure"));
+    ck_assert(report_has("report.json", "\"insecure\":\ttrue"));
+    ck_assert(report_has("junit.xml", "name=\"insecure\""));
+}
+END_TEST
+
+START_TEST(password_in_url_is_redacted)
+{
+    server = ts_start(th_spec, TS_FAITHFUL);
+    char url[96];
+    snprintf(url, sizeof url, "http://ci:pa55w0rd-secret@127.0.0.1:%u", ts_port(server));
+    write_config(url, true, true, NULL);
+    ck_assert_int_eq(run(NULL, 0, NULL), 0);
+    const char *files[] = {"report.json", "report.md", "junit.xml"};
+    for (size_t i = 0; i < 3; i++)
+        ck_assert_msg(!report_has(files[i], "pa55w0rd-secret"), "password in %s", files[i]);
+    ck_assert(!contains(out_path, "pa55w0rd-secret"));
+    ck_assert(contains(out_path, "http://ci:***@127.0.0.1"));
+}
+END_TEST
+
+START_TEST(full_disk_keeps_the_old_set)
+{
+    start(TS_FAITHFUL, true, true);
+    ck_assert_int_eq(run(NULL, 0, NULL), 0);
+    char *before = report("report.json");
+    fsize_limit = 64 * 1024; /* report.json needs more */
+    const char *args[] = {"--filter", "400.*"};
+    ck_assert_int_eq(run(args, 2, NULL), 2);
+    char *after = report("report.json");
+    ck_assert_msg(strcmp(before, after) == 0, "the old set was touched");
+    free(before);
+    free(after);
+    char *out = slurp(out_path);
+    size_t n = strlen(out);
+    while (n && out[n - 1] == '\n')
+        out[--n] = '\0';
+    const char *last = strrchr(out, '\n');
+    ck_assert_msg(strstr(last ? last : out, "reports were NOT written"), "last line: %s", last);
+    free(out);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "ls -a '%s' | grep -q '\\.tmp\\.'", report_dir);
+    ck_assert_int_ne(system(cmd), 0); /* no temp file left */
+}
+END_TEST
+
+START_TEST(max_run_time_stops_and_reports)
+{
+    start(TS_FAITHFUL, true, true);
+    const char *args[] = {"--rate", "20", "--max-run-time", "1"};
+    ck_assert_int_eq(run(args, 4, NULL), 2);
+    ck_assert(contains(out_path, "--max-run-time 1 s"));
+    ck_assert(report_has("report.json", "\"run\":\t\"time-limit\""));
+    ck_assert(report_has("report.json", "\"interrupted\":\ttrue"));
+    ck_assert_int_eq(count("failed"), 0);
+    ck_assert_int_gt(count("notRunStopped"), 50);
+}
+END_TEST
+
+START_TEST(proxies_apply_to_targets_never_to_the_embedded_mock)
+{
+    FILE *f = fopen(config_path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("{}", f); /* no base URL: the embedded mock */
+    fclose(f);
+    ck_assert_int_eq(run(NULL, 0, "http_proxy=http://127.0.0.1:1"), 0);
+    start(TS_FAITHFUL, true, true);
+    const char *args[] = {"--proxy", "http://127.0.0.1:1"};
+    ck_assert_int_eq(run(args, 2, NULL), 2);
+    ck_assert(contains(err_path, "--proxy"));
+    ck_assert_uint_eq(ts_requests(server), 0);
+    const char *no[] = {"--proxy", "http://127.0.0.1:1", "--noproxy", "127.0.0.1"};
+    ck_assert_int_eq(run(no, 4, NULL), 0);
+}
+END_TEST
+
+/* SIGTERM to quo-conformance, run from a shell as CI would: the shell
+ * survives (libcheck's handler would killpg() it), the reports say
+ * interrupted, no temp file stays. */
+START_TEST(sigterm_mid_run_spares_the_caller)
+{
+    start(TS_FAITHFUL, true, true);
+    const char *program = getenv("QC_PROGRAM");
+    char pidfile[160], script[1200], shell_out[160];
+    snprintf(pidfile, sizeof pidfile, "%s/pid", dir);
+    snprintf(shell_out, sizeof shell_out, "%s/shell", dir);
+    snprintf(script, sizeof script,
+             "'%s' --config '%s' --report-dir '%s' --rate 20 >'%s' 2>'%s' & echo $! >'%s'; "
+             "wait $!; echo \"shell survived, rc=$?\" >'%s'",
+             program, config_path, report_dir, out_path, err_path, pidfile, shell_out);
+    pid_t sh = fork();
+    ck_assert_int_ge(sh, 0);
+    if (sh == 0) {
+        const char *clear[] = {"CK_FORK", "CK_RUN_SUITE", "CK_RUN_CASE", "CK_EXCLUDE_TAGS",
+                               "QUO_BASE_URL", "QUO_API_KEY", "QUO_CONFIG"};
+        for (size_t i = 0; i < QUO_ARRAY_SIZE(clear); i++)
+            unsetenv(clear[i]);
+        execl("/bin/sh", "sh", "-c", script, (char *)NULL);
+        _exit(127);
+    }
+    /* Wait until cases are being judged (the forked checks exist). */
+    for (int i = 0; i < 100 && !contains(out_path, "\n["); i++)
+        nanosleep(&(struct timespec){0, 50000000}, NULL);
+    char *p = slurp(pidfile);
+    ck_assert_ptr_nonnull(p);
+    pid_t pid = (pid_t)atol(p);
+    free(p);
+    ck_assert_int_gt(pid, 0);
+    int krc = kill(pid, SIGTERM);
+    ck_assert_msg(krc == 0, "pid %ld: %s: %s", (long)pid, strerror(errno), slurp(out_path));
+    int status;
+    ck_assert_int_eq(waitpid(sh, &status, 0), sh);
+    ck_assert_msg(WIFEXITED(status), "the calling shell was killed (signal %d)",
+                  WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+    ck_assert(contains(shell_out, "shell survived, rc=2"));
+    ck_assert(report_has("report.json", "\"run\":\t\"interrupted\""));
+    ck_assert(report_has("report.md", "# quo-conformance: INTERRUPTED"));
+    ck_assert(report_has("junit.xml", "message=\"SIGTERM received\""));
+    ck_assert_int_gt(count("passed"), 0);
+    ck_assert_int_gt(count("notRunStopped"), 0);
+    ck_assert_int_eq(count("failed"), 0);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "ls -a '%s' | grep -q '\\.tmp\\.'", report_dir);
+    ck_assert_int_ne(system(cmd), 0);
+}
+END_TEST
+
 static Suite *e2e_suite(void)
 {
     Suite *s = suite_create("e2e");
@@ -360,6 +711,28 @@ static Suite *e2e_suite(void)
     tcase_add_test(tc, exclude_tags_leaves_should_out);
     tcase_add_test(tc, crashing_check_hides_no_other_case);
     suite_add_tcase(s, tc);
+    TCase *st = tcase_create("staging");
+    tcase_add_checked_fixture(st, setup, teardown);
+    tcase_set_timeout(st, 120);
+    tcase_add_test(st, key_in_every_spelling_is_scrubbed);
+    tcase_add_test(st, control_characters_in_keys_and_headers_are_refused);
+    tcase_add_test(st, numbers_out_of_range_are_refused);
+    tcase_add_test(st, ck_filter_selecting_nothing_is_exit_2);
+    tcase_add_test(st, revoked_key_is_no_verdict);
+    tcase_add_test(st, gateway_refusal_and_the_header_that_fixes_it);
+    tcase_add_test(st, load_balancer_503_is_no_verdict);
+    tcase_add_test(st, mid_run_503s_stop_the_run_inconclusive);
+    tcase_add_test(st, silent_target_times_out_named_and_ledgered);
+    tcase_add_test(st, long_retry_after_stops_rate_limited);
+    tcase_add_test(st, retry_after_is_honoured_with_progress);
+    tcase_add_test(st, ledger_keeps_unknown_and_long_ids);
+    tcase_add_test(st, insecure_is_loud);
+    tcase_add_test(st, password_in_url_is_redacted);
+    tcase_add_test(st, full_disk_keeps_the_old_set);
+    tcase_add_test(st, max_run_time_stops_and_reports);
+    tcase_add_test(st, sigterm_mid_run_spares_the_caller);
+    tcase_add_test(st, proxies_apply_to_targets_never_to_the_embedded_mock);
+    suite_add_tcase(s, st);
     return s;
 }
 

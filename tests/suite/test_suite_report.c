@@ -13,6 +13,7 @@
 #include "quo_check.h"
 #include "helpers.h"
 #include "report.h"
+#include "scrub.h"
 #include "text.h"
 
 static qc_scrubber scrub;
@@ -55,13 +56,15 @@ static void setup(void)
                                   .failures = &empty};
     rep = (qc_report){.cfg = &th_cfg, .target = "https://staging.example", .cases = &th_cases,
                       .results = results, .count = 4, .created = &created, .scrub = &scrub,
-                      .seconds = 1.5, .passed = false, .tap_file = "conformance.tap"};
+                      .seconds = 1.5, .passed = false, .tap_file = "conformance.tap",
+                      .verdict = QC_RUN_FAILED, .started = 1764547200, .hostname = "ci-7"};
 }
 
 static void teardown(void)
 {
     qc_strlist_free(&failures);
     qc_strlist_free(&created);
+    qc_scrubber_free(&scrub);
     th_teardown();
 }
 
@@ -99,8 +102,12 @@ START_TEST(junit_is_escaped_and_scrubbed)
     char *x = qc_report_junit(&rep);
     ck_assert_ptr_nonnull(x);
     no_secret(x);
+    /* The common JUnit schema: no `skipped` on <testsuites>; timestamp and
+     * hostname on every <testsuite>. */
     ck_assert(strstr(x, "<testsuites name=\"quo-conformance\" tests=\"4\" failures=\"1\" "
-                        "errors=\"1\" skipped=\"1\""));
+                        "errors=\"1\" time="));
+    ck_assert_uint_eq(occurrences(x, "<testsuite "),
+                      occurrences(x, "timestamp=\"2025-12-01T00:00:00\" hostname=\"ci-7\""));
     ck_assert_uint_eq(occurrences(x, "<testcase "), 4);
     ck_assert_uint_eq(occurrences(x, "</testcase>"), 4);
     ck_assert(strstr(x, "<failure type=\"MUST\" message=\"status 201, expected 400\">"));
@@ -228,6 +235,7 @@ START_TEST(text_helpers)
     out = qc_scrub(&s, "xsecret-key-0123x", 17);
     ck_assert_str_eq(out, "x$Dx"); /* long ones anywhere */
     free(out);
+    qc_scrubber_free(&s);
     ck_assert(qc_glob_match("400.type.*", "400.type.title.number"));
     ck_assert(!qc_glob_match("400.type.*", "401.empty"));
 }
@@ -256,12 +264,120 @@ START_TEST(atomic_writes)
         unlink(path);
     }
     closedir(d);
-    ck_assert_uint_eq(files, 5); /* junit.xml report.json report.md report.html x.txt */
+    ck_assert_uint_eq(files, 6); /* junit.xml report.json report.md report.html TAP x.txt */
     ck_assert_int_eq(qc_write_atomic("/nonexistent/dir", "x", "y", 1, &err), QUO_EIO);
     ck_assert(strstr(err.message, "/nonexistent/dir"));
     rmdir(nested);
     snprintf(nested, sizeof nested, "%s/a", dir);
     rmdir(nested);
+    rmdir(dir);
+}
+END_TEST
+
+START_TEST(tap_names_every_case)
+{
+    char *t = qc_report_tap(&rep);
+    ck_assert_ptr_nonnull(t);
+    no_secret(t);
+    ck_assert(strstr(t, "1..4\n"));
+    ck_assert(strstr(t, "ok 1 - 201.phoneNumberId [MUST]\n"));
+    ck_assert(strstr(t, "not ok 2 - 400.type.title.number [MUST]: status 201, expected 400\n"));
+    ck_assert(strstr(t, "ok 3 - 403.activityId [MUST] # SKIP no forbidden.apiKey in the config\n"));
+    ck_assert(strstr(t, "not ok 4 - 400.type.title.number.errors-path"));
+    /* Every result line carries its case id; nothing points at a source file. */
+    ck_assert(!strstr(t, ".c:"));
+    free(t);
+}
+END_TEST
+
+/* A key that straddles the 2 KiB excerpt's end leaves no prefix behind. */
+START_TEST(key_cut_by_the_excerpt_leaves_nothing)
+{
+    static char body[4096];
+    static const char key[] = "ZQXJ-staging-secret-0123456789";
+    qc_scrubber_add(&scrub, key, "$QUO_API_KEY");
+    memset(body, 'a', sizeof body);
+    size_t kl = strlen(key);
+    memcpy(body + 2048 - kl / 2, key, kl);
+    body[sizeof body - 1] = '\0';
+    ex_bad = th_exchange(400, "application/json", body);
+    char prefix[64];
+    snprintf(prefix, sizeof prefix, "%.*s", (int)(kl / 2), key);
+    char *outs[] = {qc_report_junit(&rep), qc_report_json(&rep), qc_report_markdown(&rep)};
+    for (size_t i = 0; i < 3; i++) {
+        ck_assert_ptr_nonnull(outs[i]);
+        ck_assert_msg(!strstr(outs[i], prefix), "report %zu holds the key's first half", i);
+        free(outs[i]);
+    }
+}
+END_TEST
+
+START_TEST(early_end_is_one_junit_error)
+{
+    for (size_t i = 0; i < 4; i++)
+        if (results[i].outcome == QC_OUT_PASSED) {
+            results[i].outcome = QC_OUT_NOT_RUN;
+            results[i].not_run = QC_NR_STOPPED;
+            results[i].reason = "not sent: the run stopped before this case";
+        }
+    rep.end = QC_END_INTERRUPTED;
+    rep.end_reason = "SIGTERM received";
+    ck_assert_int_eq(qc_report_verdict(&rep), QC_RUN_INCONCLUSIVE);
+    char *x = qc_report_junit(&rep);
+    ck_assert(strstr(x, "<testcase classname=\"quo.run\" name=\"interrupted\""));
+    ck_assert(strstr(x, "<error type=\"interrupted\" message=\"SIGTERM received\">"));
+    free(x);
+    char *j = qc_report_json(&rep);
+    ck_assert(strstr(j, "\"interrupted\":\ttrue"));
+    ck_assert(strstr(j, "\"notRun\":\t\"stopped\""));
+    free(j);
+    char *m = qc_report_markdown(&rep);
+    ck_assert(strstr(m, "# quo-conformance: INTERRUPTED") == m);
+    free(m);
+    char *t = qc_report_tap(&rep);
+    ck_assert(strstr(t, "ok 1 - 201.phoneNumberId [MUST] # SKIP not run: not sent"));
+    free(t);
+}
+END_TEST
+
+/* The set is committed whole or not at all: a report that cannot be
+ * written leaves the previous set in place and no temp file. */
+START_TEST(report_set_is_all_or_nothing)
+{
+    char dir[] = "/tmp/qc-set-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    quo_error err;
+    ck_assert_int_eq(qc_report_write(&rep, dir, &err), QUO_OK);
+    char path[512], block[256];
+    snprintf(path, sizeof path, "%s/junit.xml", dir);
+    struct stat before;
+    ck_assert_int_eq(stat(path, &before), 0);
+    /* report.md's temp name is taken by a directory: its write fails. */
+    snprintf(block, sizeof block, "%s/.report.md.tmp.%ld", dir, (long)getpid());
+    ck_assert_int_eq(mkdir(block, 0755), 0);
+    rep.seconds = 99; /* a different set */
+    ck_assert_int_eq(qc_report_write(&rep, dir, &err), QUO_EIO);
+    ck_assert(strstr(err.message, "report.md"));
+    char *j = NULL;
+    snprintf(path, sizeof path, "%s/report.json", dir);
+    FILE *f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    char buf[4096];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    j = strstr(buf, "\"seconds\":\t1.5");
+    ck_assert_msg(j != NULL, "report.json was replaced although the set was not written");
+    rmdir(block);
+    DIR *d = opendir(dir);
+    for (struct dirent *e; (e = readdir(d));) {
+        ck_assert_msg(!strstr(e->d_name, ".tmp."), "left %s behind", e->d_name);
+        if (e->d_name[0] != '.') {
+            snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+            unlink(path);
+        }
+    }
+    closedir(d);
     rmdir(dir);
 }
 END_TEST
@@ -278,6 +394,10 @@ static Suite *report_suite(void)
     tcase_add_test(tc, curl_reproducers);
     tcase_add_test(tc, text_helpers);
     tcase_add_test(tc, atomic_writes);
+    tcase_add_test(tc, tap_names_every_case);
+    tcase_add_test(tc, key_cut_by_the_excerpt_leaves_nothing);
+    tcase_add_test(tc, early_end_is_one_junit_error);
+    tcase_add_test(tc, report_set_is_all_or_nothing);
     suite_add_tcase(s, tc);
     return s;
 }
