@@ -141,17 +141,10 @@ static quo_status map_links(quo_mock_core *c, quo_error *err)
 
 static quo_status read_media_type(quo_mock_core *c, quo_error *err)
 {
-    const cJSON *doc = quo_spec_document(c->spec);
-    const cJSON *op = cJSON_GetObjectItemCaseSensitive(
-        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(doc, "paths"),
-                                         QUO_SPEC_PATH),
-        QUO_SPEC_METHOD);
-    const cJSON *content = cJSON_GetObjectItemCaseSensitive(
-        cJSON_GetObjectItemCaseSensitive(op, "requestBody"), "content");
-    if (!cJSON_IsObject(content) || !content->child || !content->child->string)
+    c->req_media = quo_contract_body_media(quo_spec_contract(c->spec));
+    if (!c->req_media)
         return quo_error_set(err, QUO_ESPEC, 0,
                              "the spec states no media type for the request body");
-    c->req_media = content->child->string;
     return QUO_OK;
 }
 
@@ -217,12 +210,9 @@ quo_status quo_mock_core_new(const quo_spec *spec, const quo_mock_options *opts,
     if (c->max_depth > CORE_MAX_DEPTH)
         c->max_depth = CORE_MAX_DEPTH;
     atomic_init(&c->next_trace, 0);
-    size_t i = 0;
-    for (; QUO_SPEC_METHOD[i] && i + 1 < sizeof c->allow; i++)
-        c->allow[i] = (char)(QUO_SPEC_METHOD[i] >= 'a' && QUO_SPEC_METHOD[i] <= 'z'
-                                 ? QUO_SPEC_METHOD[i] - 32
-                                 : QUO_SPEC_METHOD[i]);
-    c->allow[i] = '\0';
+    snprintf(c->allow, sizeof c->allow, "%s", quo_contract_method_upper(quo_spec_contract(spec)));
+    c->path = quo_spec_path(spec);
+    size_t i;
     size_t used = 0;
     for (i = 0; i < quo_spec_status_count(spec); i++) {
         int w = snprintf(c->statuses + used, sizeof c->statuses - used, "%s%d", i ? ", " : "",
@@ -328,31 +318,33 @@ static bool step_route(quo_mock_core *c, const quo_mock_request *req, outcome *o
     const char *path = req->path ? req->path : "";
     const char *method = req->method ? req->method : "";
     char shown[160];
-    if (strcmp(path, QUO_SPEC_PATH) != 0) {
+    char hint[200];
+    if (strcmp(path, c->path) != 0) {
         mock_text_excerpt(shown, sizeof shown, path, strlen(path), 100);
-        const char *hint = NULL;
-        size_t n = strlen(path), want = strlen(QUO_SPEC_PATH);
-        if (n == want + 1 && path[n - 1] == '/' && strncmp(path, QUO_SPEC_PATH, want) == 0)
-            hint = "drop the trailing slash: the path is " QUO_SPEC_PATH;
-        else if (mock_text_ieq(path, n, QUO_SPEC_PATH))
-            hint = "paths are case-sensitive: the path is " QUO_SPEC_PATH;
-        else if (strstr(QUO_SPEC_PATH, path) && n > 1)
-            hint = "the path needs its version prefix: " QUO_SPEC_PATH;
-        mock_findings_add(f, "path", "", hint, "%s is not a path of this API (only %s %s)",
-                          shown, c->allow, QUO_SPEC_PATH);
-        say(o, 404, "No route matches %s; this API serves %s %s", shown, c->allow,
-            QUO_SPEC_PATH);
+        const char *why = NULL;
+        size_t n = strlen(path), want = strlen(c->path);
+        if (n == want + 1 && path[n - 1] == '/' && strncmp(path, c->path, want) == 0)
+            why = "drop the trailing slash: the path is";
+        else if (mock_text_ieq(path, n, c->path))
+            why = "paths are case-sensitive: the path is";
+        else if (strstr(c->path, path) && n > 1)
+            why = "the path needs its version prefix:";
+        if (why)
+            snprintf(hint, sizeof hint, "%s %s", why, c->path);
+        mock_findings_add(f, "path", "", why ? hint : NULL,
+                          "%s is not a path of this API (only %s %s)", shown, c->allow, c->path);
+        say(o, 404, "No route matches %s; this API serves %s %s", shown, c->allow, c->path);
         return true;
     }
     if (strcmp(method, c->allow) != 0) {
         mock_text_excerpt(shown, sizeof shown, method, strlen(method), 32);
+        snprintf(hint, sizeof hint, "tasks are created by %s %s", c->allow, c->path);
         mock_findings_add(f, "method", "",
                           mock_text_ieq(method, strlen(method), c->allow)
                               ? "HTTP methods are case-sensitive"
-                              : "tasks are created by POST " QUO_SPEC_PATH,
-                          "method %s is not allowed on %s (only %s)", shown, QUO_SPEC_PATH,
-                          c->allow);
-        say(o, 405, "Method %s is not allowed on %s; use %s", shown, QUO_SPEC_PATH, c->allow);
+                              : hint,
+                          "method %s is not allowed on %s (only %s)", shown, c->path, c->allow);
+        say(o, 405, "Method %s is not allowed on %s; use %s", shown, c->path, c->allow);
         o->allow = true;
         return true;
     }
@@ -667,7 +659,7 @@ static void apply_prefer(quo_mock_core *c, int kind, int code, const char *bad, 
         char msg[200];
         if (kind > 0)
             snprintf(msg, sizeof msg, "Prefer: code=%d asks for a status %s %s does not "
-                     "document (documented: %s)", code, c->allow, QUO_SPEC_PATH, c->statuses);
+                     "document (documented: %s)", code, c->allow, c->path, c->statuses);
         else
             snprintf(msg, sizeof msg, "%s", bad);
         mock_findings_add(f, "prefer", "", NULL, "%s", msg);

@@ -790,7 +790,7 @@ static quo_status derive_protocol(deriver *d)
         if (!c->content_type)
             st = qd_oom(d);
     }
-    char *pathptr = qd_ptr_join("/paths", QUO_SPEC_PATH);
+    char *pathptr = qd_ptr_join("/paths", quo_spec_path(d->spec));
     if (st == QUO_OK) {
         c = case_new(d, "protocol", "405", QC_SHOULD, QC_EXPECT_ALLOW, pathptr ? pathptr : "",
                      "another method: a 405 carries Allow", "http.405-allow");
@@ -832,8 +832,8 @@ quo_status qc_cases_derive(const quo_spec *spec, const qc_derive_input *in,
     d->err = err;
     d->rp = quo_spec_request_pointer(spec);
     quo_violations_init(&d->v);
-    out->path = qc_strdup(QUO_SPEC_PATH);
-    out->method = qc_strdup(QUO_SPEC_METHOD);
+    out->path = qc_strdup(quo_spec_path(spec));
+    out->method = qc_strdup(quo_spec_method(spec));
     quo_status st = out->path && out->method ? QUO_OK : qd_oom(d);
     for (char *p = out->method; p && *p; p++)
         *p = (char)toupper((unsigned char)*p);

@@ -487,26 +487,19 @@ char *qd_scheme_pointer(deriver *d, const char *scheme)
     return c;
 }
 
-/* The header the operation's apiKey security scheme names. */
+/* The header the operation's security scheme names (the contract's). */
 quo_status qd_read_auth(deriver *d, char **pointer)
 {
-    const cJSON *op = cJSON_GetObjectItemCaseSensitive(d->doc, "paths");
-    op = cJSON_GetObjectItemCaseSensitive(op, QUO_SPEC_PATH);
-    op = cJSON_GetObjectItemCaseSensitive(op, QUO_SPEC_METHOD);
-    const cJSON *sec = cJSON_GetObjectItemCaseSensitive(op, "security");
-    if (!sec)
-        sec = cJSON_GetObjectItemCaseSensitive(d->doc, "security");
-    const cJSON *req = cJSON_GetArrayItem(sec, 0);
-    const char *scheme = req && req->child ? req->child->string : NULL;
-    const cJSON *schemes = qd_ptr_get(d->doc, "/components/securitySchemes");
-    const cJSON *s = scheme ? cJSON_GetObjectItemCaseSensitive(schemes, scheme) : NULL;
-    const char *type = qd_schema_string(s, "type"), *in = qd_schema_string(s, "in"),
-               *name = qd_schema_string(s, "name");
-    if (!type || strcmp(type, "apiKey") != 0 || !in || strcmp(in, "header") != 0 || !name)
+    const quo_contract *k = quo_spec_contract(d->spec);
+    const quo_contract_security *s = quo_contract_security_at(k, 0);
+    if (!s || s->in != QUO_IN_HEADER)
         return quo_error_set(d->err, QUO_ESPEC, 0,
-                             "the operation's security scheme is not an apiKey in a header");
-    d->out->auth_header = qc_strdup(name);
-    *pointer = qd_scheme_pointer(d, scheme);
-    return d->out->auth_header && *pointer ? QUO_OK : qd_oom(d);
+                             "the operation's security scheme does not send its key in a header");
+    d->out->auth_header = qc_strdup(s->name);
+    d->out->auth_scheme = s->scheme ? qc_strdup(s->scheme) : NULL;
+    *pointer = qd_scheme_pointer(d, s->scheme_name);
+    return d->out->auth_header && (!s->scheme || d->out->auth_scheme) && *pointer
+               ? QUO_OK
+               : qd_oom(d);
 }
 

@@ -113,8 +113,9 @@ START_TEST(broken_documents_are_refused_with_a_reason)
     quo_error err;
     ck_assert_int_eq(load_text("{", &err), QUO_ESYNTAX);
     ck_assert_int_eq(load_text("{\"openapi\":\"3.1.0\"}", &err), QUO_ESPEC);
-    ck_assert_ptr_nonnull(strstr(err.message, "/v1/tasks"));
-    ck_assert_int_eq(load_text("{\"paths\":{\"/v1/tasks\":{\"post\":{}}}}", &err), QUO_ESPEC);
+    ck_assert_ptr_nonnull(strstr(err.message, "no operations under \"paths\""));
+    ck_assert_int_eq(load_text("{\"paths\":{\"/v1/tasks\":{\"post\":{\"responses\":{\"201\":{}}}}}}",
+                               &err), QUO_ESPEC);
     ck_assert_ptr_nonnull(strstr(err.message, "request body"));
     const char *no_responses =
         "{\"paths\":{\"/v1/tasks\":{\"post\":{\"requestBody\":{\"content\":{\"application/json\":"
@@ -124,8 +125,13 @@ START_TEST(broken_documents_are_refused_with_a_reason)
     const char *range =
         "{\"paths\":{\"/v1/tasks\":{\"post\":{\"requestBody\":{\"content\":{\"application/json\":"
         "{\"schema\":{}}}},\"responses\":{\"2XX\":{}}}}}}";
-    ck_assert_int_eq(load_text(range, &err), QUO_ESPEC);
-    ck_assert_ptr_nonnull(strstr(err.message, "2XX"));
+    ck_assert_int_eq(load_text(range, &err), QUO_OK); /* ranges are documented statuses */
+    const char *bad_key =
+        "{\"paths\":{\"/v1/tasks\":{\"post\":{\"requestBody\":{\"content\":{\"application/json\":"
+        "{\"schema\":{}}}},\"responses\":{\"2YY\":{}}}}}}";
+    ck_assert_int_eq(load_text(bad_key, &err), QUO_ESPEC);
+    ck_assert_ptr_nonnull(strstr(err.message, "2YY"));
+    ck_assert_ptr_nonnull(strstr(err.message, "/paths/~1v1~1tasks/post/responses"));
     const char *unknown_kw =
         "{\"paths\":{\"/v1/tasks\":{\"post\":{\"requestBody\":{\"content\":{\"application/json\":"
         "{\"schema\":{\"frobnicate\":1}}}},\"responses\":{}}}}}";
@@ -135,8 +141,9 @@ START_TEST(broken_documents_are_refused_with_a_reason)
         "{\"paths\":{\"/v1/tasks\":{\"post\":{\"requestBody\":{\"content\":{\"application/json\":"
         "{\"schema\":{\"anyOf\":[{\"required\":[\"a\"]},{\"required\":[\"a\"]}]}}}},"
         "\"responses\":{}}}}}";
-    ck_assert_int_eq(load_text(no_link, &err), QUO_ESPEC);
-    ck_assert_ptr_nonnull(strstr(err.message, "link"));
+    /* Alternatives nothing tells apart have no link ids: the validator
+     * still judges by the schema (the mock refuses to serve them). */
+    ck_assert_int_eq(load_text(no_link, &err), QUO_OK);
     ck_assert_int_eq(quo_spec_load_file("/nonexistent/spec.json", &(quo_spec *){NULL}, &err),
                      QUO_EIO);
     ck_assert_ptr_nonnull(strstr(err.message, "/nonexistent/spec.json"));
