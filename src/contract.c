@@ -1064,6 +1064,17 @@ const quo_contract_member *quo_contract_member_find(const quo_contract *c, const
     return NULL;
 }
 
+const cJSON *quo_contract_resolve(const quo_contract *c, const cJSON *node)
+{
+    for (int hops = 0; node && hops <= MAX_REF_HOPS; hops++) {
+        const cJSON *ref = quo_json_member(c->doc, node, "$ref");
+        if (!cJSON_IsString(ref))
+            return node;
+        node = quo_json_pointer(c->root, ref->valuestring, quo_json_strlen(c->doc, ref), c->doc);
+    }
+    return NULL;
+}
+
 const quo_contract_response *quo_contract_response_at(const quo_contract *c, size_t i)
 {
     return i < c->nresp ? &c->resps[i].pub : NULL;
