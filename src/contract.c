@@ -673,6 +673,7 @@ static quo_status build_alt(cc *x, const walt *w, alt_store *a)
             break;
     a->pub.members = a->members;
     a->pub.parts = a->parts;
+    a->pub.pointer = w->n ? w->ptrs[w->n - 1] : x->c->body_ptr;
     a->pub.link = QUO_CONTRACT_NONE;
     return x->st;
 }

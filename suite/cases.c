@@ -18,6 +18,7 @@ void qc_cases_init(qc_case_list *list)
 {
     memset(list, 0, sizeof *list);
     qc_strlist_init(&list->discarded);
+    qc_strlist_init(&list->required_headers);
 }
 
 void qc_case_free(qc_case *c)
@@ -42,6 +43,7 @@ void qc_cases_free(qc_case_list *list)
         qc_case_free(&list->items[i]);
     free(list->items);
     qc_strlist_free(&list->discarded);
+    qc_strlist_free(&list->required_headers);
     free(list->auth_header);
     free(list->auth_scheme);
     free(list->task_member);
@@ -84,6 +86,10 @@ bool qc_case_headers(const qc_case_list *list, const qc_case *c, const char *key
         break;
     case QC_AUTH_KEY_LOWER: ok = qc_strlist_addf(out, "%s: %s%s%s", lower, sch, sp, key); break;
     }
+    /* Each required header parameter, with a value unique to the case (an
+     * Idempotency-Key must not repeat across different bodies). */
+    for (size_t i = 0; ok && i < list->required_headers.count; i++)
+        ok = qc_strlist_addf(out, "%s: qc-%s", list->required_headers.items[i], c->id);
     if (ok && c->content_type)
         ok = qc_strlist_addf(out, "Content-Type: %s", c->content_type);
     if (ok && c->prefer)

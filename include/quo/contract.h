@@ -115,6 +115,8 @@ typedef struct quo_contract_alt {
      * of other alternatives are forbidden here. */
     bool closed;
     size_t link;                /* index of its link id, or QUO_CONTRACT_NONE */
+    const char *pointer;        /* the schema that starts it (its anyOf/oneOf
+                                   branch; the body schema when there is one) */
     /* The schemas whose conjunction is this alternative (for diagnostics:
      * validating a body against them names what is wrong with it). */
     size_t part_count;
