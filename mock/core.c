@@ -608,7 +608,7 @@ static bool resolve_links(quo_mock_core *c, const quo_json_doc *doc, size_t link
         }
         break;
     }
-    if (cJSON_GetObjectItemCaseSensitive(root, MOCK_ASSIGNED_TO))
+    if (quo_json_member(doc, root, MOCK_ASSIGNED_TO))
         o->refs.user = resolve_member(c, root, doc, MOCK_ASSIGNED_TO, LINK_UNKNOWN, o, f, NULL);
     trim_echoes(&o->errors);
     return o->status == 404;

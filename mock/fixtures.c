@@ -206,7 +206,7 @@ static quo_status exact_members(loader *ld, const cJSON *obj, const char *where,
         }
     }
     for (size_t i = 0; i < n; i++)
-        if (!cJSON_GetObjectItemCaseSensitive(obj, names[i]))
+        if (!quo_json_member(ld->doc, obj, names[i]))
             return fail(ld, "%s lacks the member \"%s\"", where, names[i]);
     return QUO_OK;
 }
@@ -239,7 +239,7 @@ static quo_status alloc_list(loader *ld, fx_list *l, const cJSON *arr, const cha
 /* phoneNumbers / users: arrays of id strings. */
 static quo_status load_plain(loader *ld, const cJSON *root, int k, fx_list *l)
 {
-    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, kinds[k].list);
+    const cJSON *arr = quo_json_member(ld->doc, root, kinds[k].list);
     quo_status st = alloc_list(ld, l, arr, kinds[k].list);
     if (st != QUO_OK)
         return st;
@@ -264,7 +264,7 @@ static quo_status load_owned(loader *ld, const cJSON *root, int k, int owner_kin
 {
     const char *list = kinds[k].list;
     const char *owner = kinds[owner_kind].property;
-    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, list);
+    const cJSON *arr = quo_json_member(ld->doc, root, list);
     quo_status st = alloc_list(ld, l, arr, list);
     if (st != QUO_OK)
         return st;
@@ -278,16 +278,16 @@ static quo_status load_owned(loader *ld, const cJSON *root, int k, int owner_kin
         if ((st = exact_members(ld, c, where, names, 2, allowed)) != QUO_OK)
             return st;
         snprintf(where, sizeof where, "%s[%zu].id", list, i);
-        if ((st = check_id(ld, cJSON_GetObjectItemCaseSensitive(c, "id"), k, where)) != QUO_OK)
+        if ((st = check_id(ld, quo_json_member(ld->doc, c, "id"), k, where)) != QUO_OK)
             return st;
-        const cJSON *ref = cJSON_GetObjectItemCaseSensitive(c, owner);
+        const cJSON *ref = quo_json_member(ld->doc, c, owner);
         snprintf(where, sizeof where, "%s[%zu].%s", list, i, owner);
         if ((st = check_id(ld, ref, owner_kind, where)) != QUO_OK)
             return st;
         l->items[i].pos = i;
         l->items[i].ref_node = ref;
         l->count = i + 1;
-        if ((st = make_id(ld, cJSON_GetObjectItemCaseSensitive(c, "id"), &l->items[i].id)) !=
+        if ((st = make_id(ld, quo_json_member(ld->doc, c, "id"), &l->items[i].id)) !=
             QUO_OK)
             return st;
     }
@@ -310,7 +310,7 @@ static bool key_sendable(const char *k, size_t n)
 
 static quo_status load_keys(loader *ld, const cJSON *root)
 {
-    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, "apiKeys");
+    const cJSON *arr = quo_json_member(ld->doc, root, "apiKeys");
     if (!cJSON_IsArray(arr))
         return fail(ld, "apiKeys must be an array");
     size_t n = (size_t)cJSON_GetArraySize(arr);
@@ -326,8 +326,8 @@ static quo_status load_keys(loader *ld, const cJSON *root)
         snprintf(where, sizeof where, "apiKeys[%zu]", i);
         if ((st = exact_members(ld, c, where, names, 2, "key, phoneNumbers")) != QUO_OK)
             return st;
-        const cJSON *key = cJSON_GetObjectItemCaseSensitive(c, "key");
-        const cJSON *phones = cJSON_GetObjectItemCaseSensitive(c, "phoneNumbers");
+        const cJSON *key = quo_json_member(ld->doc, c, "key");
+        const cJSON *phones = quo_json_member(ld->doc, c, "phoneNumbers");
         if (!cJSON_IsString(key))
             return fail(ld, "%s.key must be a string", where);
         size_t klen = quo_json_strlen(ld->doc, key);

@@ -84,12 +84,13 @@ static quo_status error_body(quo_mock_core *c, const outcome *o, char **body, si
 /* A value for a required member the mock has no data for, from its
  * schema: const, first enum member, or a plain value of its type and
  * format. False when the schema asks for more than that. */
-static bool schema_value(const quo_contract *k, const cJSON *schema, quo_buf *b)
+static bool schema_value(const quo_contract *k, const quo_json_doc *sd, const cJSON *schema,
+                         quo_buf *b)
 {
     const cJSON *s = quo_contract_resolve(k, schema);
-    const cJSON *x = quo_json_member(NULL, s, "const");
+    const cJSON *x = quo_json_member(sd, s, "const");
     if (!x) {
-        const cJSON *e = quo_json_member(NULL, s, "enum");
+        const cJSON *e = quo_json_member(sd, s, "enum");
         x = cJSON_IsArray(e) ? e->child : NULL;
     }
     if (x) {
@@ -99,13 +100,13 @@ static bool schema_value(const quo_contract *k, const cJSON *schema, quo_buf *b)
         cJSON_free(t);
         return t != NULL;
     }
-    const cJSON *type = quo_json_member(NULL, s, "type");
+    const cJSON *type = quo_json_member(sd, s, "type");
     const char *t = cJSON_IsString(type) ? type->valuestring
                     : cJSON_IsArray(type) && cJSON_IsString(type->child) ? type->child->valuestring
                                                                          : "string";
-    const cJSON *fmt = quo_json_member(NULL, s, "format");
+    const cJSON *fmt = quo_json_member(sd, s, "format");
     const char *f = cJSON_IsString(fmt) ? fmt->valuestring : "";
-    const cJSON *min = quo_json_member(NULL, s, "minimum");
+    const cJSON *min = quo_json_member(sd, s, "minimum");
     if (strcmp(t, "string") == 0)
         quo_buf_puts(b, strcmp(f, "date-time") == 0 ? "\"2026-01-01T00:00:00Z\""
                         : strcmp(f, "date") == 0    ? "\"2026-01-01\""
@@ -124,6 +125,13 @@ static bool schema_value(const quo_contract *k, const cJSON *schema, quo_buf *b)
     return true;
 }
 
+/* Member node p of the spec's tree is named exactly `name`. */
+static bool key_is(const quo_json_doc *sd, const cJSON *p, const char *name)
+{
+    size_t n = quo_json_keylen(sd, p);
+    return n == strlen(name) && memcmp(p->string, name, n) == 0;
+}
+
 /* The success body, shaped by the spec's success schema: its wrapper
  * member (e.g. "data"), the identifying member (the task id), the link
  * members the fixtures resolved, and a schema-made value for each other
@@ -133,10 +141,11 @@ static quo_status task_body(quo_mock_core *c, const outcome *o, uint64_t seq, ch
                             size_t *len)
 {
     const quo_contract *k = quo_spec_contract(c->spec);
+    const quo_json_doc *sd = quo_spec_doc(c->spec);
     const char *wrapper, *idm = quo_contract_success_id(k);
     const cJSON *obj = quo_contract_success_object(k, &wrapper);
-    const cJSON *props = quo_json_member(NULL, obj, "properties");
-    const cJSON *req = quo_json_member(NULL, obj, "required");
+    const cJSON *props = quo_json_member(sd, obj, "properties");
+    const cJSON *req = quo_json_member(sd, obj, "required");
     const mock_id *ids[] = {mock_fixtures_phone_id(c->fx, o->refs.phone),
                             mock_fixtures_conversation_id(c->fx, o->refs.conv),
                             mock_fixtures_activity_id(c->fx, o->refs.act)};
@@ -156,14 +165,15 @@ static quo_status task_body(quo_mock_core *c, const outcome *o, uint64_t seq, ch
         const mock_id *link = NULL;
         bool is_link = false;
         for (size_t i = 0; i < 3; i++)
-            if (strcmp(p->string, names[i]) == 0) {
+            if (key_is(sd, p, names[i])) {
                 link = ids[i];
                 is_link = true;
             }
         bool required = false;
         for (const cJSON *r = cJSON_IsArray(req) ? req->child : NULL; r && !required; r = r->next)
-            required = cJSON_IsString(r) && strcmp(r->valuestring, p->string) == 0;
-        bool is_id = idm && strcmp(p->string, idm) == 0;
+            required = cJSON_IsString(r) && quo_json_strlen(sd, r) == quo_json_keylen(sd, p) &&
+                       memcmp(r->valuestring, p->string, quo_json_keylen(sd, p)) == 0;
+        bool is_id = idm && key_is(sd, p, idm);
         if (!is_id && !link && (is_link || !required))
             continue;
         if (!first)
@@ -176,7 +186,7 @@ static quo_status task_body(quo_mock_core *c, const outcome *o, uint64_t seq, ch
         else if (link)
             quo_buf_append(&b, link->json, link->json_len);
         else
-            ok = schema_value(k, p, &b);
+            ok = schema_value(k, sd, p, &b);
     }
     quo_buf_puts(&b, wrapper ? "}}" : "}");
     *body = quo_buf_take(&b, len);
