@@ -12,7 +12,8 @@ and cases. Each evolution is:
   responses       [(status, body, valid)] judged by the response parser
   refused         a regex: the spec must be refused with a message matching it
   operation       the --operation to select (None: the default)
-  mock            False when quo-mock is expected to refuse the spec (say why)
+  mock            True, or a regex: quo-mock (and the suite's embedded mock)
+                  must refuse the spec with a message matching it
 """
 import copy
 import json
@@ -128,7 +129,10 @@ def _range(spec):
     (body(phoneNumberId=None, contactId="CT1"), True, None),
     (body(phoneNumberId=None, contactId="XX1"), False, "contactId"),
     (body(contactId="CT1"), False, "provide exactly one of")],
-    [("201", task(phoneNumberId=None, contactId="CT1"), False)])
+    [("201", task(phoneNumberId=None, contactId="CT1"), False)],
+    # Not served yet: the fixture format knows phone numbers, conversations
+    # and activities only (docs/contract.md, "Not yet").
+    mock=r'links a task by "contactId", which quo-mock cannot resolve from its fixtures')
 def _fourth(spec):
     b = copy.deepcopy(branches(spec)[2])
     del b["properties"]["activityId"]
@@ -139,7 +143,10 @@ def _fourth(spec):
 
 
 @evolution("tight-patterns", [(body(phoneNumberId="PN0123456789abcdef01234567"), True, None),
-                              (BASE, False, "phoneNumberId")])
+                              (BASE, False, "phoneNumberId")],
+           # Not served yet: fixtures fitting the tighter patterns are not
+           # synthesized; both programs refuse, naming the fixture and pattern.
+           mock=r'"PN1" (is not a valid phoneNumberId|does not fit the spec.s schema of phoneNumberId)')
 def _tight(spec):
     each_branch(spec, lambda b: [p.update(pattern="^%s[0-9a-f]{24}$" % p["pattern"][1:3])
                                  for k, p in b["properties"].items() if k.endswith("Id")])
