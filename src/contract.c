@@ -247,7 +247,7 @@ static const quo_schema *compile_at(cc *x, const char *ptr)
     quo_error e;
     quo_status st = quo_schema_compile(c->root, c->doc, ptr, &out, &e);
     if (st != QUO_OK) {
-        fail(x, st, "%s: %s", ptr, e.message);
+        fail(x, st, "%s", e.message); /* the engine names the whole schema path */
         return NULL;
     }
     c->schema_ptrs[c->nschemas] = ptr;

@@ -113,7 +113,7 @@ quo_status quo_spec_load_file_op(const char *path, const char *operation, quo_sp
     else if ((st = quo_spec_load_buffer_op(buf, n, operation, out, err)) != QUO_OK && err) {
         char inner[QUO_ERROR_MESSAGE_MAX];
         memcpy(inner, err->message, sizeof inner);
-        quo_error_set(err, st, err->offset, "%s: %.200s", path, inner);
+        quo_error_set(err, st, err->offset, "%.100s: %.400s", path, inner);
     }
     free(buf);
     return st;

@@ -358,7 +358,7 @@ def _oauth(spec):
 
 
 @evolution("refused-unknown-keyword",
-           refused=r"/paths/~1v1~1tasks/post/requestBody/content/application~1json/schema.*frobnicate")
+           refused=r"unknown keyword \"frobnicate\".*schema path \"/paths/~1v1~1tasks/post/requestBody/content/application~1json/schema/anyOf/0/properties/title")
 def _unknown_kw(spec):
     req_schema(spec)["anyOf"][0]["properties"]["title"]["frobnicate"] = 1
 
