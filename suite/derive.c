@@ -137,11 +137,8 @@ static const char *success_pointer(deriver *d)
  * chain runs phone number <- conversation <- activity, in link order). */
 static quo_status task_fields(deriver *d, qc_case *c, size_t li, bool echo)
 {
-    const cJSON *data = NULL;
-    const cJSON *rs = quo_spec_response_schema_json(d->spec, d->success);
-    const cJSON *props = cJSON_GetObjectItemCaseSensitive(rs, "properties");
-    if (d->out->task_member)
-        data = cJSON_GetObjectItemCaseSensitive(props, d->out->task_member);
+    const char *wrapper;
+    const cJSON *data = quo_contract_success_object(quo_spec_contract(d->spec), &wrapper);
     const cJSON *dprops = cJSON_GetObjectItemCaseSensitive(data, "properties");
     const cJSON *dreq = cJSON_GetObjectItemCaseSensitive(data, "required");
     for (size_t k = 0; k <= li && k < d->nlinks; k++) {

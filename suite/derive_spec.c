@@ -428,33 +428,18 @@ quo_status qd_classify(deriver *d, const char *body, size_t len, bool *valid,
     return QUO_OK;
 }
 
+/* The success status and the member that wraps the task in its body
+ * (e.g. "data"): the contract's. */
 quo_status qd_read_success(deriver *d)
 {
-    d->success = 0;
-    for (size_t i = 0; i < quo_spec_status_count(d->spec) && !d->success; i++) {
-        int s = quo_spec_status_at(d->spec, i);
-        if (s >= 200 && s <= 299)
-            d->success = s;
-    }
+    const quo_contract *k = quo_spec_contract(d->spec);
+    d->success = quo_contract_success_status(k);
     if (!d->success)
         return quo_error_set(d->err, QUO_ESPEC, 0, "the spec documents no 2xx response");
-    /* The member of the 201 body that wraps the task: its one required
-     * object member. */
-    const cJSON *rs = quo_spec_response_schema_json(d->spec, d->success);
-    const cJSON *req = cJSON_GetObjectItemCaseSensitive(rs, "required");
-    const cJSON *props = cJSON_GetObjectItemCaseSensitive(rs, "properties");
-    const cJSON *it;
-    cJSON_ArrayForEach(it, req)
-    {
-        const cJSON *s = cJSON_IsString(it) ? cJSON_GetObjectItemCaseSensitive(props, it->valuestring)
-                                            : NULL;
-        const char *t = s ? qd_schema_type(s) : NULL;
-        if (t && strcmp(t, "object") == 0 && !d->out->task_member) {
-            d->out->task_member = qc_strdup(it->valuestring);
-            if (!d->out->task_member)
-                return qd_oom(d);
-        }
-    }
+    const char *wrapper;
+    quo_contract_success_object(k, &wrapper);
+    if (wrapper && !(d->out->task_member = qc_strdup(wrapper)))
+        return qd_oom(d);
     return QUO_OK;
 }
 
