@@ -99,14 +99,15 @@ static double env_number(const char *name, const char *fallback, double min, dou
 static void set_url(const char *base)
 {
     size_t blen = strlen(base);
-    size_t n = blen + sizeof QUO_SPEC_PATH;
+    const char *path = quo_spec_path(fuzz_spec());
+    size_t n = blen + strlen(path) + 1;
     free(ep.url);
     ep.url = malloc(n);
     if (!ep.url)
         die("out of memory");
     if (blen > 0 && base[blen - 1] == '/')
         blen--; /* "https://host/" + "/v1/tasks" */
-    snprintf(ep.url, n, "%.*s%s", (int)blen, base, QUO_SPEC_PATH);
+    snprintf(ep.url, n, "%.*s%s", (int)blen, base, path);
 }
 
 static void start_mock(void)

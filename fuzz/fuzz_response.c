@@ -67,8 +67,7 @@ static const cJSON *member(const quo_json_doc *doc, const cJSON *obj, const char
 
 static bool task_empty(const quo_response *r)
 {
-    return !r->task.task_id && !r->task.revision && !r->task.phone_number_id &&
-           !r->task.conversation_id && !r->task.activity_id;
+    return !r->task.task_id && !r->task.object && !r->task.id_member;
 }
 
 static bool error_empty(const quo_response *r)
@@ -81,13 +80,15 @@ static void check_task(const quo_response *r, const quo_json_doc *doc, const cJS
 {
     const cJSON *data = member(doc, root, "data");
     FUZZ_CHECK(r->kind == QUO_RESPONSE_TASK, "a conforming %d is not a task", r->status);
-    FUZZ_CHECK(r->task.task_id && r->task.revision && r->task.phone_number_id,
-               "a conforming %d lacks a required typed field", r->status);
-    FUZZ_CHECK((r->task.conversation_id != NULL) == (member(doc, data, "conversationId") != NULL),
-               "conversation_id present %d, member present %d", r->task.conversation_id != NULL,
-               member(doc, data, "conversationId") != NULL);
-    FUZZ_CHECK((r->task.activity_id != NULL) == (member(doc, data, "activityId") != NULL),
-               "activity_id does not match the body");
+    FUZZ_CHECK(r->task.task_id && r->task.object && r->task.id_member,
+               "a conforming %d lacks its task id or object", r->status);
+    const cJSON *id = member(doc, data, r->task.id_member);
+    FUZZ_CHECK(cJSON_IsString(id) && quo_json_strlen(doc, id) == r->task.task_id_len &&
+                   memcmp(id->valuestring, r->task.task_id, r->task.task_id_len) == 0,
+               "task_id is not the body's %s", r->task.id_member);
+    FUZZ_CHECK((quo_response_task_member(r, "conversationId") != NULL) ==
+                   (member(doc, data, "conversationId") != NULL),
+               "conversationId lookup does not match the body");
     FUZZ_CHECK(error_empty(r), "a conforming task response has error fields");
 }
 

@@ -88,30 +88,38 @@ static bool add_prop(quo_mock_core *c, const char *name)
     return true;
 }
 
-/* Collects the member names of the request schema and its branches. */
+/* Collects the member names of every request alternative (the
+ * contract's analysis), for the "did you mean" hints. */
 static quo_status collect_props(quo_mock_core *c, quo_error *err)
 {
-    const cJSON *req = quo_spec_request_schema_json(c->spec);
-    const cJSON *lists[1 + 3 * 16];
-    size_t n = 0;
-    lists[n++] = cJSON_GetObjectItemCaseSensitive(req, "properties");
-    static const char *const comb[] = {"anyOf", "oneOf", "allOf"};
-    for (size_t k = 0; k < QUO_ARRAY_SIZE(comb); k++) {
-        const cJSON *br;
-        cJSON_ArrayForEach(br, cJSON_GetObjectItemCaseSensitive(req, comb[k]))
-        {
-            if (n < QUO_ARRAY_SIZE(lists))
-                lists[n++] = cJSON_GetObjectItemCaseSensitive(br, "properties");
-        }
-    }
-    for (size_t i = 0; i < n; i++) {
-        const cJSON *p;
-        cJSON_ArrayForEach(p, lists[i])
-        {
-            if (p->string && !add_prop(c, p->string))
+    const quo_contract *k = quo_spec_contract(c->spec);
+    for (size_t i = 0; i < quo_contract_alt_count(k); i++) {
+        const quo_contract_alt *alt = quo_contract_alt_at(k, i);
+        for (size_t m = 0; m < alt->member_count; m++)
+            if (!add_prop(c, alt->members[m].name))
                 return quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
-        }
     }
+    return QUO_OK;
+}
+
+/* The auth scheme, required headers and success status the mock enforces
+ * and answers with, from the contract. */
+static quo_status read_http_facts(quo_mock_core *c, quo_error *err)
+{
+    const quo_contract *k = quo_spec_contract(c->spec);
+    c->auth = quo_contract_security_at(k, 0);
+    for (size_t i = 0; c->auth && i < quo_contract_security_count(k); i++)
+        if (quo_contract_security_at(k, i)->in != QUO_IN_HEADER)
+            return quo_error_set(err, QUO_ESPEC, 0,
+                                 "security scheme \"%s\" sends the key in the %s; quo-mock "
+                                 "reads credentials from headers only",
+                                 quo_contract_security_at(k, i)->scheme_name,
+                                 quo_contract_security_at(k, i)->in == QUO_IN_QUERY ? "query"
+                                                                                     : "cookie");
+    c->success = quo_contract_success_status(k);
+    if (!c->success)
+        return quo_error_set(err, QUO_ESPEC, 0,
+                             "the operation documents no 2xx response for quo-mock to answer with");
     return QUO_OK;
 }
 
@@ -122,6 +130,14 @@ static quo_status map_links(quo_mock_core *c, quo_error *err)
     c->link_names[0] = '\0';
     for (size_t i = 0; i < n && i < QUO_SPEC_MAX_LINKS; i++) {
         const char *name = quo_spec_link_name(c->spec, i);
+        const quo_contract_link *l = quo_contract_link_at(quo_spec_contract(c->spec), i);
+        if (!l->member->pointer &&
+            quo_contract_alt_at(quo_spec_contract(c->spec), l->alt)->closed)
+            return quo_error_set(err, QUO_ESPEC, 0,
+                                 "request alternative %zu requires \"%s\" but does not list it "
+                                 "in properties while additionalProperties is false: no body "
+                                 "can take that alternative",
+                                 l->alt, name);
         if (strcmp(name, MOCK_PHONE_ID) == 0)
             c->link_kind[i] = LINK_PHONE;
         else if (strcmp(name, MOCK_CONVERSATION_ID) == 0)
@@ -144,17 +160,10 @@ static quo_status map_links(quo_mock_core *c, quo_error *err)
 
 static quo_status read_media_type(quo_mock_core *c, quo_error *err)
 {
-    const cJSON *doc = quo_spec_document(c->spec);
-    const cJSON *op = cJSON_GetObjectItemCaseSensitive(
-        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(doc, "paths"),
-                                         QUO_SPEC_PATH),
-        QUO_SPEC_METHOD);
-    const cJSON *content = cJSON_GetObjectItemCaseSensitive(
-        cJSON_GetObjectItemCaseSensitive(op, "requestBody"), "content");
-    if (!cJSON_IsObject(content) || !content->child || !content->child->string)
+    c->req_media = quo_contract_body_media(quo_spec_contract(c->spec));
+    if (!c->req_media)
         return quo_error_set(err, QUO_ESPEC, 0,
                              "the spec states no media type for the request body");
-    c->req_media = content->child->string;
     return QUO_OK;
 }
 
@@ -220,12 +229,9 @@ quo_status quo_mock_core_new(const quo_spec *spec, const quo_mock_options *opts,
     if (c->max_depth > CORE_MAX_DEPTH)
         c->max_depth = CORE_MAX_DEPTH;
     atomic_init(&c->next_trace, 0);
-    size_t i = 0;
-    for (; QUO_SPEC_METHOD[i] && i + 1 < sizeof c->allow; i++)
-        c->allow[i] = (char)(QUO_SPEC_METHOD[i] >= 'a' && QUO_SPEC_METHOD[i] <= 'z'
-                                 ? QUO_SPEC_METHOD[i] - 32
-                                 : QUO_SPEC_METHOD[i]);
-    c->allow[i] = '\0';
+    snprintf(c->allow, sizeof c->allow, "%s", quo_contract_method_upper(quo_spec_contract(spec)));
+    c->path = quo_spec_path(spec);
+    size_t i;
     size_t used = 0;
     for (i = 0; i < quo_spec_status_count(spec); i++) {
         int w = snprintf(c->statuses + used, sizeof c->statuses - used, "%s%d", i ? ", " : "",
@@ -241,6 +247,8 @@ quo_status quo_mock_core_new(const quo_spec *spec, const quo_mock_options *opts,
         st = mock_fixtures_load_default(spec, &c->fx, err);
     if (st == QUO_OK && !(c->record = mock_record_new(spec, opts, CORE_RECORD_BYTES)))
         st = quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
+    if (st == QUO_OK)
+        st = read_http_facts(c, err);
     if (st == QUO_OK)
         st = map_links(c, err);
     if (st == QUO_OK)
@@ -329,46 +337,61 @@ static bool step_route(quo_mock_core *c, const quo_mock_request *req, outcome *o
     const char *path = req->path ? req->path : "";
     const char *method = req->method ? req->method : "";
     char shown[160];
-    if (strcmp(path, QUO_SPEC_PATH) != 0) {
+    char hint[200];
+    if (strcmp(path, c->path) != 0) {
         mock_text_excerpt(shown, sizeof shown, path, strlen(path), 100);
-        const char *hint = NULL;
-        size_t n = strlen(path), want = strlen(QUO_SPEC_PATH);
-        if (n == want + 1 && path[n - 1] == '/' && strncmp(path, QUO_SPEC_PATH, want) == 0)
-            hint = "drop the trailing slash: the path is " QUO_SPEC_PATH;
-        else if (mock_text_ieq(path, n, QUO_SPEC_PATH))
-            hint = "paths are case-sensitive: the path is " QUO_SPEC_PATH;
-        else if (strstr(QUO_SPEC_PATH, path) && n > 1)
-            hint = "the path needs its version prefix: " QUO_SPEC_PATH;
-        mock_findings_add(f, "path", "", hint, "%s is not a path of this API (only %s %s)",
-                          shown, c->allow, QUO_SPEC_PATH);
-        say(o, 404, "No route matches %s; this API serves %s %s", shown, c->allow,
-            QUO_SPEC_PATH);
+        const char *why = NULL;
+        size_t n = strlen(path), want = strlen(c->path);
+        if (n == want + 1 && path[n - 1] == '/' && strncmp(path, c->path, want) == 0)
+            why = "drop the trailing slash: the path is";
+        else if (mock_text_ieq(path, n, c->path))
+            why = "paths are case-sensitive: the path is";
+        else if (strstr(c->path, path) && n > 1)
+            why = "the path needs its version prefix:";
+        if (why)
+            snprintf(hint, sizeof hint, "%s %s", why, c->path);
+        mock_findings_add(f, "path", "", why ? hint : NULL,
+                          "%s is not a path of this API (only %s %s)", shown, c->allow, c->path);
+        say(o, 404, "No route matches %s; this API serves %s %s", shown, c->allow, c->path);
         return true;
     }
     if (strcmp(method, c->allow) != 0) {
         mock_text_excerpt(shown, sizeof shown, method, strlen(method), 32);
+        snprintf(hint, sizeof hint, "tasks are created by %s %s", c->allow, c->path);
         mock_findings_add(f, "method", "",
                           mock_text_ieq(method, strlen(method), c->allow)
                               ? "HTTP methods are case-sensitive"
-                              : "tasks are created by POST " QUO_SPEC_PATH,
-                          "method %s is not allowed on %s (only %s)", shown, QUO_SPEC_PATH,
-                          c->allow);
-        say(o, 405, "Method %s is not allowed on %s; use %s", shown, QUO_SPEC_PATH, c->allow);
+                              : hint,
+                          "method %s is not allowed on %s (only %s)", shown, c->path, c->allow);
+        say(o, 405, "Method %s is not allowed on %s; use %s", shown, c->path, c->allow);
         o->allow = true;
         return true;
     }
     return false;
 }
 
+/* The credential where the spec's security scheme puts it: the raw key in
+ * an apiKey header (e.g. Authorization, X-API-Key), or "<Scheme> <key>" for
+ * http bearer/basic (for basic the key is the base64 credential itself). */
 static bool step_auth(quo_mock_core *c, const quo_mock_request *req, outcome *o,
                       mock_findings *f)
 {
-    const char *v = header_value(req, "Authorization");
+    if (!c->auth) { /* the operation needs no credentials: the first key's access */
+        o->key = 0;
+        return false;
+    }
+    const char *name = c->auth->name, *word = c->auth->scheme;
+    char how[200];
+    if (word)
+        snprintf(how, sizeof how, "send the key with the %s scheme: %s: %s <key>", word, name,
+                 word);
+    else
+        snprintf(how, sizeof how, "send the API key as the %s header's whole value: %s: <key>",
+                 name, name);
+    const char *v = header_value(req, name);
     if (!v) {
-        mock_findings_add(f, "auth", "", "send the API key as the Authorization header's whole "
-                          "value: Authorization: <key>",
-                          "the Authorization header is missing");
-        say(o, 401, "The Authorization header is missing; send your API key in it");
+        mock_findings_add(f, "auth", "", how, "the %s header is missing", name);
+        say(o, 401, "The %s header is missing; send your API key in it", name);
         return true;
     }
     const char *s = mock_text_skip_ows(v);
@@ -376,17 +399,26 @@ static bool step_auth(quo_mock_core *c, const quo_mock_request *req, outcome *o,
     while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
         n--;
     if (n == 0) {
-        mock_findings_add(f, "auth", "", "send the API key as the Authorization header's whole "
-                          "value: Authorization: <key>",
-                          "the Authorization header is empty");
-        say(o, 401, "The Authorization header is empty; send your API key in it");
+        mock_findings_add(f, "auth", "", how, "the %s header is empty", name);
+        say(o, 401, "The %s header is empty; send your API key in it", name);
         return true;
     }
-    /* The service takes the raw key; "Bearer <key>" is simply not a key. */
-    if (n > 7 && mock_text_ieq(s, 6, "Bearer") && (s[6] == ' ' || s[6] == '\t')) {
-        mock_findings_add(f, "auth", "", "drop the \"Bearer \" prefix: this API takes the raw "
-                          "API key as the Authorization value (securitySchemes apiKey)",
-                          "the Authorization header uses the Bearer scheme");
+    if (word) {
+        size_t wl = strlen(word);
+        if (!(n > wl + 1 && mock_text_ieq(s, wl, word) && (s[wl] == ' ' || s[wl] == '\t'))) {
+            mock_findings_add(f, "auth", "", how, "the %s header does not use the %s scheme",
+                              name, word);
+            say(o, 401, "The API key is not valid");
+            return true;
+        }
+        const char *t = mock_text_skip_ows(s + wl);
+        n -= (size_t)(t - s);
+        s = t;
+    } else if (n > 7 && mock_text_ieq(s, 6, "Bearer") && (s[6] == ' ' || s[6] == '\t')) {
+        /* An apiKey scheme takes the raw key; "Bearer <key>" is not a key. */
+        snprintf(how, sizeof how, "drop the \"Bearer \" prefix: this API takes the raw API key "
+                 "as the %s value (securitySchemes apiKey)", name);
+        mock_findings_add(f, "auth", "", how, "the %s header uses the Bearer scheme", name);
         say(o, 401, "The API key is not valid");
         return true;
     }
@@ -397,6 +429,49 @@ static bool step_auth(quo_mock_core *c, const quo_mock_request *req, outcome *o,
         return true;
     }
     return false;
+}
+
+/* The header parameters the spec requires, each present and valid for its
+ * schema (a header value is judged as a JSON string). */
+static bool step_headers(quo_mock_core *c, const quo_mock_request *req, outcome *o,
+                         mock_findings *f)
+{
+    const quo_contract *k = quo_spec_contract(c->spec);
+    size_t before = o->errors.count;
+    for (size_t i = 0; i < quo_contract_param_count(k); i++) {
+        const quo_contract_param *p = quo_contract_param_at(k, i);
+        if (p->in != QUO_IN_HEADER)
+            continue;
+        const char *v = header_value(req, p->name);
+        char path[160];
+        snprintf(path, sizeof path, "/headers/%s", p->name);
+        if (!v && p->required) {
+            if (quo_violations_add(&o->errors, path, NULL, "required", "string",
+                                   "the %s header is required", p->name) != QUO_OK)
+                f->failed = true;
+            mock_findings_add(f, "header", path, NULL, "the required %s header is missing",
+                              p->name);
+            continue;
+        }
+        cJSON *value = v && p->schema ? cJSON_CreateString(v) : NULL;
+        if (v && p->schema && !value) {
+            f->failed = true;
+            continue;
+        }
+        size_t n0 = o->errors.count;
+        if (value && !quo_schema_is_valid(p->schema, value, NULL) &&
+            quo_violations_add(&o->errors, path, value, "schema", "string",
+                               "the %s header does not match its schema", p->name) != QUO_OK)
+            f->failed = true;
+        if (o->errors.count > n0)
+            mock_findings_add(f, "header", path, NULL, "the %s header does not match its schema",
+                              p->name);
+        cJSON_Delete(value);
+    }
+    if (o->errors.count == before)
+        return false;
+    say(o, 400, "%s", o->errors.items[before].message);
+    return true;
 }
 
 static bool step_media(quo_mock_core *c, const quo_mock_request *req, outcome *o,
@@ -534,7 +609,7 @@ static bool resolve_links(quo_mock_core *c, const quo_json_doc *doc, size_t link
         }
         break;
     }
-    if (cJSON_GetObjectItemCaseSensitive(root, MOCK_ASSIGNED_TO))
+    if (quo_json_member(doc, root, MOCK_ASSIGNED_TO))
         o->refs.user = resolve_member(c, root, doc, MOCK_ASSIGNED_TO, LINK_UNKNOWN, o, f, NULL);
     trim_echoes(&o->errors);
     return o->status == 404;
@@ -620,6 +695,8 @@ static quo_status natural(quo_mock_core *c, const quo_mock_request *req, outcome
     outcome scratch;
     outcome_init(&scratch);
     bool decided = step_auth(c, req, o, f);
+    if (step_headers(c, req, decided ? &scratch : o, f))
+        decided = true;
     if (step_media(c, req, decided ? &scratch : o, f))
         decided = true;
     if (step_body(c, req, decided ? &scratch : o, f, !decided, &st) || st != QUO_OK)
@@ -627,7 +704,7 @@ static quo_status natural(quo_mock_core *c, const quo_mock_request *req, outcome
     quo_violations_free(&scratch.errors);
     if (decided || st != QUO_OK || step_access(c, o, f))
         return st;
-    o->status = 201;
+    o->status = c->success;
     return QUO_OK;
 }
 
@@ -669,7 +746,7 @@ static void apply_prefer(quo_mock_core *c, int kind, int code, const char *bad, 
         if (kind > 0)
             snprintf(msg, sizeof msg, "Prefer: code=%d asks for a status %s %s does not "
                      "document (documented: %s; for fault tests also 429 and 503)", code, c->allow,
-                     QUO_SPEC_PATH, c->statuses);
+                     c->path, c->statuses);
         else
             snprintf(msg, sizeof msg, "%s", bad);
         mock_findings_add(f, "prefer", "", NULL, "%s", msg);

@@ -77,7 +77,8 @@ static quo_status rule_load(const char *path, size_t i, const cJSON *r, plan_rul
                              "\"code=503\" or \"drop\"", path, i);
     /* The text must mean something: a fault, or a status. */
     quo_mock_header h = {"Prefer", pref->valuestring};
-    quo_mock_request req = {"POST", QUO_SPEC_PATH, &h, 1, NULL, 0};
+    /* Only the header matters for parsing. */
+    quo_mock_request req = {"POST", "", &h, 1, NULL, 0};
     mock_fault f;
     char bad[200] = "";
     int code = 0;

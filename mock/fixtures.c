@@ -73,7 +73,7 @@ static const char *const top_members[] = {"apiKeys", "phoneNumbers", "conversati
 typedef struct loader {
     const char *origin;
     quo_json_doc *doc;
-    quo_schema *schema[KIND_COUNT];
+    const quo_schema *schema[KIND_COUNT]; /* owned by the spec's contract */
     const char *pattern[KIND_COUNT]; /* the pattern text, for messages */
     quo_error *err;
     mock_fixtures *fx;
@@ -173,93 +173,16 @@ static quo_status make_id(loader *ld, const cJSON *node, mock_id *id)
 
 /* ---- the spec's id patterns ------------------------------------------ */
 
-/* Resolves a local JSON Pointer ("#/a/b" or "/a/b") inside doc. */
-static const cJSON *resolve_pointer(const cJSON *doc, const char *ptr)
-{
-    if (*ptr == '#')
-        ptr++;
-    const cJSON *cur = doc;
-    while (cur && *ptr == '/') {
-        ptr++;
-        char tok[256];
-        size_t n = 0;
-        while (*ptr && *ptr != '/' && n + 1 < sizeof tok) {
-            if (ptr[0] == '~' && ptr[1] == '0')
-                tok[n++] = '~', ptr += 2;
-            else if (ptr[0] == '~' && ptr[1] == '1')
-                tok[n++] = '/', ptr += 2;
-            else
-                tok[n++] = *ptr++;
-        }
-        tok[n] = '\0';
-        if (cJSON_IsArray(cur)) {
-            char *end;
-            long i = strtol(tok, &end, 10);
-            cur = (*end || i < 0) ? NULL : cJSON_GetArrayItem(cur, (int)i);
-        } else {
-            cur = cJSON_GetObjectItemCaseSensitive(cur, tok);
-        }
-    }
-    return *ptr ? NULL : cur;
-}
-
-/* Finds the schema of request member `name` (in the request schema's own
- * properties or in one of its anyOf/oneOf/allOf branches, following one
- * local $ref per branch) and writes its JSON Pointer into out. */
-static const cJSON *find_property(const quo_spec *spec, const char *name, char *out,
-                                  size_t outsz)
-{
-    const cJSON *docroot = quo_spec_document(spec);
-    const cJSON *req = quo_spec_request_schema_json(spec);
-    const char *base = quo_spec_request_pointer(spec);
-    const cJSON *props = cJSON_GetObjectItemCaseSensitive(req, "properties");
-    const cJSON *p = cJSON_GetObjectItemCaseSensitive(props, name);
-    if (p) {
-        snprintf(out, outsz, "%s/properties/%s", base, name);
-        return p;
-    }
-    static const char *const combinators[] = {"anyOf", "oneOf", "allOf"};
-    for (size_t k = 0; k < QUO_ARRAY_SIZE(combinators); k++) {
-        const cJSON *arr = cJSON_GetObjectItemCaseSensitive(req, combinators[k]);
-        int n = cJSON_GetArraySize(arr);
-        for (int i = 0; i < n; i++) {
-            const cJSON *br = cJSON_GetArrayItem(arr, i);
-            char brptr[512];
-            snprintf(brptr, sizeof brptr, "%s/%s/%d", base, combinators[k], i);
-            const cJSON *ref = cJSON_GetObjectItemCaseSensitive(br, "$ref");
-            if (cJSON_IsString(ref) && ref->valuestring[0] == '#') {
-                br = resolve_pointer(docroot, ref->valuestring);
-                snprintf(brptr, sizeof brptr, "%s", ref->valuestring + 1);
-            }
-            props = cJSON_GetObjectItemCaseSensitive(br, "properties");
-            p = cJSON_GetObjectItemCaseSensitive(props, name);
-            if (p) {
-                snprintf(out, outsz, "%s/properties/%s", brptr, name);
-                return p;
-            }
-        }
-    }
-    return NULL;
-}
-
+/* Each kind's id schema is its request member's, from the contract. A
+ * kind whose member the spec does not have is not checked (nothing in a
+ * request can name it). */
 static quo_status compile_patterns(loader *ld, const quo_spec *spec)
 {
+    const quo_contract *c = quo_spec_contract(spec);
     for (int k = 0; k < KIND_COUNT; k++) {
-        char ptr[640];
-        const cJSON *prop = find_property(spec, kinds[k].property, ptr, sizeof ptr);
-        if (!prop)
-            return quo_error_set(ld->err, QUO_ESPEC, 0,
-                                 "the spec's request schema has no member \"%s\"",
-                                 kinds[k].property);
-        const cJSON *pat = cJSON_GetObjectItemCaseSensitive(prop, "pattern");
-        ld->pattern[k] = cJSON_IsString(pat) ? pat->valuestring : NULL;
-        quo_error e;
-        quo_status st = quo_schema_compile(quo_spec_document(spec), NULL, ptr,
-                                           &ld->schema[k], &e);
-        if (st != QUO_OK)
-            return quo_error_set(ld->err, st == QUO_ENOMEM ? QUO_ENOMEM : QUO_ESPEC, 0,
-                                 "the spec's schema of \"%s\" does not compile: %s",
-                                 kinds[k].property, e.message);
+        const quo_contract_member *m = quo_contract_member_find(c, kinds[k].property);
+        ld->schema[k] = m ? m->schema : NULL;
+        ld->pattern[k] = m ? m->pattern : NULL;
     }
     return QUO_OK;
 }
@@ -285,7 +208,7 @@ static quo_status exact_members(loader *ld, const cJSON *obj, const char *where,
         }
     }
     for (size_t i = 0; i < n; i++)
-        if (!cJSON_GetObjectItemCaseSensitive(obj, names[i]))
+        if (!quo_json_member(ld->doc, obj, names[i]))
             return fail(ld, "%s lacks the member \"%s\"", where, names[i]);
     return QUO_OK;
 }
@@ -295,7 +218,7 @@ static quo_status check_id(loader *ld, const cJSON *node, int k, const char *whe
 {
     if (!cJSON_IsString(node))
         return fail(ld, "%s must be a string", where);
-    if (!quo_schema_is_valid(ld->schema[k], node, ld->doc)) {
+    if (ld->schema[k] && !quo_schema_is_valid(ld->schema[k], node, ld->doc)) {
         char val[200];
         excerpt_node(ld, node, val, sizeof val);
         return fail(ld, "%s \"%s\" is not a valid %s (the spec's pattern is %s)", where, val,
@@ -318,7 +241,7 @@ static quo_status alloc_list(loader *ld, fx_list *l, const cJSON *arr, const cha
 /* phoneNumbers / users: arrays of id strings. */
 static quo_status load_plain(loader *ld, const cJSON *root, int k, fx_list *l)
 {
-    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, kinds[k].list);
+    const cJSON *arr = quo_json_member(ld->doc, root, kinds[k].list);
     quo_status st = alloc_list(ld, l, arr, kinds[k].list);
     if (st != QUO_OK)
         return st;
@@ -343,7 +266,7 @@ static quo_status load_owned(loader *ld, const cJSON *root, int k, int owner_kin
 {
     const char *list = kinds[k].list;
     const char *owner = kinds[owner_kind].property;
-    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, list);
+    const cJSON *arr = quo_json_member(ld->doc, root, list);
     quo_status st = alloc_list(ld, l, arr, list);
     if (st != QUO_OK)
         return st;
@@ -357,16 +280,16 @@ static quo_status load_owned(loader *ld, const cJSON *root, int k, int owner_kin
         if ((st = exact_members(ld, c, where, names, 2, allowed)) != QUO_OK)
             return st;
         snprintf(where, sizeof where, "%s[%zu].id", list, i);
-        if ((st = check_id(ld, cJSON_GetObjectItemCaseSensitive(c, "id"), k, where)) != QUO_OK)
+        if ((st = check_id(ld, quo_json_member(ld->doc, c, "id"), k, where)) != QUO_OK)
             return st;
-        const cJSON *ref = cJSON_GetObjectItemCaseSensitive(c, owner);
+        const cJSON *ref = quo_json_member(ld->doc, c, owner);
         snprintf(where, sizeof where, "%s[%zu].%s", list, i, owner);
         if ((st = check_id(ld, ref, owner_kind, where)) != QUO_OK)
             return st;
         l->items[i].pos = i;
         l->items[i].ref_node = ref;
         l->count = i + 1;
-        if ((st = make_id(ld, cJSON_GetObjectItemCaseSensitive(c, "id"), &l->items[i].id)) !=
+        if ((st = make_id(ld, quo_json_member(ld->doc, c, "id"), &l->items[i].id)) !=
             QUO_OK)
             return st;
     }
@@ -389,7 +312,7 @@ static bool key_sendable(const char *k, size_t n)
 
 static quo_status load_keys(loader *ld, const cJSON *root)
 {
-    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, "apiKeys");
+    const cJSON *arr = quo_json_member(ld->doc, root, "apiKeys");
     if (!cJSON_IsArray(arr))
         return fail(ld, "apiKeys must be an array");
     size_t n = (size_t)cJSON_GetArraySize(arr);
@@ -405,8 +328,8 @@ static quo_status load_keys(loader *ld, const cJSON *root)
         snprintf(where, sizeof where, "apiKeys[%zu]", i);
         if ((st = exact_members(ld, c, where, names, 2, "key, phoneNumbers")) != QUO_OK)
             return st;
-        const cJSON *key = cJSON_GetObjectItemCaseSensitive(c, "key");
-        const cJSON *phones = cJSON_GetObjectItemCaseSensitive(c, "phoneNumbers");
+        const cJSON *key = quo_json_member(ld->doc, c, "key");
+        const cJSON *phones = quo_json_member(ld->doc, c, "phoneNumbers");
         if (!cJSON_IsString(key))
             return fail(ld, "%s.key must be a string", where);
         size_t klen = quo_json_strlen(ld->doc, key);
@@ -564,8 +487,6 @@ quo_status mock_fixtures_load_buffer(const quo_spec *spec, const char *json, siz
     } else if ((st = compile_patterns(&ld, spec)) == QUO_OK) {
         st = load_tree(&ld, quo_json_root(ld.doc));
     }
-    for (int k = 0; k < KIND_COUNT; k++)
-        quo_schema_free(ld.schema[k]);
     quo_json_free(ld.doc);
     if (st != QUO_OK) {
         mock_fixtures_free(ld.fx);

@@ -25,7 +25,8 @@ static void usage(FILE *to)
 {
     fprintf(to,
 "usage: quo-mock [OPTION]...\n"
-"A faithful, stateful mock of the Quo API's POST " QUO_SPEC_PATH " that also\n"
+"A faithful, stateful mock of the operation an OpenAPI document describes\n"
+"(default: the Quo API's create-task operation, compiled in) that also\n"
 "certifies the clients talking to it (docs/mock.md).\n"
 "\n"
 "  --host ADDRESS         numeric IPv4/IPv6 address or localhost to listen on\n"

@@ -226,6 +226,7 @@ typedef struct rec_entry {
 struct mock_record {
     pthread_mutex_t lock;
     mock_coverage *cov;
+    const char *path;   /* the operation's path (the spec's, lives as long as it) */
     char *provenance;   /* JSON members, without braces */
     rec_entry **chunks;
     size_t n_chunks, chunks_cap;
@@ -327,6 +328,7 @@ mock_record *mock_record_new(const quo_spec *spec, const quo_mock_options *opts,
     r->max_entries = opts->record_max ? opts->record_max : QUO_MOCK_DEFAULT_RECORD_MAX;
     r->max_bytes = max_bytes;
     r->start_ms = now_ms();
+    r->path = quo_spec_path(spec);
     if (mock_coverage_new(spec, &r->cov, &err) != QUO_OK || !(r->provenance = provenance(spec, opts))) {
         mock_record_free(r);
         return NULL;
@@ -545,7 +547,7 @@ static void entry_make(mock_record *r, const mock_record_info *in, rec_pending *
         p->f.items = in->f->items; /* the record shows 32 anyway; values skipped */
 
     bool post = req->method && strcmp(req->method, "POST") == 0 && req->path &&
-                strcmp(req->path, QUO_SPEC_PATH) == 0;
+                strcmp(req->path, r->path) == 0;
     if (!in->not_judged)
         mock_coverage_observe(r->cov, post && e->conforming ? req->body : NULL,
                               req->body_len, e->status, &p->cov);
@@ -554,7 +556,7 @@ static void entry_make(mock_record *r, const mock_record_info *in, rec_pending *
 
     p->made = false;
     e->method = field(req->method, "POST", &e->own_method, &p->bytes);
-    e->path = field(req->path, QUO_SPEC_PATH, &e->own_path, &p->bytes);
+    e->path = field(req->path, "", &e->own_path, &p->bytes);
     if (!e->method || !e->path)
         return;
     const char *ua = req_header(req, "User-Agent");

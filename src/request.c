@@ -1,10 +1,12 @@
 /* request.c - the create-task body validator.
  *
- * The generic schema engine can only say "matches none of the anyOf
- * branches". A user needs more: which link id to send, or what is wrong
- * with the branch they chose. So the anyOf is judged here by its link
- * properties (read from the spec), and the chosen branch is validated in
- * full by the engine. */
+ * The verdict is the request schema's, exactly (JSON Schema semantics for
+ * anyOf/oneOf/allOf): a body is valid iff the compiled schema accepts it.
+ * Only when it rejects a body does this module look further, to say what
+ * a user needs to hear instead of "matches none of the anyOf branches":
+ * which link id to send ("provide exactly one of ..."), or what is wrong
+ * with the alternative the body chose (the violations of that
+ * alternative's own schemas, from the contract's analysis). */
 #include <stdio.h>
 #include <string.h>
 
@@ -14,26 +16,19 @@
 #define LINK_LIST_MAX 256
 
 /* The link index member `m` names, or QUO_REQUEST_NO_LINK. */
-static size_t link_of(const quo_spec *spec, const quo_json_doc *doc, const cJSON *m)
+static size_t link_of(const quo_contract *c, const quo_json_doc *doc, const cJSON *m)
 {
-    size_t klen = quo_json_keylen(doc, m);
-    for (size_t i = 0; i < quo_spec_link_count(spec); i++) {
-        size_t n;
-        const char *name = quo_spec_link_name_len(spec, i, &n);
-        if (klen == n && memcmp(m->string, name, n) == 0)
-            return i;
-    }
-    return QUO_REQUEST_NO_LINK;
+    return quo_contract_link_find(c, m->string, quo_json_keylen(doc, m));
 }
 
 /* Counts the link properties present; *first receives the index of the first. */
-static size_t count_links(const quo_spec *spec, const cJSON *root,
+static size_t count_links(const quo_contract *c, const cJSON *root,
                           const quo_json_doc *doc, size_t *first)
 {
     size_t found = 0;
     *first = QUO_REQUEST_NO_LINK;
     for (const cJSON *m = root->child; m; m = m->next) {
-        size_t i = link_of(spec, doc, m);
+        size_t i = link_of(c, doc, m);
         if (i != QUO_REQUEST_NO_LINK && found++ == 0)
             *first = i;
     }
@@ -41,25 +36,25 @@ static size_t count_links(const quo_spec *spec, const cJSON *root,
 }
 
 /* "phoneNumberId, conversationId, activityId" for the message. */
-static void link_list(const quo_spec *spec, const char *sep_last, char *buf, size_t size)
+static void link_list(const quo_contract *c, char *buf, size_t size)
 {
-    size_t n = quo_spec_link_count(spec), used = 0;
+    size_t n = quo_contract_link_count(c), used = 0;
     buf[0] = '\0';
     for (size_t i = 0; i < n && used < size; i++) {
-        const char *sep = i == 0 ? "" : i + 1 == n ? sep_last : ", ";
-        int w = snprintf(buf + used, size - used, "%s%s", sep, quo_spec_link_name(spec, i));
+        int w = snprintf(buf + used, size - used, "%s%s", i ? ", " : "",
+                         quo_contract_link_at(c, i)->name);
         if (w < 0)
             break;
         used += (size_t)w;
     }
 }
 
-static quo_status report_link_count(const quo_spec *spec, const cJSON *root,
+static quo_status report_link_count(const quo_contract *c, const cJSON *root,
                                     const quo_json_doc *doc, size_t found,
                                     quo_violations *out)
 {
     char all[LINK_LIST_MAX];
-    link_list(spec, ", ", all, sizeof all);
+    link_list(c, all, sizeof all);
     if (found == 0)
         return quo_violations_add(out, "", NULL, "anyOf", "object",
                                   "provide exactly one of %s (none was given)", all);
@@ -67,7 +62,7 @@ static quo_status report_link_count(const quo_spec *spec, const cJSON *root,
     char sent[LINK_LIST_MAX] = "";
     size_t used = 0;
     for (const cJSON *m = root->child; m; m = m->next)
-        if (link_of(spec, doc, m) != QUO_REQUEST_NO_LINK && used < sizeof sent) {
+        if (link_of(c, doc, m) != QUO_REQUEST_NO_LINK && used < sizeof sent) {
             int w = snprintf(sent + used, sizeof sent - used, "%s%s", used ? ", " : "",
                              m->string);
             used += w > 0 ? (size_t)w : 0;
@@ -76,26 +71,86 @@ static quo_status report_link_count(const quo_spec *spec, const cJSON *root,
                               "provide exactly one of %s (%zu were given: %s)", all, found, sent);
 }
 
+/* The violations of alternative `alt`'s own schemas. */
+static quo_status alt_violations(const quo_contract_alt *alt, const cJSON *root,
+                                 const quo_json_doc *doc, quo_violations *out)
+{
+    quo_status st = QUO_OK;
+    for (size_t i = 0; i < alt->part_count && st == QUO_OK; i++)
+        st = quo_schema_validate(alt->parts[i], root, doc, out);
+    return st;
+}
+
+static bool alt_accepts(const quo_contract_alt *alt, const cJSON *root, const quo_json_doc *doc)
+{
+    for (size_t i = 0; i < alt->part_count; i++)
+        if (!quo_schema_is_valid(alt->parts[i], root, doc))
+            return false;
+    return true;
+}
+
+/* The first link present whose alternative accepts the body (which link
+ * a valid body chose), else the first present. */
+static size_t chosen_link(const quo_contract *c, const cJSON *root, const quo_json_doc *doc)
+{
+    size_t first = QUO_REQUEST_NO_LINK;
+    for (const cJSON *m = root->child; m; m = m->next) {
+        size_t i = link_of(c, doc, m);
+        if (i == QUO_REQUEST_NO_LINK)
+            continue;
+        if (first == QUO_REQUEST_NO_LINK)
+            first = i;
+        if (alt_accepts(quo_contract_alt_at(c, quo_contract_link_at(c, i)->alt), root, doc))
+            return i;
+    }
+    return first;
+}
+
+/* Says why the schema rejected an object body: its link members when they
+ * are the cause, else what is wrong with the chosen alternative. */
+static quo_status explain(const quo_contract *c, const cJSON *root, const quo_json_doc *doc,
+                          quo_violations *out, size_t chosen)
+{
+    size_t first, found = count_links(c, root, doc, &first);
+    const quo_contract_alt *alt =
+        chosen == QUO_REQUEST_NO_LINK ? NULL
+                                      : quo_contract_alt_at(c, quo_contract_link_at(c, chosen)->alt);
+    /* Zero links: every alternative requires its own. Several: rejected
+     * because of them when the chosen alternative, closed, forbids the
+     * others (without them it would have been judged on the rest). */
+    if (found == 0 || (found > 1 && alt && alt->closed))
+        return report_link_count(c, root, doc, found, out);
+    size_t before = out->count;
+    quo_status st = alt ? alt_violations(alt, root, doc, out) : QUO_OK;
+    if (st == QUO_OK && out->count == before) /* the rejection lies elsewhere */
+        st = quo_schema_validate(quo_contract_body_schema(c), root, doc, out);
+    return st;
+}
+
 quo_status quo_request_validate_tree(const quo_spec *spec, const cJSON *root,
                                      const quo_json_doc *doc,
                                      quo_violations *out, size_t *link)
 {
-    const quo_schema *schema = quo_spec_request_schema(spec);
-    size_t chosen = QUO_REQUEST_NO_LINK;
+    const quo_contract *c = quo_spec_contract(spec);
+    const quo_schema *schema = quo_contract_body_schema(c);
     if (link)
         *link = QUO_REQUEST_NO_LINK;
-    if (quo_spec_link_count(spec) == 0)
-        return quo_schema_validate(schema, root, doc, out);
-    if (!cJSON_IsObject(root))
+    bool links = quo_contract_link_count(c) > 0 && cJSON_IsObject(root);
+    if (quo_schema_is_valid(schema, root, doc)) {
+        if (link && links)
+            *link = chosen_link(c, root, doc);
+        return QUO_OK;
+    }
+    if (quo_contract_link_count(c) > 0 && !cJSON_IsObject(root))
         return quo_violations_add_doc(out, doc, "", root, "type", "object",
-                                  "the body must be a JSON object, not %s", quo_json_type_name(root));
-
-    size_t found = count_links(spec, root, doc, &chosen);
-    if (found != 1)
-        return report_link_count(spec, root, doc, found, out);
+                                      "the body must be a JSON object, not %s",
+                                      quo_json_type_name(root));
+    if (!links)
+        return quo_schema_validate(schema, root, doc, out);
+    size_t chosen = chosen_link(c, root, doc);
     if (link)
         *link = chosen;
-    return quo_schema_validate(quo_schema_branch(schema, chosen), root, doc, out);
+    return explain(c, root, doc, out, chosen);
 }
 
 quo_status quo_request_validate(const quo_spec *spec, const char *body,

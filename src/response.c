@@ -1,4 +1,4 @@
-/* response.c - judges an HTTP response of POST /v1/tasks against the spec
+/* response.c - judges an HTTP response of the operation against the spec
  * and, when it conforms, exposes its fields with types. */
 #include <stdio.h>
 #include <string.h>
@@ -83,17 +83,25 @@ static const char *string_member(const quo_response *r, const cJSON *obj, const 
     return cJSON_IsString(m) ? m->valuestring : NULL;
 }
 
-/* Only called on a conforming body, so the schema already vouched for types. */
-static void fill_typed(quo_response *r)
+/* Only called on a conforming body, so the schema already vouched for
+ * types. The 2xx body's shape (a wrapper member such as "data", the member
+ * that identifies the task) is the contract's, read from the success
+ * schema. */
+static void fill_typed(const quo_spec *spec, quo_response *r)
 {
     if (r->status >= 200 && r->status < 300) {
-        const cJSON *data = quo_json_member(r->doc, r->body, "data");
+        const char *wrapper;
+        const quo_contract *c = quo_spec_contract(spec);
+        quo_contract_success_object(c, &wrapper);
+        const cJSON *obj = wrapper ? quo_json_member(r->doc, r->body, wrapper) : r->body;
         r->kind = QUO_RESPONSE_TASK;
-        r->task.task_id = string_member(r, data, "taskId");
-        r->task.revision = string_member(r, data, "revision");
-        r->task.phone_number_id = string_member(r, data, "phoneNumberId");
-        r->task.conversation_id = string_member(r, data, "conversationId");
-        r->task.activity_id = string_member(r, data, "activityId");
+        r->task.object = cJSON_IsObject(obj) ? obj : NULL;
+        r->task.id_member = quo_contract_success_id(c);
+        const cJSON *id = r->task.id_member ? quo_json_member(r->doc, obj, r->task.id_member) : NULL;
+        if (cJSON_IsString(id)) {
+            r->task.task_id = id->valuestring;
+            r->task.task_id_len = quo_json_strlen(r->doc, id);
+        }
         return;
     }
     const cJSON *status = quo_json_member(r->doc, r->body, "status");
@@ -118,8 +126,9 @@ static quo_status judge(const quo_spec *spec, int status, const char *content_ty
         char list[128];
         status_list(spec, list, sizeof list);
         st = quo_violations_add(&r->violations, "", NULL, "status", "number",
-                                "status %d is not documented for POST %s (documented: %s)",
-                                status, QUO_SPEC_PATH, list);
+                                "status %d is not documented for %s %s (documented: %s)",
+                                status, quo_contract_method_upper(quo_spec_contract(spec)),
+                                quo_spec_path(spec), list);
     }
     if (st == QUO_OK)
         st = check_media(spec, status, content_type, &r->violations);
@@ -148,8 +157,19 @@ quo_status quo_response_parse(const quo_spec *spec, int status,
     out->status = status;
     quo_status st = judge(spec, status, content_type, body ? body : "", body ? len : 0, out);
     if (st == QUO_OK && out->violations.count == 0)
-        fill_typed(out);
+        fill_typed(spec, out);
     return st;
+}
+
+const cJSON *quo_response_task_member(const quo_response *r, const char *name)
+{
+    return r->kind == QUO_RESPONSE_TASK ? quo_json_member(r->doc, r->task.object, name) : NULL;
+}
+
+const char *quo_response_task_string(const quo_response *r, const char *name)
+{
+    const cJSON *m = quo_response_task_member(r, name);
+    return cJSON_IsString(m) ? m->valuestring : NULL;
 }
 
 void quo_response_free(quo_response *r)

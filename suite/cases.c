@@ -19,6 +19,7 @@ void qc_cases_init(qc_case_list *list)
 {
     memset(list, 0, sizeof *list);
     qc_strlist_init(&list->discarded);
+    qc_strlist_init(&list->required_headers);
 }
 
 void qc_case_free(qc_case *c)
@@ -43,7 +44,9 @@ void qc_cases_free(qc_case_list *list)
         qc_case_free(&list->items[i]);
     free(list->items);
     qc_strlist_free(&list->discarded);
+    qc_strlist_free(&list->required_headers);
     free(list->auth_header);
+    free(list->auth_scheme);
     free(list->task_member);
     free(list->path);
     free(list->method);
@@ -61,16 +64,33 @@ bool qc_case_headers(const qc_case_list *list, const qc_case *c, const char *key
     for (; name[n] && n + 1 < sizeof lower; n++)
         lower[n] = (char)tolower((unsigned char)name[n]);
     lower[n] = '\0';
+    /* The spec's scheme word ("Bearer") precedes the credential; the
+     * QC_AUTH_BEARER case is the other spelling: with a raw-key scheme the
+     * key behind "Bearer ", with an http scheme the key without its word. */
+    const char *sch = list->auth_scheme, *sp = sch ? " " : "";
+    if (!sch)
+        sch = "";
     bool ok = true;
     switch (c->auth) {
-    case QC_AUTH_KEY: ok = qc_strlist_addf(out, "%s: %s", name, key); break;
+    case QC_AUTH_KEY: ok = qc_strlist_addf(out, "%s: %s%s%s", name, sch, sp, key); break;
     case QC_AUTH_NONE: break;
     case QC_AUTH_EMPTY: ok = qc_strlist_addf(out, "%s;", name); break;
-    case QC_AUTH_UNKNOWN: ok = qc_strlist_addf(out, "%s: %s", name, QC_UNKNOWN_KEY); break;
-    case QC_AUTH_BEARER: ok = qc_strlist_addf(out, "%s: Bearer %s", name, key); break;
-    case QC_AUTH_FORBIDDEN: ok = qc_strlist_addf(out, "%s: %s", name, forbidden); break;
-    case QC_AUTH_KEY_LOWER: ok = qc_strlist_addf(out, "%s: %s", lower, key); break;
+    case QC_AUTH_UNKNOWN:
+        ok = qc_strlist_addf(out, "%s: %s%s%s", name, sch, sp, QC_UNKNOWN_KEY);
+        break;
+    case QC_AUTH_BEARER:
+        ok = list->auth_scheme ? qc_strlist_addf(out, "%s: %s", name, key)
+                               : qc_strlist_addf(out, "%s: Bearer %s", name, key);
+        break;
+    case QC_AUTH_FORBIDDEN:
+        ok = qc_strlist_addf(out, "%s: %s%s%s", name, sch, sp, forbidden);
+        break;
+    case QC_AUTH_KEY_LOWER: ok = qc_strlist_addf(out, "%s: %s%s%s", lower, sch, sp, key); break;
     }
+    /* Each required header parameter, with a value unique to the case (an
+     * Idempotency-Key must not repeat across different bodies). */
+    for (size_t i = 0; ok && i < list->required_headers.count; i++)
+        ok = qc_strlist_addf(out, "%s: qc-%s", list->required_headers.items[i], c->id);
     if (ok && c->content_type)
         ok = qc_strlist_addf(out, "Content-Type: %s", c->content_type);
     if (ok && c->prefer)

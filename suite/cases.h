@@ -110,6 +110,8 @@ typedef struct qc_case_list {
     size_t cap;
     qc_strlist discarded; /* "id: reason" for generated bodies that were dropped */
     char *auth_header;    /* from the spec's security scheme, e.g. "Authorization" */
+    char *auth_scheme;    /* "Bearer" / "Basic" for http schemes, NULL: the raw key */
+    qc_strlist required_headers; /* header parameters the spec requires */
     char *task_member;    /* the 201 body's wrapper member, e.g. "data" */
     char *path;           /* the operation's path, e.g. "/v1/tasks" */
     char *method;         /* the operation's method, upper case */

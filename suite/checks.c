@@ -9,6 +9,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "quo/buf.h"
+#include "quo/json.h"
 #include "quo/response.h"
 
 #define QC_VALUE_EXCERPT 80
@@ -113,11 +115,36 @@ static void check_conformance(ctx *k, const quo_response *resp)
     }
 }
 
+/* s[0..len) (a server string, which may hold \u0000) equals want. */
+static bool same_text(const char *s, size_t len, const char *want)
+{
+    return len == strlen(want) && memcmp(s, want, len) == 0;
+}
+
+/* A task id as recorded for the run (the report, and the duplicates check
+ * of later cases, which see NUL-terminated text): "\\" for a backslash
+ * and "\\u0000" for a NUL, an injective spelling, so "TK1\u0000b" stays
+ * distinct from "TK1". NULL on ENOMEM. */
+static char *recorded_id(const char *s, size_t len)
+{
+    quo_buf b;
+    quo_buf_init(&b);
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '\0')
+            quo_buf_puts(&b, "\\u0000");
+        else if (s[i] == '\\')
+            quo_buf_puts(&b, "\\\\");
+        else
+            quo_buf_putc(&b, s[i]);
+    }
+    return quo_buf_take(&b, NULL);
+}
+
 static const cJSON *task_object(const qc_check_input *in, const quo_response *resp)
 {
     if (!resp->body || !in->list->task_member)
         return NULL;
-    return cJSON_GetObjectItemCaseSensitive(resp->body, in->list->task_member);
+    return quo_json_member(resp->doc, resp->body, in->list->task_member);
 }
 
 static void check_fields(ctx *k, const quo_response *resp, bool echo)
@@ -129,7 +156,7 @@ static void check_fields(ctx *k, const quo_response *resp, bool echo)
         const qc_field *f = &c->fields[i];
         if ((f->mode == QC_FIELD_EQUAL) == echo)
             continue;
-        const cJSON *v = cJSON_GetObjectItemCaseSensitive(task, f->name);
+        const cJSON *v = quo_json_member(resp->doc, task, f->name);
         if (!v) {
             if (f->mode != QC_FIELD_IF_PRESENT)
                 fail(k, "%s.%s is missing; expected \"%s\"", wrap, f->name, f->value);
@@ -139,7 +166,7 @@ static void check_fields(ctx *k, const quo_response *resp, bool echo)
             fail(k, "%s.%s is not a string; expected \"%s\"", wrap, f->name, f->value);
             continue;
         }
-        if (strcmp(v->valuestring, f->value) != 0) {
+        if (!same_text(v->valuestring, quo_json_strlen(resp->doc, v), f->value)) {
             char got[QC_VALUE_EXCERPT * 4 + 8];
             excerpt(got, sizeof got, v->valuestring);
             fail(k, "%s.%s is \"%s\", expected \"%s\"%s", wrap, f->name, got, f->value,
@@ -153,14 +180,20 @@ static void check_task(ctx *k, const quo_response *resp)
     const qc_check_input *in = k->in;
     if (resp->kind != QUO_RESPONSE_TASK || !resp->task.task_id)
         return; /* status / conformance failures already said why */
+    char *mine = recorded_id(resp->task.task_id, resp->task.task_id_len);
+    if (!mine) {
+        k->oom = true;
+        return;
+    }
     for (size_t i = 0; i < in->seen_count; i++) {
-        if (in->seen_task_ids[i] && strcmp(in->seen_task_ids[i], resp->task.task_id) == 0) {
+        if (in->seen_task_ids[i] && strcmp(in->seen_task_ids[i], mine) == 0) {
             char id[QC_VALUE_EXCERPT * 4 + 8];
             excerpt(id, sizeof id, resp->task.task_id);
             fail(k, "task id \"%s\" was already returned to another request of this run", id);
             break;
         }
     }
+    free(mine);
     check_fields(k, resp, false);
 }
 
@@ -178,11 +211,12 @@ static void check_errors_path(ctx *k, const quo_response *resp)
     bool hit = false;
     cJSON_ArrayForEach(item, errors)
     {
-        const cJSON *path = cJSON_GetObjectItemCaseSensitive(item, "path");
+        const cJSON *path = quo_json_member(resp->doc, item, "path");
         if (!cJSON_IsString(path))
             continue;
-        if (qc_strlist_contains(&c->paths, path->valuestring))
-            hit = true;
+        for (size_t i = 0; i < c->paths.count; i++)
+            if (same_text(path->valuestring, quo_json_strlen(resp->doc, path), c->paths.items[i]))
+                hit = true;
         char ex[QC_VALUE_EXCERPT * 4 + 8];
         excerpt(ex, sizeof ex, path->valuestring);
         quo_buf_printf(&named, "%s\"%s\"", named.len ? ", " : "", ex);
@@ -287,7 +321,7 @@ quo_status qc_check_run(const qc_check_input *in, qc_check_result *r)
             /* Whatever the case expected, a created task is a side effect
              * the report lists. */
             if (resp.kind == QUO_RESPONSE_TASK && resp.task.task_id &&
-                !(r->task_id = qc_strdup(resp.task.task_id)))
+                !(r->task_id = recorded_id(resp.task.task_id, resp.task.task_id_len)))
                 k.oom = true;
             if (c->expect == QC_EXPECT_TASK)
                 check_task(&k, &resp);

@@ -663,11 +663,12 @@ static quo_status resolve_target(const qc_layer *flags, const qc_layer *env,
     const char *key = pick(flags->api_key, env->api_key, file->api_key);
     if (!out->base_url)
         return quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
-    if (!key)
+    /* --list sends nothing: it needs neither a key nor fixtures. */
+    if (!key && !out->list)
         return quo_error_set(err, QUO_EUSAGE, 0,
                              "no API key for %s: give --api-key, QUO_API_KEY or \"apiKey\" in "
                              "the config file", out->base_url);
-    if (set_string(&out->api_key, key, err) != QUO_OK)
+    if (key && set_string(&out->api_key, key, err) != QUO_OK)
         return QUO_ENOMEM;
     if (copy_fixtures(&file->fixtures, &out->fixtures, err) != QUO_OK)
         return QUO_ENOMEM;
@@ -675,7 +676,7 @@ static quo_status resolve_target(const qc_layer *flags, const qc_layer *env,
     const char *vals[] = {out->fixtures.phone_number_id, out->fixtures.conversation_id,
                           out->fixtures.activity_id, out->fixtures.user_id};
     for (size_t i = 0; i < QUO_ARRAY_SIZE(vals); i++)
-        if (!vals[i])
+        if (!vals[i] && !out->list)
             return quo_error_set(err, QUO_EUSAGE, 0,
                                  "a remote target needs \"fixtures.%s\" in the config file "
                                  "(resources that exist and the key may use)", names[i]);
@@ -700,6 +701,7 @@ quo_status qc_config_resolve(const qc_cli *cli, const qc_layer *flags,
                              const char *config_path, qc_config *out,
                              quo_error *err)
 {
+    out->list = cli->list;
     quo_status st = resolve_target(flags, env, file, out, err);
     if (st == QUO_OK)
         st = merge_transport(flags, env, file, &out->transport, err);

@@ -138,11 +138,8 @@ static const char *success_pointer(deriver *d)
  * chain runs phone number <- conversation <- activity, in link order). */
 static quo_status task_fields(deriver *d, qc_case *c, size_t li, bool echo)
 {
-    const cJSON *data = NULL;
-    const cJSON *rs = quo_spec_response_schema_json(d->spec, d->success);
-    const cJSON *props = cJSON_GetObjectItemCaseSensitive(rs, "properties");
-    if (d->out->task_member)
-        data = cJSON_GetObjectItemCaseSensitive(props, d->out->task_member);
+    const char *wrapper;
+    const cJSON *data = quo_contract_success_object(quo_spec_contract(d->spec), &wrapper);
     const cJSON *dprops = cJSON_GetObjectItemCaseSensitive(data, "properties");
     const cJSON *dreq = cJSON_GetObjectItemCaseSensitive(data, "required");
     for (size_t k = 0; k <= li && k < d->nlinks; k++) {
@@ -791,7 +788,7 @@ static quo_status derive_protocol(deriver *d)
         if (!c->content_type)
             st = qd_oom(d);
     }
-    char *pathptr = qd_ptr_join("/paths", QUO_SPEC_PATH);
+    char *pathptr = qd_ptr_join("/paths", quo_spec_path(d->spec));
     if (st == QUO_OK) {
         c = case_new(d, "protocol", "405", QC_SHOULD, QC_EXPECT_ALLOW, pathptr ? pathptr : "",
                      "another method: a 405 carries Allow", "http.405-allow");
@@ -833,8 +830,8 @@ quo_status qc_cases_derive(const quo_spec *spec, const qc_derive_input *in,
     d->err = err;
     d->rp = quo_spec_request_pointer(spec);
     quo_violations_init(&d->v);
-    out->path = qc_strdup(QUO_SPEC_PATH);
-    out->method = qc_strdup(QUO_SPEC_METHOD);
+    out->path = qc_strdup(quo_spec_path(spec));
+    out->method = qc_strdup(quo_spec_method(spec));
     quo_status st = out->path && out->method ? QUO_OK : qd_oom(d);
     for (char *p = out->method; p && *p; p++)
         *p = (char)toupper((unsigned char)*p);

@@ -22,6 +22,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "quo/contract.h"
 #include "quo/violation.h"
 #include "cases.h"
 
@@ -42,10 +43,8 @@ typedef struct prop {
 } prop;
 
 typedef struct branch {
-    const cJSON *schema;
+    const quo_contract_alt *alt; /* the contract's alternative */
     char *pointer;
-    const cJSON *required;
-    const cJSON *properties;
     size_t link;         /* index of the link prop this branch requires */
 } branch;
 

@@ -118,15 +118,14 @@ const char *qd_schema_string(const cJSON *schema, const char *key)
 
 bool qd_is_required(const branch *b, const char *name)
 {
-    const cJSON *it;
-    cJSON_ArrayForEach(it, b->required) if (cJSON_IsString(it) && strcmp(it->valuestring, name) == 0)
-        return true;
-    return false;
+    const quo_contract_member *m = quo_contract_alt_member(b->alt, name);
+    return m && m->required;
 }
 
 bool qd_declares(const branch *b, const char *name)
 {
-    return cJSON_GetObjectItemCaseSensitive(b->properties, name) != NULL;
+    const quo_contract_member *m = quo_contract_alt_member(b->alt, name);
+    return m && m->pointer;
 }
 
 size_t qd_prop_index(const deriver *d, const char *name)
@@ -137,78 +136,59 @@ size_t qd_prop_index(const deriver *d, const char *name)
     return MAX_PROPS;
 }
 
+/* The request's alternatives are the contract's (after $ref, allOf,
+ * anyOf and oneOf); each declares members with their schemas. */
 quo_status qd_read_branches(deriver *d)
 {
-    const cJSON *rs = quo_spec_request_schema_json(d->spec);
-    char *rp = qc_strdup(d->rp);
-    if (!rs || !rp) {
-        free(rp);
-        return rs ? qd_oom(d) : quo_error_set(d->err, QUO_ESPEC, 0, "the spec has no request schema");
-    }
-    quo_status st = qd_resolve_ref(d, &rs, &rp);
-    const cJSON *list = NULL;
-    if (st == QUO_OK) {
-        d->combiner = cJSON_GetObjectItemCaseSensitive(rs, "anyOf") ? "anyOf"
-                      : cJSON_GetObjectItemCaseSensitive(rs, "oneOf") ? "oneOf" : NULL;
-        list = d->combiner ? cJSON_GetObjectItemCaseSensitive(rs, d->combiner) : NULL;
-    }
-    size_t n = list ? (size_t)cJSON_GetArraySize(list) : 1;
-    if (st == QUO_OK && (n == 0 || n > MAX_BRANCHES))
-        st = quo_error_set(d->err, QUO_ESPEC, 0, "%s: %zu request branches (1..%d supported)", rp,
-                           n, MAX_BRANCHES);
-    for (size_t i = 0; st == QUO_OK && i < n; i++) {
+    const quo_contract *k = quo_spec_contract(d->spec);
+    const cJSON *rs = quo_contract_resolve(k, quo_spec_request_schema_json(d->spec));
+    d->combiner = cJSON_GetObjectItemCaseSensitive(rs, "anyOf") ? "anyOf"
+                  : cJSON_GetObjectItemCaseSensitive(rs, "oneOf") ? "oneOf" : NULL;
+    size_t n = quo_contract_alt_count(k);
+    if (n == 0 || n > MAX_BRANCHES)
+        return quo_error_set(d->err, QUO_ESPEC, 0, "%s: %zu request alternatives (1..%d "
+                             "supported)", d->rp, n, MAX_BRANCHES);
+    for (size_t i = 0; i < n; i++) {
         branch *b = &d->br[i];
-        b->schema = list ? cJSON_GetArrayItem(list, (int)i) : rs;
-        char *base = list ? qd_ptr_join(rp, d->combiner) : NULL;
-        b->pointer = list ? (base ? qd_ptr_index(base, i) : NULL) : qc_strdup(rp);
-        free(base);
-        if (!b->pointer) {
-            st = qd_oom(d);
-            break;
-        }
+        b->alt = quo_contract_alt_at(k, i);
+        if (!(b->pointer = qc_strdup(b->alt->pointer)))
+            return qd_oom(d);
         d->nbr = i + 1;
-        st = qd_resolve_ref(d, &b->schema, &b->pointer);
-        if (st != QUO_OK)
-            break;
-        b->required = cJSON_GetObjectItemCaseSensitive(b->schema, "required");
-        b->properties = cJSON_GetObjectItemCaseSensitive(b->schema, "properties");
-        if (!cJSON_IsObject(b->properties))
-            st = quo_error_set(d->err, QUO_ESPEC, 0, "%s: the branch qd_declares no properties",
-                               b->pointer);
+        size_t declared = 0;
+        for (size_t m = 0; m < b->alt->member_count; m++)
+            declared += b->alt->members[m].pointer != NULL;
+        if (!declared)
+            return quo_error_set(d->err, QUO_ESPEC, 0, "%s: the request alternative declares "
+                                 "no properties", b->pointer);
     }
-    free(rp);
-    return st;
+    return QUO_OK;
 }
 
 quo_status qd_read_props(deriver *d)
 {
     for (size_t bi = 0; bi < d->nbr; bi++) {
-        const cJSON *m;
-        cJSON_ArrayForEach(m, d->br[bi].properties)
-        {
-            if (qd_prop_index(d, m->string) != MAX_PROPS)
+        const quo_contract_alt *alt = d->br[bi].alt;
+        for (size_t mi = 0; mi < alt->member_count; mi++) {
+            const quo_contract_member *m = &alt->members[mi];
+            if (!m->pointer || qd_prop_index(d, m->name) != MAX_PROPS)
                 continue;
             if (d->nprops == MAX_PROPS)
                 return quo_error_set(d->err, QUO_ESPEC, 0, "more than %d request properties",
                                      MAX_PROPS);
             prop *p = &d->props[d->nprops];
-            p->name = m->string;
-            p->schema = m;
+            p->name = m->name;
+            p->schema = m->schema_json;
             p->home = bi;
-            char *pp = qd_ptr_join(d->br[bi].pointer, "properties");
-            p->pointer = pp ? qd_ptr_join(pp, m->string) : NULL;
-            free(pp);
-            if (!p->pointer)
+            if (!(p->pointer = qc_strdup(m->pointer)))
                 return qd_oom(d);
             d->nprops++;
-            quo_status st = qd_resolve_ref(d, &p->schema, &p->pointer);
-            if (st != QUO_OK)
-                return st;
         }
     }
     size_t nl = quo_spec_link_count(d->spec);
     if (nl == 0 || nl > MAX_BRANCHES)
-        return quo_error_set(d->err, QUO_ESPEC, 0, "the spec names %zu link ids", nl);
+        return quo_error_set(d->err, QUO_ESPEC, 0, "the spec's request alternatives have %zu "
+                             "link ids (members required in one alternative and no other)",
+                             nl);
     for (size_t i = 0; i < nl; i++) {
         const char *name = quo_spec_link_name(d->spec, i);
         size_t pi = name ? qd_prop_index(d, name) : MAX_PROPS;
@@ -320,6 +300,8 @@ static cJSON *scalar_value(const prop *p)
         const char *fmt = qd_schema_string(p->schema, "format");
         if (fmt && strcmp(fmt, "date-time") == 0)
             return cJSON_CreateString("2030-01-02T03:04:05Z");
+        if (fmt && strcmp(fmt, "date") == 0)
+            return cJSON_CreateString("2030-01-02");
         const char *ex = example_string(p->schema);
         return cJSON_CreateString(ex ? ex : "quo-conformance");
     }
@@ -447,33 +429,18 @@ quo_status qd_classify(deriver *d, const char *body, size_t len, bool *valid,
     return QUO_OK;
 }
 
+/* The success status and the member that wraps the task in its body
+ * (e.g. "data"): the contract's. */
 quo_status qd_read_success(deriver *d)
 {
-    d->success = 0;
-    for (size_t i = 0; i < quo_spec_status_count(d->spec) && !d->success; i++) {
-        int s = quo_spec_status_at(d->spec, i);
-        if (s >= 200 && s <= 299)
-            d->success = s;
-    }
+    const quo_contract *k = quo_spec_contract(d->spec);
+    d->success = quo_contract_success_status(k);
     if (!d->success)
         return quo_error_set(d->err, QUO_ESPEC, 0, "the spec documents no 2xx response");
-    /* The member of the 201 body that wraps the task: its one required
-     * object member. */
-    const cJSON *rs = quo_spec_response_schema_json(d->spec, d->success);
-    const cJSON *req = cJSON_GetObjectItemCaseSensitive(rs, "required");
-    const cJSON *props = cJSON_GetObjectItemCaseSensitive(rs, "properties");
-    const cJSON *it;
-    cJSON_ArrayForEach(it, req)
-    {
-        const cJSON *s = cJSON_IsString(it) ? cJSON_GetObjectItemCaseSensitive(props, it->valuestring)
-                                            : NULL;
-        const char *t = s ? qd_schema_type(s) : NULL;
-        if (t && strcmp(t, "object") == 0 && !d->out->task_member) {
-            d->out->task_member = qc_strdup(it->valuestring);
-            if (!d->out->task_member)
-                return qd_oom(d);
-        }
-    }
+    const char *wrapper;
+    quo_contract_success_object(k, &wrapper);
+    if (wrapper && !(d->out->task_member = qc_strdup(wrapper)))
+        return qd_oom(d);
     return QUO_OK;
 }
 
@@ -488,26 +455,25 @@ char *qd_scheme_pointer(deriver *d, const char *scheme)
     return c;
 }
 
-/* The header the operation's apiKey security scheme names. */
+/* The header the operation's security scheme names (the contract's). */
 quo_status qd_read_auth(deriver *d, char **pointer)
 {
-    const cJSON *op = cJSON_GetObjectItemCaseSensitive(d->doc, "paths");
-    op = cJSON_GetObjectItemCaseSensitive(op, QUO_SPEC_PATH);
-    op = cJSON_GetObjectItemCaseSensitive(op, QUO_SPEC_METHOD);
-    const cJSON *sec = cJSON_GetObjectItemCaseSensitive(op, "security");
-    if (!sec)
-        sec = cJSON_GetObjectItemCaseSensitive(d->doc, "security");
-    const cJSON *req = cJSON_GetArrayItem(sec, 0);
-    const char *scheme = req && req->child ? req->child->string : NULL;
-    const cJSON *schemes = qd_ptr_get(d->doc, "/components/securitySchemes");
-    const cJSON *s = scheme ? cJSON_GetObjectItemCaseSensitive(schemes, scheme) : NULL;
-    const char *type = qd_schema_string(s, "type"), *in = qd_schema_string(s, "in"),
-               *name = qd_schema_string(s, "name");
-    if (!type || strcmp(type, "apiKey") != 0 || !in || strcmp(in, "header") != 0 || !name)
+    const quo_contract *k = quo_spec_contract(d->spec);
+    const quo_contract_security *s = quo_contract_security_at(k, 0);
+    if (!s || s->in != QUO_IN_HEADER)
         return quo_error_set(d->err, QUO_ESPEC, 0,
-                             "the operation's security scheme is not an apiKey in a header");
-    d->out->auth_header = qc_strdup(name);
-    *pointer = qd_scheme_pointer(d, scheme);
-    return d->out->auth_header && *pointer ? QUO_OK : qd_oom(d);
+                             "the operation's security scheme does not send its key in a header");
+    for (size_t i = 0; i < quo_contract_param_count(k); i++) {
+        const quo_contract_param *p = quo_contract_param_at(k, i);
+        if (p->in == QUO_IN_HEADER && p->required &&
+            !qc_strlist_add(&d->out->required_headers, p->name))
+            return qd_oom(d);
+    }
+    d->out->auth_header = qc_strdup(s->name);
+    d->out->auth_scheme = s->scheme ? qc_strdup(s->scheme) : NULL;
+    *pointer = qd_scheme_pointer(d, s->scheme_name);
+    return d->out->auth_header && (!s->scheme || d->out->auth_scheme) && *pointer
+               ? QUO_OK
+               : qd_oom(d);
 }
 

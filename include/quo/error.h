@@ -29,7 +29,7 @@ typedef enum quo_status {
     QUO_ELIMIT      /* input larger than a configured limit */
 } quo_status;
 
-#define QUO_ERROR_MESSAGE_MAX 256
+#define QUO_ERROR_MESSAGE_MAX 512 /* room for a file name and a whole schema path */
 
 typedef struct quo_error {
     quo_status status;

@@ -1,11 +1,14 @@
 /* quo/request.h - validates a create-task request body against the spec.
  *
  * The body goes through the strict JSON gate first; a gate failure is one
- * violation with keyword "json" at path "". Then the anyOf of the request
- * schema is judged the way a user needs it: when zero or several link ids
- * (phoneNumberId / conversationId / activityId) are present the result is a
- * single violation "provide exactly one of ..."; otherwise the errors of the
- * branch the body chose.
+ * violation with keyword "json" at path "". Then the verdict is the request
+ * schema's, exactly: no rule of this module overrides it. When the schema
+ * rejects the body, the violations say why the way a user needs it: when
+ * the link ids (the contract's link members, e.g. phoneNumberId /
+ * conversationId / activityId) are the cause (none was sent, or several
+ * while the chosen alternative forbids the others) a single violation
+ * "provide exactly one of ..."; otherwise the errors of the alternative the
+ * body chose; otherwise the schema's own.
  *
  * Thread-safe: all state lives in the caller's quo_violations.
  */
@@ -22,9 +25,10 @@
 extern "C" {
 #endif
 
-/* Which anyOf branch a body chose: index into quo_spec_link_name(), or
- * QUO_REQUEST_NO_LINK when zero or several link ids were present. */
-#define QUO_REQUEST_NO_LINK ((size_t)-1)
+/* Which alternative a body chose: index into quo_spec_link_name() of the
+ * first link id present whose alternative accepts the body (else the first
+ * present), or QUO_REQUEST_NO_LINK when none was present. */
+#define QUO_REQUEST_NO_LINK QUO_CONTRACT_NONE
 
 /* Validates body[0..len). Appends every violation to `out` (the body is
  * valid iff none was appended). max_depth 0 = QUO_JSON_DEFAULT_MAX_DEPTH.

@@ -1,4 +1,4 @@
-/* quo/response.h - parses an HTTP response of POST /v1/tasks.
+/* quo/response.h - parses an HTTP response of the contract's operation.
  *
  * From the status code, the Content-Type header and the body bytes it
  * produces a typed result and every way the response departs from the
@@ -31,19 +31,21 @@ extern "C" {
 
 typedef enum quo_response_kind {
     QUO_RESPONSE_NONE = 0, /* not conforming: no typed fields */
-    QUO_RESPONSE_TASK,     /* a conforming 201: `task` is filled */
+    QUO_RESPONSE_TASK,     /* a conforming 2xx: `task` is filled */
     QUO_RESPONSE_ERROR     /* a conforming documented error: `error` is filled */
 } quo_response_kind;
 
-/* The 201 body's `data`. Optional members are NULL when absent. The
- * strings point into `body` (a value may hold \u0000: its full length is
- * quo_json_strlen(doc, node)). */
+/* The success body's resource object: `data` in this API, or whatever the
+ * contract's success schema wraps it in (quo_contract_success_object()).
+ * Member names are the spec's: ask quo_response_task_member() for them.
+ * task_id is the value of the member that identifies the task
+ * (quo_contract_success_id(): taskId here), with its full length (a value
+ * may hold \u0000). */
 typedef struct quo_task {
-    const char *task_id;
-    const char *revision;
-    const char *phone_number_id;
-    const char *conversation_id;
-    const char *activity_id;
+    const cJSON *object;     /* the resource object, or NULL */
+    const char *id_member;   /* the identifying member's name, or NULL */
+    const char *task_id;     /* its value, or NULL */
+    size_t task_id_len;
 } quo_task;
 
 /* A documented error body. trace and errors are NULL when absent. */
@@ -79,6 +81,12 @@ static inline bool quo_response_conforms(const quo_response *r)
 {
     return r->violations.count == 0;
 }
+
+/* A member of a conforming success body's resource object by its spec
+ * name, or NULL (absent, or not a success). Length-aware. */
+const cJSON *quo_response_task_member(const quo_response *r, const char *name);
+/* The same when it is a string, else NULL. */
+const char *quo_response_task_string(const quo_response *r, const char *name);
 
 void quo_response_free(quo_response *r);
 

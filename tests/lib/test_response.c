@@ -65,14 +65,14 @@ START_TEST(created_task_is_typed)
     ck_assert(r.documented);
     ck_assert_int_eq(r.kind, QUO_RESPONSE_TASK);
     ck_assert_str_eq(r.task.task_id, "TK1");
-    ck_assert_str_eq(r.task.revision, "1");
-    ck_assert_str_eq(r.task.phone_number_id, "PN1");
-    ck_assert_str_eq(r.task.conversation_id, "CN1");
-    ck_assert_str_eq(r.task.activity_id, "AC1");
+    ck_assert_str_eq(quo_response_task_string(&r, "revision"), "1");
+    ck_assert_str_eq(quo_response_task_string(&r, "phoneNumberId"), "PN1");
+    ck_assert_str_eq(quo_response_task_string(&r, "conversationId"), "CN1");
+    ck_assert_str_eq(quo_response_task_string(&r, "activityId"), "AC1");
     ck_assert_uint_eq(parse(201, "application/json",
                             "{\"data\":{\"taskId\":\"TK1\",\"revision\":\"1\",\"phoneNumberId\":\"PN1\"}}"), 0);
-    ck_assert_ptr_null(r.task.conversation_id);
-    ck_assert_ptr_null(r.task.activity_id);
+    ck_assert_ptr_null(quo_response_task_member(&r, "conversationId"));
+    ck_assert_ptr_null(quo_response_task_member(&r, "activityId"));
 }
 END_TEST
 

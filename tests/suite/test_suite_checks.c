@@ -136,6 +136,37 @@ START_TEST(task_duplicate_id_fails)
 }
 END_TEST
 
+/* Strings from the server are compared by their full length: an embedded
+ * \u0000 never makes two different values equal. */
+START_TEST(task_nul_in_link_id_fails)
+{
+    char body[256];
+    task_body(body, sizeof body, "TK1", "PN1\\u0000-not-the-fixture", NULL, NULL);
+    ck_assert_str_eq(th_cfg.fixtures.phone_number_id, "PN1");
+    ck_assert_int_eq(judge201("201.phoneNumberId", 201, "application/json", body), QC_FAIL);
+    ck_assert(th_failed_with(&r, "data.phoneNumberId is \"PN1"));
+}
+END_TEST
+
+START_TEST(task_nul_in_id_is_not_a_duplicate)
+{
+    char body[256];
+    task_body(body, sizeof body, "TK1\\u0000b", th_cfg.fixtures.phone_number_id, NULL, NULL);
+    qc_exchange x = th_exchange(201, "application/json", body);
+    const char *seen[] = {"TK1"};
+    ck_assert_int_eq(th_judge("201.phoneNumberId", &x, seen, 1, &r), QC_PASS);
+    /* Recorded so that it stays distinct from "TK1" for later cases. */
+    ck_assert_str_ne(r.task_id, "TK1");
+    const char *seen2[] = {"TK1", r.task_id};
+    char *again = strdup(r.task_id);
+    qc_check_result_free(&r);
+    seen2[1] = again;
+    ck_assert_int_eq(th_judge("201.phoneNumberId", &x, seen2, 2, &r), QC_FAIL);
+    ck_assert(th_failed_with(&r, "already returned"));
+    free(again);
+}
+END_TEST
+
 START_TEST(transport_failures_fail)
 {
     qc_exchange x = th_exchange(0, NULL, NULL);
@@ -315,6 +346,8 @@ static Suite *checks_suite(void)
     tcase_add_test(tc, task_schema_violation_fails);
     tcase_add_test(tc, task_owner_mismatch_fails);
     tcase_add_test(tc, task_duplicate_id_fails);
+    tcase_add_test(tc, task_nul_in_link_id_fails);
+    tcase_add_test(tc, task_nul_in_id_is_not_a_duplicate);
     tcase_add_test(tc, transport_failures_fail);
     suite_add_tcase(s, tc);
     tc = tcase_create("errors");
