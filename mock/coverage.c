@@ -7,6 +7,7 @@
 #include <cjson/cJSON.h>
 
 #include "quo/array.h"
+#include "quo/contract.h"
 #include "quo/json.h"
 
 #include "coverage.h"
@@ -39,34 +40,22 @@ static bool add_name(mock_coverage *m, mock_cov_kind k, const char *s)
     return true;
 }
 
-static bool is_link(const quo_spec *spec, const char *name)
+/* The optional members of every request alternative (the contract's
+ * analysis: $ref, allOf and the combinators already flattened): not
+ * required there, and not a link id. */
+static bool add_members(mock_coverage *m, const quo_spec *spec)
 {
-    for (size_t i = 0; i < quo_spec_link_count(spec); i++)
-        if (strcmp(quo_spec_link_name(spec, i), name) == 0)
-            return true;
-    return false;
-}
-
-static bool required_in(const cJSON *schema, const char *name)
-{
-    const cJSON *r;
-    cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(schema, "required"))
-    {
-        if (cJSON_IsString(r) && strcmp(r->valuestring, name) == 0)
-            return true;
-    }
-    return false;
-}
-
-/* The optional members of one (sub)schema: listed, not required, no link. */
-static bool add_members(mock_coverage *m, const quo_spec *spec, const cJSON *schema)
-{
-    const cJSON *p;
-    cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(schema, "properties"))
-    {
-        if (p->string && !is_link(spec, p->string) && !required_in(schema, p->string) &&
-            !add_name(m, MOCK_COV_MEMBER, p->string))
-            return false;
+    const quo_contract *k = quo_spec_contract(spec);
+    for (size_t a = 0; a < quo_contract_alt_count(k); a++) {
+        const quo_contract_alt *alt = quo_contract_alt_at(k, a);
+        for (size_t i = 0; i < alt->member_count; i++) {
+            const quo_contract_member *mb = &alt->members[i];
+            if (mb->required ||
+                quo_contract_link_find(k, mb->name, mb->name_len) != QUO_CONTRACT_NONE)
+                continue;
+            if (!add_name(m, MOCK_COV_MEMBER, mb->name))
+                return false;
+        }
     }
     return true;
 }
@@ -80,17 +69,7 @@ quo_status mock_coverage_new(const quo_spec *spec, mock_coverage **out, quo_erro
     bool ok = true;
     for (size_t i = 0; ok && i < quo_spec_link_count(spec); i++)
         ok = add_name(m, MOCK_COV_SHAPE, quo_spec_link_name(spec, i));
-    const cJSON *req = quo_spec_request_schema_json(spec);
-    ok = ok && add_members(m, spec, req);
-    static const char *const comb[] = {"anyOf", "oneOf", "allOf"};
-    for (size_t k = 0; ok && k < QUO_ARRAY_SIZE(comb); k++) {
-        const cJSON *br;
-        cJSON_ArrayForEach(br, cJSON_GetObjectItemCaseSensitive(req, comb[k]))
-        {
-            if (ok)
-                ok = add_members(m, spec, br);
-        }
-    }
+    ok = ok && add_members(m, spec);
     for (size_t i = 0; ok && i < quo_spec_status_count(spec) && i < MOCK_COV_MAX; i++) {
         char s[16];
         snprintf(s, sizeof s, "%d", quo_spec_status_at(spec, i));

@@ -683,7 +683,8 @@ static quo_status resolve_target(const qc_layer *flags, const qc_layer *env,
     const char *forbidden = pick(flags->forbidden_key, env->forbidden_key, file->forbidden_key);
     if (forbidden && set_string(&out->forbidden_key, forbidden, err) != QUO_OK)
         return QUO_ENOMEM;
-    st = check_secret("the API key", key, flags->api_key ? "--api-key"
+    st = !key ? QUO_OK /* --list without a key */
+              : check_secret("the API key", key, flags->api_key ? "--api-key"
                                           : env->api_key ? "QUO_API_KEY" : "apiKey in the config file", err);
     if (st == QUO_OK && forbidden)
         st = check_secret("the forbidden key", forbidden,
