@@ -287,21 +287,31 @@ START_TEST(t_limit_connections_503)
     quo_mock_options o = opts();
     o.max_connections = 2;
     th_start(&o);
-    int a = raw_connect(), b = raw_connect();
-    /* Two uploads in progress hold the two slots (a connection still
-     * waiting for its headers would make room): the next one gets 503
-     * (retried briefly: the server notices connections asynchronously). */
+    /* Two uploads in progress hold the two slots: the next one gets 503.
+     * A connection the server has not yet seen past its headers counts as
+     * waiting for them, and the mock closes such a one to make room (on a
+     * loaded machine that can happen to ours before the server reads
+     * them): then another upload takes its place and the request is
+     * retried, until both slots hold uploads. */
     static const char partial[] = "POST /v1/tasks HTTP/1.1\r\nHost: x\r\nContent-Type: "
                                   "application/json\r\nAuthorization: test-key\r\n"
                                   "Content-Length: 100\r\n\r\n{";
-    raw_send(a, partial);
-    raw_send(b, partial);
+    int up[52];
+    size_t n_up = 0;
+    for (; n_up < 2; n_up++) {
+        up[n_up] = raw_connect();
+        raw_send(up[n_up], partial);
+    }
     http_res *r = NULL;
     for (int i = 0; i < 50; i++) {
         http_res_free(r);
         r = http_create("test-key", PN1_BODY);
         if (r->status == 503)
             break;
+        if (r->status == 201 && n_up < QUO_ARRAY_SIZE(up)) {
+            up[n_up] = raw_connect();
+            raw_send(up[n_up++], partial);
+        }
         th_sleep_ms(20);
     }
     ck_assert_int_eq(r->status, 503);
@@ -316,8 +326,8 @@ START_TEST(t_limit_connections_503)
     ck_assert_str_eq(conn, "close");
     free(conn);
     http_res_free(r);
-    close(a);
-    close(b);
+    for (size_t i = 0; i < n_up; i++)
+        close(up[i]);
     /* Once they are gone, requests are served again. */
     r = NULL;
     for (int i = 0; i < 100; i++) {
