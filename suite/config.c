@@ -48,6 +48,7 @@ void qc_cli_free(qc_cli *c)
     free(c->report_dir);
     free(c->filter);
     free(c->spec_path);
+    free(c->explore.replay); /* explore hook */
     qc_cli_init(c);
 }
 
@@ -66,6 +67,7 @@ void qc_config_free(qc_config *c)
     free(c->report_dir);
     free(c->filter);
     free(c->spec_path);
+    free(c->explore.replay); /* explore hook */
     qc_config_init(c);
 }
 
@@ -74,6 +76,8 @@ const char *qc_config_usage(void)
     return "usage: quo-conformance [--config FILE] [--base-url URL] [--api-key KEY]\n"
            "                       [--report-dir DIR] [--strict] [--filter GLOB] [--list]\n"
            "                       [--timeout SECONDS] [--rate N] [--spec FILE]\n"
+           "                       [--explore SECONDS [--seed N] [--explore-remote]]\n"
+           "                       [--replay FILE]\n"
            "\n"
            "Certifies a server's POST /v1/tasks against the Quo API spec.\n"
            "With no base URL anywhere it starts the embedded mock on a loopback port.\n"
@@ -91,6 +95,11 @@ const char *qc_config_usage(void)
            "  --rate N            requests per second (default 5 remote, 0 = no pacing\n"
            "                      on loopback and the embedded mock)\n"
            "  --spec FILE         another OpenAPI document of the same API\n"
+           "  --explore SECONDS   after the cases, generate requests for SECONDS and\n"
+           "                      report what the server gets wrong (docs/explore.md)\n"
+           "  --seed N            the exploration's random seed (reproducible runs)\n"
+           "  --explore-remote    allow --explore against a non-loopback target\n"
+           "  --replay FILE       re-send one saved request (explore/*.req) and judge it\n"
            "\n"
            "Flags win over the environment, the environment over the file.\n"
            "Exit status: 0 every MUST check passed, 1 a check failed (with --strict a\n"
@@ -146,6 +155,24 @@ static quo_status take_value(const char *name, const char *value, qc_cli *cli,
         cli->rate_set = true;
         return parse_seconds("--rate", value, &cli->rate, true, err);
     }
+    /* explore hook */
+    if (strcmp(name, "--explore") == 0) {
+        cli->explore.on = true;
+        return parse_seconds("--explore", value, &cli->explore.seconds, false, err);
+    }
+    if (strcmp(name, "--seed") == 0) {
+        char *end = NULL;
+        errno = 0;
+        cli->explore.seed = strtoull(value, &end, 10);
+        if (errno || end == value || *end || value[0] == '-')
+            return quo_error_set(err, QUO_EUSAGE, 0, "--seed: \"%.40s\" is not a non-negative integer",
+                                 value);
+        cli->explore.seed_set = true;
+        return QUO_OK;
+    }
+    if (strcmp(name, "--replay") == 0)
+        return set_string(&cli->explore.replay, value, err);
+    /* end explore hook */
     return quo_error_set(err, QUO_EUSAGE, 0, "unknown option \"%s\" (see --help)", name);
 }
 
@@ -153,7 +180,8 @@ static bool takes_value(const char *name)
 {
     static const char *const names[] = {"--config", "--base-url", "--api-key",
                                         "--report-dir", "--filter", "--spec",
-                                        "--timeout", "--rate"};
+                                        "--timeout", "--rate",
+                                        "--explore", "--seed", "--replay"}; /* explore hook */
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (strcmp(name, names[i]) == 0)
             return true;
@@ -173,6 +201,8 @@ quo_status qc_config_parse_args(int argc, char *const *argv, qc_cli *cli,
             cli->help = true;
         else if (strcmp(arg, "--version") == 0)
             cli->version = true;
+        else if (strcmp(arg, "--explore-remote") == 0) /* explore hook */
+            cli->explore.remote = true;
         else if (strncmp(arg, "--", 2) == 0) {
             const char *eq = strchr(arg, '=');
             char name[32];
@@ -496,5 +526,17 @@ quo_status qc_config_resolve(const qc_cli *cli, const qc_layer *flags,
         out->rate = cli->rate;
     else
         out->rate = out->loopback ? 0.0 : QC_DEFAULT_REMOTE_RATE;
+    /* explore hook: never against a remote target unless asked for by name */
+    out->explore = cli->explore;
+    out->explore.replay = NULL;
+    if (cli->explore.replay && set_string(&out->explore.replay, cli->explore.replay, err) != QUO_OK)
+        return QUO_ENOMEM;
+    if (out->explore.on && !out->embedded && !out->loopback && !out->explore.remote)
+        return quo_error_set(err, QUO_EUSAGE, 0,
+                             "--explore sends thousands of malformed requests: against a "
+                             "non-loopback target it needs --explore-remote too");
+    if ((out->explore.seed_set || out->explore.remote) && !out->explore.on)
+        return quo_error_set(err, QUO_EUSAGE, 0, "--seed and --explore-remote need --explore");
+    /* end explore hook */
     return QUO_OK;
 }

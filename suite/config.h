@@ -45,6 +45,17 @@ typedef struct qc_layer {
     qc_faults faults;
 } qc_layer;
 
+/* ---- explore hook: --explore/--seed/--replay/--explore-remote (suite/explore.h) */
+typedef struct qc_explore_opts {
+    bool on;               /* --explore SECONDS given */
+    double seconds;
+    bool remote;           /* --explore-remote: allowed against a non-loopback target */
+    bool seed_set;
+    unsigned long long seed;
+    char *replay;          /* --replay FILE, or NULL (owned) */
+} qc_explore_opts;
+/* ---- end explore hook */
+
 /* Settings only the command line gives. */
 typedef struct qc_cli {
     char *config_path;
@@ -59,6 +70,7 @@ typedef struct qc_cli {
     double timeout;
     bool rate_set;
     double rate;
+    qc_explore_opts explore; /* explore hook */
 } qc_cli;
 
 typedef struct qc_config {
@@ -78,6 +90,7 @@ typedef struct qc_config {
     double timeout;      /* seconds per request */
     double rate;         /* requests per second; 0 = no pacing */
     const char *base_url_source; /* "--base-url", "QUO_BASE_URL", the file, or NULL */
+    qc_explore_opts explore; /* explore hook: a copy of the flags (replay owned) */
 } qc_config;
 
 #define QC_DEFAULT_REPORT_DIR "reports"

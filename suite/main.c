@@ -18,6 +18,7 @@
 #include "cases.h"
 #include "config.h"
 #include "embedded.h"
+#include "explore.h" /* explore hook */
 #include "http.h"
 #include "report.h"
 #include "runner.h"
@@ -152,6 +153,11 @@ static int run(app *a)
     }
     if (qc_http_probe(a->base_url, a->cfg.timeout, &err) != QUO_OK)
         return fail_usage(a, &err);
+    /* explore hook: --replay FILE sends one saved request instead of the run */
+    qe_setup xs = {.spec = a->spec, .cfg = &a->cfg, .base_url = a->base_url, .scrub = &a->scrub};
+    if (a->cfg.explore.replay)
+        return qe_replay(&xs, &a->cases, a->cfg.explore.replay);
+    /* end explore hook */
     size_t requests = 0;
     for (size_t i = 0; i < a->cases.count; i++)
         requests += a->selected[i] && a->cases.items[i].exchange == i && !a->cases.items[i].skip;
@@ -170,13 +176,20 @@ static int run(app *a)
                              .scrub = &a->scrub, .report_dir = a->cfg.report_dir};
     qc_run_result res;
     quo_status st = qc_run(&setup, &res, &err);
+    /* explore hook: after the cases, --explore SECONDS; findings join the results */
+    qe_findings ex;
+    qe_findings_init(&ex);
+    if (st == QUO_OK && a->cfg.explore.on)
+        st = qe_explore(&xs, &a->cases, res.results, res.count, &res.created, &ex, &err);
+    /* end explore hook */
     double seconds = now_seconds() - t0;
     qc_embedded_stop(a->mock);
     a->mock = NULL;
     int code = EXIT_USAGE;
     if (st == QUO_OK) {
         qc_report rep = {.cfg = &a->cfg, .target = a->base_url, .cases = &a->cases,
-                         .results = res.results, .count = res.count, .created = &res.created,
+                         .results = ex.results ? ex.results : res.results, /* explore hook */
+                         .count = ex.results ? ex.count : res.count, .created = &res.created,
                          .scrub = &a->scrub, .seconds = seconds, .tap_file = QC_TAP_FILE};
         qc_counts n;
         qc_report_count(&rep, &n);
@@ -191,6 +204,7 @@ static int run(app *a)
     } else {
         code = fail_usage(a, &err);
     }
+    qe_findings_free(&ex); /* explore hook */
     qc_run_result_free(&res);
     return code;
 }
