@@ -145,10 +145,13 @@ static void string_prefix(const qe_member *m, const char **p, size_t *n)
     }
 }
 
+/* Mostly small sizes (cheap to send, so more requests per second), now
+ * and then thousands, rarely the size limit. */
 static size_t pick_size(qe_rng *g, size_t small, size_t max)
 {
-    static const size_t sizes[] = {2, 10, 100, 1000, 10000, 50000, 100000, 300000};
+    static const size_t sizes[] = {2, 10, 100, 2, 10, 100, 1000, 5000, 20000, 100000, 300000};
     size_t n = sizes[qe_below(g, sizeof sizes / sizeof sizes[0])] * small;
+    n += qe_below(g, n / 2 + 1);
     return n > max ? max : n;
 }
 
@@ -346,7 +349,10 @@ static bool op_structure(qe_rng *g, qe_req *r, bool nest)
 static bool op_tree(const quo_spec *spec, qe_rng *g, qe_req *r)
 {
     const quo_contract_member *cm;
-    switch (qe_below(g, 12)) {
+    /* Special characters in strings are a third of the tree mutations:
+     * they are the richest class (22 kinds). */
+    size_t k = qe_below(g, 18);
+    switch (k < 7 ? 0 : k - 6) {
     case 0:
     case 1:
         r->op = "string: special characters";
