@@ -85,30 +85,38 @@ static bool add_prop(quo_mock_core *c, const char *name)
     return true;
 }
 
-/* Collects the member names of the request schema and its branches. */
+/* Collects the member names of every request alternative (the
+ * contract's analysis), for the "did you mean" hints. */
 static quo_status collect_props(quo_mock_core *c, quo_error *err)
 {
-    const cJSON *req = quo_spec_request_schema_json(c->spec);
-    const cJSON *lists[1 + 3 * 16];
-    size_t n = 0;
-    lists[n++] = cJSON_GetObjectItemCaseSensitive(req, "properties");
-    static const char *const comb[] = {"anyOf", "oneOf", "allOf"};
-    for (size_t k = 0; k < 3; k++) {
-        const cJSON *br;
-        cJSON_ArrayForEach(br, cJSON_GetObjectItemCaseSensitive(req, comb[k]))
-        {
-            if (n < sizeof lists / sizeof lists[0])
-                lists[n++] = cJSON_GetObjectItemCaseSensitive(br, "properties");
-        }
-    }
-    for (size_t i = 0; i < n; i++) {
-        const cJSON *p;
-        cJSON_ArrayForEach(p, lists[i])
-        {
-            if (p->string && !add_prop(c, p->string))
+    const quo_contract *k = quo_spec_contract(c->spec);
+    for (size_t i = 0; i < quo_contract_alt_count(k); i++) {
+        const quo_contract_alt *alt = quo_contract_alt_at(k, i);
+        for (size_t m = 0; m < alt->member_count; m++)
+            if (!add_prop(c, alt->members[m].name))
                 return quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
-        }
     }
+    return QUO_OK;
+}
+
+/* The auth scheme, required headers and success status the mock enforces
+ * and answers with, from the contract. */
+static quo_status read_http_facts(quo_mock_core *c, quo_error *err)
+{
+    const quo_contract *k = quo_spec_contract(c->spec);
+    c->auth = quo_contract_security_at(k, 0);
+    for (size_t i = 0; c->auth && i < quo_contract_security_count(k); i++)
+        if (quo_contract_security_at(k, i)->in != QUO_IN_HEADER)
+            return quo_error_set(err, QUO_ESPEC, 0,
+                                 "security scheme \"%s\" sends the key in the %s; quo-mock "
+                                 "reads credentials from headers only",
+                                 quo_contract_security_at(k, i)->scheme_name,
+                                 quo_contract_security_at(k, i)->in == QUO_IN_QUERY ? "query"
+                                                                                     : "cookie");
+    c->success = quo_contract_success_status(k);
+    if (!c->success)
+        return quo_error_set(err, QUO_ESPEC, 0,
+                             "the operation documents no 2xx response for quo-mock to answer with");
     return QUO_OK;
 }
 
@@ -119,6 +127,14 @@ static quo_status map_links(quo_mock_core *c, quo_error *err)
     c->link_names[0] = '\0';
     for (size_t i = 0; i < n && i < QUO_SPEC_MAX_LINKS; i++) {
         const char *name = quo_spec_link_name(c->spec, i);
+        const quo_contract_link *l = quo_contract_link_at(quo_spec_contract(c->spec), i);
+        if (!l->member->pointer &&
+            quo_contract_alt_at(quo_spec_contract(c->spec), l->alt)->closed)
+            return quo_error_set(err, QUO_ESPEC, 0,
+                                 "request alternative %zu requires \"%s\" but does not list it "
+                                 "in properties while additionalProperties is false: no body "
+                                 "can take that alternative",
+                                 l->alt, name);
         if (strcmp(name, MOCK_PHONE_ID) == 0)
             c->link_kind[i] = LINK_PHONE;
         else if (strcmp(name, MOCK_CONVERSATION_ID) == 0)
@@ -230,6 +246,8 @@ quo_status quo_mock_core_new(const quo_spec *spec, const quo_mock_options *opts,
                               opts->record_max ? opts->record_max : QUO_MOCK_DEFAULT_RECORD_MAX,
                               CORE_RECORD_BYTES)))
         st = quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
+    if (st == QUO_OK)
+        st = read_http_facts(c, err);
     if (st == QUO_OK)
         st = map_links(c, err);
     if (st == QUO_OK)
@@ -351,15 +369,28 @@ static bool step_route(quo_mock_core *c, const quo_mock_request *req, outcome *o
     return false;
 }
 
+/* The credential where the spec's security scheme puts it: the raw key in
+ * an apiKey header (e.g. Authorization, X-API-Key), or "<Scheme> <key>" for
+ * http bearer/basic (for basic the key is the base64 credential itself). */
 static bool step_auth(quo_mock_core *c, const quo_mock_request *req, outcome *o,
                       mock_findings *f)
 {
-    const char *v = header_value(req, "Authorization");
+    if (!c->auth) { /* the operation needs no credentials: the first key's access */
+        o->key = 0;
+        return false;
+    }
+    const char *name = c->auth->name, *word = c->auth->scheme;
+    char how[200];
+    if (word)
+        snprintf(how, sizeof how, "send the key with the %s scheme: %s: %s <key>", word, name,
+                 word);
+    else
+        snprintf(how, sizeof how, "send the API key as the %s header's whole value: %s: <key>",
+                 name, name);
+    const char *v = header_value(req, name);
     if (!v) {
-        mock_findings_add(f, "auth", "", "send the API key as the Authorization header's whole "
-                          "value: Authorization: <key>",
-                          "the Authorization header is missing");
-        say(o, 401, "The Authorization header is missing; send your API key in it");
+        mock_findings_add(f, "auth", "", how, "the %s header is missing", name);
+        say(o, 401, "The %s header is missing; send your API key in it", name);
         return true;
     }
     const char *s = mock_text_skip_ows(v);
@@ -367,17 +398,26 @@ static bool step_auth(quo_mock_core *c, const quo_mock_request *req, outcome *o,
     while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
         n--;
     if (n == 0) {
-        mock_findings_add(f, "auth", "", "send the API key as the Authorization header's whole "
-                          "value: Authorization: <key>",
-                          "the Authorization header is empty");
-        say(o, 401, "The Authorization header is empty; send your API key in it");
+        mock_findings_add(f, "auth", "", how, "the %s header is empty", name);
+        say(o, 401, "The %s header is empty; send your API key in it", name);
         return true;
     }
-    /* The service takes the raw key; "Bearer <key>" is simply not a key. */
-    if (n > 7 && mock_text_ieq(s, 6, "Bearer") && (s[6] == ' ' || s[6] == '\t')) {
-        mock_findings_add(f, "auth", "", "drop the \"Bearer \" prefix: this API takes the raw "
-                          "API key as the Authorization value (securitySchemes apiKey)",
-                          "the Authorization header uses the Bearer scheme");
+    if (word) {
+        size_t wl = strlen(word);
+        if (!(n > wl + 1 && mock_text_ieq(s, wl, word) && (s[wl] == ' ' || s[wl] == '\t'))) {
+            mock_findings_add(f, "auth", "", how, "the %s header does not use the %s scheme",
+                              name, word);
+            say(o, 401, "The API key is not valid");
+            return true;
+        }
+        const char *t = mock_text_skip_ows(s + wl);
+        n -= (size_t)(t - s);
+        s = t;
+    } else if (n > 7 && mock_text_ieq(s, 6, "Bearer") && (s[6] == ' ' || s[6] == '\t')) {
+        /* An apiKey scheme takes the raw key; "Bearer <key>" is not a key. */
+        snprintf(how, sizeof how, "drop the \"Bearer \" prefix: this API takes the raw API key "
+                 "as the %s value (securitySchemes apiKey)", name);
+        mock_findings_add(f, "auth", "", how, "the %s header uses the Bearer scheme", name);
         say(o, 401, "The API key is not valid");
         return true;
     }
@@ -388,6 +428,49 @@ static bool step_auth(quo_mock_core *c, const quo_mock_request *req, outcome *o,
         return true;
     }
     return false;
+}
+
+/* The header parameters the spec requires, each present and valid for its
+ * schema (a header value is judged as a JSON string). */
+static bool step_headers(quo_mock_core *c, const quo_mock_request *req, outcome *o,
+                         mock_findings *f)
+{
+    const quo_contract *k = quo_spec_contract(c->spec);
+    size_t before = o->errors.count;
+    for (size_t i = 0; i < quo_contract_param_count(k); i++) {
+        const quo_contract_param *p = quo_contract_param_at(k, i);
+        if (p->in != QUO_IN_HEADER)
+            continue;
+        const char *v = header_value(req, p->name);
+        char path[160];
+        snprintf(path, sizeof path, "/headers/%s", p->name);
+        if (!v && p->required) {
+            if (quo_violations_add(&o->errors, path, NULL, "required", "string",
+                                   "the %s header is required", p->name) != QUO_OK)
+                f->failed = true;
+            mock_findings_add(f, "header", path, NULL, "the required %s header is missing",
+                              p->name);
+            continue;
+        }
+        cJSON *value = v && p->schema ? cJSON_CreateString(v) : NULL;
+        if (v && p->schema && !value) {
+            f->failed = true;
+            continue;
+        }
+        size_t n0 = o->errors.count;
+        if (value && !quo_schema_is_valid(p->schema, value, NULL) &&
+            quo_violations_add(&o->errors, path, value, "schema", "string",
+                               "the %s header does not match its schema", p->name) != QUO_OK)
+            f->failed = true;
+        if (o->errors.count > n0)
+            mock_findings_add(f, "header", path, NULL, "the %s header does not match its schema",
+                              p->name);
+        cJSON_Delete(value);
+    }
+    if (o->errors.count == before)
+        return false;
+    say(o, 400, "%s", o->errors.items[before].message);
+    return true;
 }
 
 static bool step_media(quo_mock_core *c, const quo_mock_request *req, outcome *o,
@@ -611,6 +694,8 @@ static quo_status natural(quo_mock_core *c, const quo_mock_request *req, outcome
     outcome scratch;
     outcome_init(&scratch);
     bool decided = step_auth(c, req, o, f);
+    if (step_headers(c, req, decided ? &scratch : o, f))
+        decided = true;
     if (step_media(c, req, decided ? &scratch : o, f))
         decided = true;
     if (step_body(c, req, decided ? &scratch : o, f, !decided, &st) || st != QUO_OK)
@@ -618,7 +703,7 @@ static quo_status natural(quo_mock_core *c, const quo_mock_request *req, outcome
     quo_violations_free(&scratch.errors);
     if (decided || st != QUO_OK || step_access(c, o, f))
         return st;
-    o->status = 201;
+    o->status = c->success;
     return QUO_OK;
 }
 

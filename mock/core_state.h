@@ -30,6 +30,8 @@ struct quo_mock_core {
     enum link_kind link_kind[QUO_SPEC_MAX_LINKS];
     char allow[16];          /* the method, upper case: the Allow header */
     const char *path;        /* the operation's path, from the spec */
+    const quo_contract_security *auth; /* the scheme enforced, NULL: none */
+    int success;             /* the documented 2xx answered to a good request */
     const char *req_media;   /* the request body's media type, from the spec */
     char **props;            /* every request member name, for hints */
     size_t n_props;

@@ -71,7 +71,7 @@ static const char *const top_members[] = {"apiKeys", "phoneNumbers", "conversati
 typedef struct loader {
     const char *origin;
     quo_json_doc *doc;
-    quo_schema *schema[KIND_COUNT];
+    const quo_schema *schema[KIND_COUNT]; /* owned by the spec's contract */
     const char *pattern[KIND_COUNT]; /* the pattern text, for messages */
     quo_error *err;
     mock_fixtures *fx;
@@ -171,93 +171,16 @@ static quo_status make_id(loader *ld, const cJSON *node, mock_id *id)
 
 /* ---- the spec's id patterns ------------------------------------------ */
 
-/* Resolves a local JSON Pointer ("#/a/b" or "/a/b") inside doc. */
-static const cJSON *resolve_pointer(const cJSON *doc, const char *ptr)
-{
-    if (*ptr == '#')
-        ptr++;
-    const cJSON *cur = doc;
-    while (cur && *ptr == '/') {
-        ptr++;
-        char tok[256];
-        size_t n = 0;
-        while (*ptr && *ptr != '/' && n + 1 < sizeof tok) {
-            if (ptr[0] == '~' && ptr[1] == '0')
-                tok[n++] = '~', ptr += 2;
-            else if (ptr[0] == '~' && ptr[1] == '1')
-                tok[n++] = '/', ptr += 2;
-            else
-                tok[n++] = *ptr++;
-        }
-        tok[n] = '\0';
-        if (cJSON_IsArray(cur)) {
-            char *end;
-            long i = strtol(tok, &end, 10);
-            cur = (*end || i < 0) ? NULL : cJSON_GetArrayItem(cur, (int)i);
-        } else {
-            cur = cJSON_GetObjectItemCaseSensitive(cur, tok);
-        }
-    }
-    return *ptr ? NULL : cur;
-}
-
-/* Finds the schema of request member `name` (in the request schema's own
- * properties or in one of its anyOf/oneOf/allOf branches, following one
- * local $ref per branch) and writes its JSON Pointer into out. */
-static const cJSON *find_property(const quo_spec *spec, const char *name, char *out,
-                                  size_t outsz)
-{
-    const cJSON *docroot = quo_spec_document(spec);
-    const cJSON *req = quo_spec_request_schema_json(spec);
-    const char *base = quo_spec_request_pointer(spec);
-    const cJSON *props = cJSON_GetObjectItemCaseSensitive(req, "properties");
-    const cJSON *p = cJSON_GetObjectItemCaseSensitive(props, name);
-    if (p) {
-        snprintf(out, outsz, "%s/properties/%s", base, name);
-        return p;
-    }
-    static const char *const combinators[] = {"anyOf", "oneOf", "allOf"};
-    for (size_t k = 0; k < 3; k++) {
-        const cJSON *arr = cJSON_GetObjectItemCaseSensitive(req, combinators[k]);
-        int n = cJSON_GetArraySize(arr);
-        for (int i = 0; i < n; i++) {
-            const cJSON *br = cJSON_GetArrayItem(arr, i);
-            char brptr[512];
-            snprintf(brptr, sizeof brptr, "%s/%s/%d", base, combinators[k], i);
-            const cJSON *ref = cJSON_GetObjectItemCaseSensitive(br, "$ref");
-            if (cJSON_IsString(ref) && ref->valuestring[0] == '#') {
-                br = resolve_pointer(docroot, ref->valuestring);
-                snprintf(brptr, sizeof brptr, "%s", ref->valuestring + 1);
-            }
-            props = cJSON_GetObjectItemCaseSensitive(br, "properties");
-            p = cJSON_GetObjectItemCaseSensitive(props, name);
-            if (p) {
-                snprintf(out, outsz, "%s/properties/%s", brptr, name);
-                return p;
-            }
-        }
-    }
-    return NULL;
-}
-
+/* Each kind's id schema is its request member's, from the contract. A
+ * kind whose member the spec does not have is not checked (nothing in a
+ * request can name it). */
 static quo_status compile_patterns(loader *ld, const quo_spec *spec)
 {
+    const quo_contract *c = quo_spec_contract(spec);
     for (int k = 0; k < KIND_COUNT; k++) {
-        char ptr[640];
-        const cJSON *prop = find_property(spec, kinds[k].property, ptr, sizeof ptr);
-        if (!prop)
-            return quo_error_set(ld->err, QUO_ESPEC, 0,
-                                 "the spec's request schema has no member \"%s\"",
-                                 kinds[k].property);
-        const cJSON *pat = cJSON_GetObjectItemCaseSensitive(prop, "pattern");
-        ld->pattern[k] = cJSON_IsString(pat) ? pat->valuestring : NULL;
-        quo_error e;
-        quo_status st = quo_schema_compile(quo_spec_document(spec), NULL, ptr,
-                                           &ld->schema[k], &e);
-        if (st != QUO_OK)
-            return quo_error_set(ld->err, st == QUO_ENOMEM ? QUO_ENOMEM : QUO_ESPEC, 0,
-                                 "the spec's schema of \"%s\" does not compile: %s",
-                                 kinds[k].property, e.message);
+        const quo_contract_member *m = quo_contract_member_find(c, kinds[k].property);
+        ld->schema[k] = m ? m->schema : NULL;
+        ld->pattern[k] = m ? m->pattern : NULL;
     }
     return QUO_OK;
 }
@@ -293,7 +216,7 @@ static quo_status check_id(loader *ld, const cJSON *node, int k, const char *whe
 {
     if (!cJSON_IsString(node))
         return fail(ld, "%s must be a string", where);
-    if (!quo_schema_is_valid(ld->schema[k], node, ld->doc)) {
+    if (ld->schema[k] && !quo_schema_is_valid(ld->schema[k], node, ld->doc)) {
         char val[200];
         excerpt_node(ld, node, val, sizeof val);
         return fail(ld, "%s \"%s\" is not a valid %s (the spec's pattern is %s)", where, val,
@@ -562,8 +485,6 @@ quo_status mock_fixtures_load_buffer(const quo_spec *spec, const char *json, siz
     } else if ((st = compile_patterns(&ld, spec)) == QUO_OK) {
         st = load_tree(&ld, quo_json_root(ld.doc));
     }
-    for (int k = 0; k < KIND_COUNT; k++)
-        quo_schema_free(ld.schema[k]);
     quo_json_free(ld.doc);
     if (st != QUO_OK) {
         mock_fixtures_free(ld.fx);

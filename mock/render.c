@@ -81,30 +81,110 @@ static quo_status error_body(quo_mock_core *c, const outcome *o, char **body, si
     return QUO_OK;
 }
 
+/* A value for a required member the mock has no data for, from its
+ * schema: const, first enum member, or a plain value of its type and
+ * format. False when the schema asks for more than that. */
+static bool schema_value(const quo_contract *k, const cJSON *schema, quo_buf *b)
+{
+    const cJSON *s = quo_contract_resolve(k, schema);
+    const cJSON *x = quo_json_member(NULL, s, "const");
+    if (!x) {
+        const cJSON *e = quo_json_member(NULL, s, "enum");
+        x = cJSON_IsArray(e) ? e->child : NULL;
+    }
+    if (x) {
+        char *t = cJSON_PrintUnformatted(x);
+        if (t)
+            quo_buf_puts(b, t);
+        cJSON_free(t);
+        return t != NULL;
+    }
+    const cJSON *type = quo_json_member(NULL, s, "type");
+    const char *t = cJSON_IsString(type) ? type->valuestring
+                    : cJSON_IsArray(type) && cJSON_IsString(type->child) ? type->child->valuestring
+                                                                         : "string";
+    const cJSON *fmt = quo_json_member(NULL, s, "format");
+    const char *f = cJSON_IsString(fmt) ? fmt->valuestring : "";
+    const cJSON *min = quo_json_member(NULL, s, "minimum");
+    if (strcmp(t, "string") == 0)
+        quo_buf_puts(b, strcmp(f, "date-time") == 0 ? "\"2026-01-01T00:00:00Z\""
+                        : strcmp(f, "date") == 0    ? "\"2026-01-01\""
+                                                    : "\"1\"");
+    else if (strcmp(t, "integer") == 0 || strcmp(t, "number") == 0)
+        quo_buf_printf(b, "%d", cJSON_IsNumber(min) && min->valuedouble > 1 ? (int)min->valuedouble
+                                                                           : 1);
+    else if (strcmp(t, "boolean") == 0)
+        quo_buf_puts(b, "true");
+    else if (strcmp(t, "null") == 0)
+        quo_buf_puts(b, "null");
+    else if (strcmp(t, "array") == 0)
+        quo_buf_puts(b, "[]");
+    else
+        quo_buf_puts(b, "{}");
+    return true;
+}
+
+/* The success body, shaped by the spec's success schema: its wrapper
+ * member (e.g. "data"), the identifying member (the task id), the link
+ * members the fixtures resolved, and a schema-made value for each other
+ * required member (e.g. revision, createdAt). self_check() proves at
+ * start-up that the result conforms. */
 static quo_status task_body(quo_mock_core *c, const outcome *o, uint64_t seq, char **body,
                             size_t *len)
 {
+    const quo_contract *k = quo_spec_contract(c->spec);
+    const char *wrapper, *idm = quo_contract_success_id(k);
+    const cJSON *obj = quo_contract_success_object(k, &wrapper);
+    const cJSON *props = quo_json_member(NULL, obj, "properties");
+    const cJSON *req = quo_json_member(NULL, obj, "required");
+    const mock_id *ids[] = {mock_fixtures_phone_id(c->fx, o->refs.phone),
+                            mock_fixtures_conversation_id(c->fx, o->refs.conv),
+                            mock_fixtures_activity_id(c->fx, o->refs.act)};
+    const char *names[] = {MOCK_PHONE_ID, MOCK_CONVERSATION_ID, MOCK_ACTIVITY_ID};
     char id[48];
     mock_store_task_id(c->store, seq, id, sizeof id);
-    const mock_id *pn = mock_fixtures_phone_id(c->fx, o->refs.phone);
-    const mock_id *cn = mock_fixtures_conversation_id(c->fx, o->refs.conv);
-    const mock_id *ac = mock_fixtures_activity_id(c->fx, o->refs.act);
     quo_buf b;
     quo_buf_init(&b);
-    quo_buf_printf(&b, "{\"" MOCK_DATA "\":{\"" MOCK_TASK_ID "\":\"%s\",\"" MOCK_REVISION
-                        "\":\"1\",\"" MOCK_PHONE_ID "\":",
-                    id);
-    quo_buf_append(&b, pn ? pn->json : "\"\"", pn ? pn->json_len : 2);
-    if (cn) {
-        quo_buf_puts(&b, ",\"" MOCK_CONVERSATION_ID "\":");
-        quo_buf_append(&b, cn->json, cn->json_len);
+    if (wrapper) {
+        quo_buf_putc(&b, '{');
+        mock_buf_json_string(&b, wrapper, strlen(wrapper));
+        quo_buf_putc(&b, ':');
     }
-    if (ac) {
-        quo_buf_puts(&b, ",\"" MOCK_ACTIVITY_ID "\":");
-        quo_buf_append(&b, ac->json, ac->json_len);
+    quo_buf_putc(&b, '{');
+    bool first = true, ok = true;
+    for (const cJSON *p = cJSON_IsObject(props) ? props->child : NULL; p && ok; p = p->next) {
+        const mock_id *link = NULL;
+        bool is_link = false;
+        for (size_t i = 0; i < 3; i++)
+            if (strcmp(p->string, names[i]) == 0) {
+                link = ids[i];
+                is_link = true;
+            }
+        bool required = false;
+        for (const cJSON *r = cJSON_IsArray(req) ? req->child : NULL; r && !required; r = r->next)
+            required = cJSON_IsString(r) && strcmp(r->valuestring, p->string) == 0;
+        bool is_id = idm && strcmp(p->string, idm) == 0;
+        if (!is_id && !link && (is_link || !required))
+            continue;
+        if (!first)
+            quo_buf_putc(&b, ',');
+        first = false;
+        mock_buf_json_string(&b, p->string, strlen(p->string));
+        quo_buf_putc(&b, ':');
+        if (is_id)
+            mock_buf_json_string(&b, id, strlen(id));
+        else if (link)
+            quo_buf_append(&b, link->json, link->json_len);
+        else
+            ok = schema_value(k, p, &b);
     }
-    quo_buf_puts(&b, "}}");
+    quo_buf_puts(&b, wrapper ? "}}" : "}");
     *body = quo_buf_take(&b, len);
+    if (!ok) {
+        free(*body);
+        *body = NULL;
+        return QUO_ESPEC;
+    }
     return *body ? QUO_OK : QUO_ENOMEM;
 }
 

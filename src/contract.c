@@ -161,52 +161,6 @@ static int hexval(char ch)
     return -1;
 }
 
-/* TEMPORARY copy of quo_json_pointer() (include/quo/json.h, arriving from
- * the `schema` branch): plain form only, the caller percent-decodes. To be
- * replaced by the public helper when that branch is merged. */
-static const cJSON *contract_json_pointer(const cJSON *root, const char *p, size_t len,
-                                          const quo_json_doc *lengths)
-{
-    const cJSON *cur = root;
-    char *tok = malloc(len + 1);
-    if (!tok || (len && p[0] != '/')) {
-        free(tok);
-        return NULL;
-    }
-    for (size_t i = 0; cur && i < len;) {
-        size_t tl = 0;
-        for (i++; i < len && p[i] != '/'; i++) {
-            if (p[i] != '~')
-                tok[tl++] = p[i];
-            else if (i + 1 < len && (p[i + 1] == '0' || p[i + 1] == '1'))
-                tok[tl++] = p[++i] == '0' ? '~' : '/';
-            else
-                cur = NULL;
-        }
-        tok[tl] = '\0';
-        if (!cur)
-            break;
-        if (cJSON_IsObject(cur)) {
-            const cJSON *m = cur->child;
-            while (m && !(quo_json_keylen(lengths, m) == tl && memcmp(m->string, tok, tl) == 0))
-                m = m->next;
-            cur = m;
-        } else if (cJSON_IsArray(cur)) {
-            bool ok = tl > 0 && tl < 10 && (tl == 1 || tok[0] != '0');
-            int idx = 0;
-            for (size_t k = 0; ok && k < tl; k++) {
-                ok = tok[k] >= '0' && tok[k] <= '9';
-                idx = idx * 10 + (tok[k] - '0');
-            }
-            cur = ok ? cJSON_GetArrayItem(cur, idx) : NULL;
-        } else {
-            cur = NULL;
-        }
-    }
-    free(tok);
-    return cur;
-}
-
 /* The plain pointer a local "$ref" names ("#/a%20b" -> "/a b"), or NULL. */
 static const char *ref_pointer(cc *x, const char *ref, const char *at)
 {
@@ -237,7 +191,7 @@ static const char *ref_pointer(cc *x, const char *ref, const char *at)
 
 static const cJSON *resolve(cc *x, const char *ptr)
 {
-    return contract_json_pointer(x->c->root, ptr, strlen(ptr), x->c->doc);
+    return quo_json_pointer(x->c->root, ptr, strlen(ptr), x->c->doc);
 }
 
 /* Follows Reference Objects ({"$ref": ...}) from node; *ptr tracks where
@@ -1106,6 +1060,17 @@ const quo_contract_member *quo_contract_member_find(const quo_contract *c, const
         const quo_contract_member *m = quo_contract_alt_member(&c->alts[i].pub, name);
         if (m)
             return m;
+    }
+    return NULL;
+}
+
+const cJSON *quo_contract_resolve(const quo_contract *c, const cJSON *node)
+{
+    for (int hops = 0; node && hops <= MAX_REF_HOPS; hops++) {
+        const cJSON *ref = quo_json_member(c->doc, node, "$ref");
+        if (!cJSON_IsString(ref))
+            return node;
+        node = quo_json_pointer(c->root, ref->valuestring, quo_json_strlen(c->doc, ref), c->doc);
     }
     return NULL;
 }

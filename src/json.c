@@ -7,9 +7,10 @@
  *
  * The scanner is iterative: open containers live on a heap stack, so the
  * depth limit is a policy, not a guard for the C stack, and any max_depth is
- * accepted. quo_json_free() frees iteratively too. (cJSON's own recursive
- * functions - cJSON_Print, cJSON_Duplicate, cJSON_Delete - are the caller's
- * risk on trees deeper than a few thousand levels.)
+ * accepted (QUO_JSON_NO_DEPTH_LIMIT: none). quo_json_free() and
+ * quo_json_delete() free iteratively too; quo_json_copy() and
+ * quo_json_print() (json_access.c) copy and print without recursion, so no
+ * depth of document puts the C stack at risk.
  *
  * Member names of the objects that are still open sit on one stack; an
  * object compares a new name linearly against its own names while it has
@@ -1218,6 +1219,11 @@ size_t quo_json_keylen(const quo_json_doc *doc, const cJSON *node)
 bool quo_json_has_nul(const quo_json_doc *doc)
 {
     return doc && doc->nul_count > 0;
+}
+
+void quo_json_delete(cJSON *item)
+{
+    free_tree(item);
 }
 
 void quo_json_free(quo_json_doc *doc)

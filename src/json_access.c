@@ -1,4 +1,5 @@
 /* json_access.c - small read helpers over trees built by the JSON gate. */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -141,4 +142,116 @@ quo_status quo_json_copy(const quo_json_doc *doc, const cJSON *node, cJSON **out
     bool lost = false;
     *out = copy_node(doc, node, &st, &lost);
     return st;
+}
+
+static int hex_value(char ch)
+{
+    if (ch >= '0' && ch <= '9')
+        return ch - '0';
+    if (ch >= 'a' && ch <= 'f')
+        return ch - 'a' + 10;
+    if (ch >= 'A' && ch <= 'F')
+        return ch - 'A' + 10;
+    return -1;
+}
+
+/* Percent-decodes s[0..len) into out (room for len bytes); false when a
+ * '%' is not followed by two hex digits. */
+static bool percent_decode(const char *s, size_t len, char *out, size_t *outlen)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] != '%') {
+            out[n++] = s[i];
+            continue;
+        }
+        if (len - i < 3)
+            return false;
+        int h = hex_value(s[i + 1]), l = hex_value(s[i + 2]);
+        if (h < 0 || l < 0)
+            return false;
+        out[n++] = (char)(h * 16 + l);
+        i += 2;
+    }
+    *outlen = n;
+    return true;
+}
+
+/* The array element a reference token names: decimal, no leading zero. */
+static const cJSON *pointer_index(const cJSON *arr, const char *tok, size_t tl)
+{
+    if (tl == 0 || tl > 19 || (tl > 1 && tok[0] == '0'))
+        return NULL;
+    size_t idx = 0;
+    for (size_t k = 0; k < tl; k++) {
+        if (tok[k] < '0' || tok[k] > '9')
+            return NULL;
+        idx = idx * 10 + (size_t)(tok[k] - '0');
+    }
+    const cJSON *e = arr->child;
+    for (; e && idx; idx--)
+        e = e->next;
+    return e;
+}
+
+/* The member of obj named tok[0..tl), names compared by full length. */
+static const cJSON *pointer_member(const cJSON *obj, const char *tok, size_t tl,
+                                   const quo_json_doc *lengths)
+{
+    for (const cJSON *m = obj->child; m; m = m->next)
+        if (m->string && quo_json_keylen(lengths, m) == tl && memcmp(m->string, tok, tl) == 0)
+            return m;
+    return NULL;
+}
+
+/* Walks the decoded pointer p[0..len); tok has room for len bytes. */
+static const cJSON *pointer_walk(const cJSON *cur, const char *p, size_t len, char *tok,
+                                 const quo_json_doc *lengths)
+{
+    if (len && p[0] != '/')
+        return NULL;
+    for (size_t i = 0; cur && i < len;) {
+        size_t tl = 0;
+        for (i++; i < len && p[i] != '/'; i++) {
+            if (p[i] != '~')
+                tok[tl++] = p[i];
+            else if (i + 1 < len && (p[i + 1] == '0' || p[i + 1] == '1'))
+                tok[tl++] = p[++i] == '0' ? '~' : '/';
+            else
+                return NULL;
+        }
+        if (cJSON_IsObject(cur))
+            cur = pointer_member(cur, tok, tl, lengths);
+        else if (cJSON_IsArray(cur))
+            cur = pointer_index(cur, tok, tl);
+        else
+            cur = NULL;
+    }
+    return cur;
+}
+
+const cJSON *quo_json_pointer(const cJSON *root, const char *ptr, size_t len,
+                              const quo_json_doc *lengths)
+{
+    if (!root || (!ptr && len))
+        return NULL;
+    bool fragment = len && ptr[0] == '#';
+    /* One buffer: the decoded pointer, then room for one token. */
+    char small[512];
+    char *buf = 2 * len <= sizeof small ? small : malloc(2 * len);
+    if (!buf)
+        return NULL;
+    const char *p = ptr;
+    size_t plen = len;
+    const cJSON *found = NULL;
+    if (fragment) {
+        p = buf;
+        if (!percent_decode(ptr + 1, len - 1, buf, &plen))
+            goto done;
+    }
+    found = pointer_walk(root, p, plen, buf + len, lengths);
+done:
+    if (buf != small)
+        free(buf);
+    return found;
 }

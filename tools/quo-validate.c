@@ -19,6 +19,7 @@ typedef enum { MODE_REQUEST, MODE_RESPONSE, MODE_JSON } mode;
 typedef struct options {
     mode mode;
     const char *spec_path;
+    const char *operation;
     const char *content_type;
     int status;
     unsigned max_depth;
@@ -30,8 +31,9 @@ static const char usage_text[] =
     "       quo-validate [OPTIONS] response STATUS [FILE...]\n"
     "       quo-validate [OPTIONS] json [FILE...]\n"
     "\n"
-    "Validates against the contract of the Quo API's POST /v1/tasks:\n"
-    "  request    a create-task request body (strict JSON + the request schema)\n"
+    "Validates against the contract of one operation of an OpenAPI document\n"
+    "(default: the Quo API's create-task operation, compiled in):\n"
+    "  request    a request body (strict JSON + the request schema)\n"
     "  response   a response body for HTTP status STATUS (documented status,\n"
     "             media type, strict JSON, the status's schema and constants)\n"
     "  json       strict RFC 8259 syntax, valid UTF-8, no duplicate names (I-JSON)\n"
@@ -41,7 +43,10 @@ static const char usage_text[] =
     "  {\"file\":\"...\",\"valid\":true|false,\"errors\":[{path,message,value,schema:{type}}]}\n"
     "\n"
     "Options:\n"
-    "  --spec FILE          use another OpenAPI document of the same API\n"
+    "  --spec FILE          use another OpenAPI document\n"
+    "  --operation OP       the operation to judge: an operationId or 'METHOD PATH'\n"
+    "                       (default: the document's only operation, else\n"
+    "                       createTask_v1)\n"
     "  --content-type TYPE  response mode: the Content-Type to judge\n"
     "                       (default application/json)\n"
     "  --max-depth N        JSON nesting limit, 1-1000 (default 128)\n"
@@ -85,6 +90,7 @@ static int parse_args(int argc, char **argv, options *o, int *first)
 {
     static const struct option longopts[] = {
         {"spec", required_argument, NULL, 's'},
+        {"operation", required_argument, NULL, 'o'},
         {"content-type", required_argument, NULL, 'c'},
         {"max-depth", required_argument, NULL, 'd'},
         {"max-size", required_argument, NULL, 'm'},
@@ -97,6 +103,7 @@ static int parse_args(int argc, char **argv, options *o, int *first)
     while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
         switch (c) {
         case 's': o->spec_path = optarg; break;
+        case 'o': o->operation = optarg; break;
         case 'c': o->content_type = optarg; break;
         case 'd':
             /* cJSON's printer and copier recurse: beyond this the stack is at risk. */
@@ -224,8 +231,10 @@ int main(int argc, char **argv)
 
     quo_spec *spec = NULL;
     quo_error err;
-    quo_status st = o.spec_path ? quo_spec_load_file(o.spec_path, &spec, &err)
-                                : quo_spec_load_default(&spec, &err);
+    size_t dlen;
+    const char *dflt = quo_spec_default_text(&dlen);
+    quo_status st = o.spec_path ? quo_spec_load_file_op(o.spec_path, o.operation, &spec, &err)
+                                : quo_spec_load_buffer_op(dflt, dlen, o.operation, &spec, &err);
     if (st != QUO_OK) {
         fprintf(stderr, "quo-validate: cannot load the spec: %s\n", err.message);
         return EXIT_USAGE;

@@ -198,6 +198,11 @@ const quo_contract_member *quo_contract_alt_member(const quo_contract_alt *alt,
 const quo_contract_member *quo_contract_member_find(const quo_contract *c,
                                                     const char *name);
 
+/* `node` with its local "$ref" chain followed (a schema or Reference
+ * Object the contract handed out), or NULL when it leads nowhere. For
+ * readers of a member's schema (the mock rendering a value for it). */
+const cJSON *quo_contract_resolve(const quo_contract *c, const cJSON *node);
+
 /* Responses, in document order. */
 size_t quo_contract_response_count(const quo_contract *c);
 const quo_contract_response *quo_contract_response_at(const quo_contract *c, size_t i);

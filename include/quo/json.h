@@ -31,9 +31,14 @@
 extern "C" {
 #endif
 
-/* Default nesting limit (arrays + objects). Deep enough for any real
- * create-task body, shallow enough that no stack is at risk. */
+/* Default nesting limit (arrays + objects) of quo_json_check/parse with
+ * max_depth 0: a policy for callers that want one (nothing here recurses,
+ * so no depth puts the stack at risk). */
 #define QUO_JSON_DEFAULT_MAX_DEPTH 128
+
+/* max_depth that means "no limit": any document within the size limit is
+ * judged, whatever its nesting (the response parser, quo-validate). */
+#define QUO_JSON_NO_DEPTH_LIMIT 0xFFFFFFFFu
 
 typedef struct quo_json_doc quo_json_doc;
 
@@ -64,6 +69,16 @@ bool quo_json_has_nul(const quo_json_doc *doc);
 
 void quo_json_free(quo_json_doc *doc);
 
+/* cJSON_Delete() without recursion (and with its semantics: `item` and its
+ * `next` siblings are freed): for trees of any depth, e.g. copies made by
+ * quo_json_copy(). NULL is fine. */
+void quo_json_delete(cJSON *item);
+
+/* Unformatted JSON text of `node` (cJSON_PrintUnformatted's output), built
+ * without recursion; the caller cJSON_free()s it. NULL on ENOMEM. Numbers
+ * are printed as cJSON prints them; strings are escaped as cJSON does. */
+char *quo_json_print(const cJSON *node);
+
 /* The member of object `obj` whose name is exactly `name` (full length, so
  * a name holding \u0000 never matches a shorter one), or NULL. doc as for
  * quo_json_strlen(). Unlike cJSON_GetObjectItemCaseSensitive, never fooled
@@ -71,7 +86,22 @@ void quo_json_free(quo_json_doc *doc);
 const cJSON *quo_json_member(const quo_json_doc *doc, const cJSON *obj,
                              const char *name);
 
-/* A deep copy of `node` (a new tree the caller cJSON_Delete()s) that a
+/* RFC 6901 JSON Pointer evaluation: the node `ptr[0..len)` leads to from
+ * `root`, or NULL when it leads nowhere or is malformed. `ptr` is either
+ * the plain form ("/a/b~1c"; "" is the root) or the URI-fragment form of
+ * RFC 6901 section 6 ("#/a/b%7Ec"; "#" is the root), which is
+ * percent-decoded first (a '%' not followed by two hex digits: NULL).
+ * ~0 and ~1 are decoded per token (any other '~' sequence: NULL); an
+ * array index is decimal without leading zeros ("-" leads nowhere). Member
+ * names are compared by their full length, so a token holding a NUL (from
+ * %00) matches only a name holding one. `lengths` is the quo_json_doc
+ * `root` was parsed with, or NULL (then names are C strings). Allocates
+ * only for pointers longer than 255 bytes; NULL on allocation failure. */
+const cJSON *quo_json_pointer(const cJSON *root, const char *ptr, size_t len,
+                              const quo_json_doc *lengths);
+
+/* A deep copy of `node` (a new tree the caller quo_json_delete()s), built
+ * without recursion, that a
  * cJSON printer can print faithfully: each NUL inside a string or a member
  * name is written as the six characters \u0000 (as JSON Pointers in
  * violations show it). When that rewriting would make two member names of

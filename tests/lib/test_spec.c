@@ -140,7 +140,7 @@ START_TEST(broken_documents_are_refused_with_a_reason)
     const char *no_link =
         "{\"paths\":{\"/v1/tasks\":{\"post\":{\"requestBody\":{\"content\":{\"application/json\":"
         "{\"schema\":{\"anyOf\":[{\"required\":[\"a\"]},{\"required\":[\"a\"]}]}}}},"
-        "\"responses\":{}}}}}";
+        "\"responses\":{\"204\":{}}}}}}";
     /* Alternatives nothing tells apart have no link ids: the validator
      * still judges by the schema (the mock refuses to serve them). */
     ck_assert_int_eq(load_text(no_link, &err), QUO_OK);

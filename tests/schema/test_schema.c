@@ -478,13 +478,22 @@ END_TEST
 
 START_TEST(unsupported_things_are_compile_errors)
 {
-    ASSERT_COMPILE_ERROR("{\"properties\":{\"a\":{\"minItems\":1}}}",
-                         "unknown keyword \"minItems\"", "\"/properties/a\"");
-    ASSERT_COMPILE_ERROR("{\"anyOf\":[{},{\"patternProperties\":{}}]}",
-                         "\"patternProperties\"", "\"/anyOf/1\"");
+    ASSERT_COMPILE_ERROR("{\"properties\":{\"a\":{\"minItem\":1}}}",
+                         "unknown keyword \"minItem\"", "\"/properties/a\"");
+    ASSERT_COMPILE_ERROR("{\"anyOf\":[{},{\"$dynamicRef\":\"#x\"}]}",
+                         "\"$dynamicRef\"", "\"/anyOf/1\"");
     ASSERT_COMPILE_ERROR("{\"typ\\u0000e\":\"string\"}", "unknown keyword \"typ\\u0000e\"");
-    ASSERT_COMPILE_ERROR("{\"format\":\"email\"}", "format \"email\" is not supported");
+    ASSERT_COMPILE_ERROR("{\"format\":\"idn-email\"}", "format \"idn-email\" is not supported");
     ASSERT_COMPILE_ERROR("{\"items\":[{}]}", "prefixItems");
+    ASSERT_COMPILE_ERROR("{\"properties\":{\"a\":{\"type\":\"string\",\"nullable\":true}}}",
+                         "\"nullable\" is the OpenAPI 3.0 spelling",
+                         "type: [T, \"null\"]", "\"/properties/a\"");
+    ASSERT_COMPILE_ERROR("{\"multipleOf\":0}", "greater than 0");
+    ASSERT_COMPILE_ERROR("{\"minItems\":-1}", "\"minItems\" must be a non-negative integer");
+    ASSERT_COMPILE_ERROR("{\"uniqueItems\":1}", "\"uniqueItems\" must be a boolean");
+    ASSERT_COMPILE_ERROR("{\"dependentRequired\":{\"a\":[1]}}", "\"dependentRequired\"");
+    ASSERT_COMPILE_ERROR("{\"patternProperties\":{\"a{\":{}}}", "\"patternProperties\" \"a{\"");
+    ASSERT_COMPILE_ERROR("{\"if\":{\"not\":{\"$ref\":\"#\"}}}", "endless recursion");
     ASSERT_COMPILE_ERROR("{\"$ref\":\"http://example.com/s.json\"}", "only references");
     ASSERT_COMPILE_ERROR("{\"$ref\":\"#foo\"}", "anchors");
     ASSERT_COMPILE_ERROR("{\"$ref\":\"#/nowhere\"}", "does not resolve");
@@ -515,7 +524,8 @@ START_TEST(unsupported_things_are_compile_errors)
           "\"$comment\":\"c\",\"deprecated\":true,\"readOnly\":1,\"writeOnly\":0,"
           "\"$defs\":{\"unused\":{\"minItems\":1}},\"definitions\":3,"
           "\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"$id\":\"urn:x\","
-          "\"contentMediaType\":\"text/plain\",\"contentEncoding\":\"base64\"}",
+          "\"contentMediaType\":\"text/plain\",\"contentEncoding\":\"base64\","
+          "\"x-internal\":{\"minItem\":1},\"externalDocs\":{},\"xml\":{},\"discriminator\":{}}",
           "1");
 }
 END_TEST
@@ -573,13 +583,13 @@ START_TEST(deep_instances_stop_cleanly)
         cJSON_AddItemToArray(cur, next);
         cur = next;
     }
+    /* Deeper than the validator follows a recursive schema: not judged
+     * (QUO_ELIMIT, no violation), never "invalid". */
     ck_assert(!quo_schema_is_valid(s, root, NULL));
     quo_violations v;
     quo_violations_init(&v);
-    ck_assert_int_eq(quo_schema_validate(s, root, NULL, &v), QUO_OK);
-    ck_assert_uint_eq(v.count, 1);
-    ck_assert_str_eq(v.items[0].keyword, "depth");
-    ck_assert_uint_eq(strlen(v.items[0].path), 2 * 500); /* two frames per level */
+    ck_assert_int_eq(quo_schema_validate(s, root, NULL, &v), QUO_ELIMIT);
+    ck_assert_uint_eq(v.count, 0);
     quo_violations_free(&v);
     cJSON_Delete(root);
     quo_schema_free(s);
