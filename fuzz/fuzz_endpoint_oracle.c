@@ -108,7 +108,7 @@ bool fe_prepare(const uint8_t *data, size_t size, fe_input *out)
     out->req.ids_touched = true;
     out->req.raw = qc_strndup(out->body, out->body_len);
     out->req.raw_len = out->body_len;
-    return out->req.raw && qe_req_headers(&out->req, "application/json", &out->headers);
+    return out->req.raw && qe_req_headers(&out->req, "application/json", out->body_len, &out->headers);
 }
 
 void fe_input_free(fe_input *in)

@@ -111,8 +111,11 @@ typedef struct qe_ctype {
     bool same;
 } qe_ctype;
 const qe_ctype *qe_content_types(size_t *n);
-/* Header lines to send (no auth): Content-Type, framing. */
-bool qe_req_headers(const qe_req *r, const char *media, qc_strlist *out);
+/* Header lines to send (no auth): Content-Type, framing. An empty body
+ * is never sent chunked or with Expect: libcurl sends no terminating
+ * chunk for it, and a correct server would wait for one (a false
+ * "timeout"). */
+bool qe_req_headers(const qe_req *r, const char *media, size_t body_len, qc_strlist *out);
 
 /* A saved request (explore/<name>.req): a text head, a blank line, the raw
  * body. The API key is never saved: the head says "auth: key" and the key

@@ -319,7 +319,7 @@ const qe_ctype *qe_content_types(size_t *n)
     return ctypes;
 }
 
-bool qe_req_headers(const qe_req *r, const char *media, qc_strlist *out)
+bool qe_req_headers(const qe_req *r, const char *media, size_t body_len, qc_strlist *out)
 {
     size_t n;
     const qe_ctype *t = qe_content_types(&n);
@@ -330,9 +330,9 @@ bool qe_req_headers(const qe_req *r, const char *media, qc_strlist *out)
         if (ok && (r->framing & QE_F_DUPHDR))
             ok = qc_strlist_addf(out, "Content-Type: %s", ct);
     }
-    if (ok && (r->framing & QE_F_CHUNKED))
+    if (ok && (r->framing & QE_F_CHUNKED) && body_len)
         ok = qc_strlist_add(out, "Transfer-Encoding: chunked");
-    if (ok && (r->framing & QE_F_EXPECT))
+    if (ok && (r->framing & QE_F_EXPECT) && body_len)
         ok = qc_strlist_add(out, "Expect: 100-continue");
     return ok;
 }
@@ -358,7 +358,7 @@ quo_status qe_req_save(const qe_req *r, const char *media, const char *dir, cons
                    r->ids_touched ? 1 : 0, len);
     qc_strlist h;
     qc_strlist_init(&h);
-    if (!qe_req_headers(r, media, &h))
+    if (!qe_req_headers(r, media, len, &h))
         b.failed = true;
     for (size_t i = 0; i < h.count; i++)
         quo_buf_printf(&b, "# header: %s\n", h.items[i]);

@@ -76,7 +76,7 @@ quo_status qe_send(qe_sender *s, const qe_req *r, const char *media, qe_answer *
     char *body = qe_req_render(r, &len);
     qc_strlist lines;
     qc_strlist_init(&lines);
-    bool ok = body && qe_req_headers(r, media, &lines);
+    bool ok = body && qe_req_headers(r, media, len, &lines);
     if (ok && s->auth_header)
         ok = s->auth_scheme
                  ? qc_strlist_addf(&lines, "%s: %s %s", s->auth_header, s->auth_scheme, s->key)
@@ -124,15 +124,21 @@ void qe_curl_command(quo_buf *b, const char *method, const char *path, const cha
     quo_buf_printf(b, "curl -sS -i -X %s \"$QUO_BASE_URL%s\"", method, path);
     qc_strlist h;
     qc_strlist_init(&h);
-    if (!qe_req_headers(r, media, &h))
+    size_t len = 0;
+    char *body = qe_req_render(r, &len);
+    if (!body || !qe_req_headers(r, media, len, &h))
         b->failed = true;
+    free(body);
+    bool expect = false;
+    for (size_t i = 0; i < h.count; i++)
+        expect = expect || strncmp(h.items[i], "Expect", 6) == 0;
     if (auth_header) {
         if (auth_scheme)
             quo_buf_printf(b, " -H \"%s: %s $QUO_API_KEY\"", auth_header, auth_scheme);
         else
             quo_buf_printf(b, " -H \"%s: $QUO_API_KEY\"", auth_header);
     }
-    if (!(r->framing & QE_F_EXPECT))
+    if (!expect)
         quo_buf_puts(b, " -H 'Expect:'");
     for (size_t i = 0; i < h.count; i++) {
         quo_buf_puts(b, " -H ");
