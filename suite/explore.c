@@ -53,6 +53,9 @@ typedef struct explorer {
     size_t npool, nseeds;
     size_t *valid;      /* pool indices of the seeds the library accepts */
     size_t nvalid;
+    size_t near;        /* a near-valid seed (rejected, string first member), or npool */
+    size_t sweep;       /* the next sweep step (qe_sweep) */
+    bool swept;
     uint64_t *seen;
     size_t nseen;
     finding fd[QE_MAX_FINDINGS];
@@ -175,6 +178,19 @@ static quo_status explore_loop(explorer *e, qe_rng *g, double seconds, double *s
     unsigned dead = 0;
     while (now() < end && !e->oom) {
         qe_req child;
+        if (!e->swept) {
+            bool done = false;
+            if (!qe_sweep(e->s->spec, e->sweep++, e->nvalid ? &e->pool[e->valid[0]] : NULL,
+                          e->near != SIZE_MAX ? &e->pool[e->near] : NULL, &child, &done))
+                return QUO_ENOMEM;
+            e->swept = done;
+            if (done || (!child.nm && !child.raw)) {
+                if (!done)
+                    qe_req_free(&child);
+                continue;
+            }
+            goto send;
+        }
         /* Valid seeds reach the success path (a third of the picks);
          * recent pool entries carry the newest behaviour (a third). */
         size_t roll = qe_below(g, 3), pi;
@@ -193,6 +209,7 @@ static quo_status explore_loop(explorer *e, qe_rng *g, double seconds, double *s
                 qe_req_free(&child);
                 return QUO_ENOMEM;
             }
+    send:;
         size_t len = 0;
         char *text = qe_req_render(&child, &len);
         free(text);
@@ -430,6 +447,7 @@ static quo_status build_results(explorer *e, qc_case_list *cases, const qc_case_
 
 static quo_status classify_seeds(explorer *e, quo_error *err)
 {
+    e->near = SIZE_MAX;
     e->valid = calloc(e->nseeds ? e->nseeds : 1, sizeof *e->valid);
     if (!e->valid)
         return quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
@@ -441,8 +459,12 @@ static quo_status classify_seeds(explorer *e, quo_error *err)
         free(body);
         if (st != QUO_OK)
             return quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
-        if (x == QE_EXPECT_VALID && !e->pool[i].ids_touched)
+        const qe_req *r = &e->pool[i];
+        if (x == QE_EXPECT_VALID && !r->ids_touched)
             e->valid[e->nvalid++] = i;
+        if (x == QE_EXPECT_INVALID && !r->ids_touched && e->near == SIZE_MAX && r->nm >= 3 &&
+            r->m[0].kind == QE_V_RAW && r->m[0].raw_len && r->m[0].raw[0] == '"')
+            e->near = i;
     }
     return QUO_OK;
 }

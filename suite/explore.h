@@ -188,6 +188,14 @@ void qe_pool_free(qe_req *p, size_t n);
 /* One mutation of r in place (tree, byte or HTTP). false on ENOMEM. */
 bool qe_mutate(const quo_spec *spec, qe_rng *g, qe_req *r);
 
+/* The sweep, before the random phase: step k of applying every class of
+ * every generator once, to the first member of a valid seed (and the
+ * string classes to a near-valid one too: echo bugs need an error
+ * answer). *done when k is past the end. An out with op "sweep: no seed"
+ * is to be skipped. false on ENOMEM. */
+bool qe_sweep(const quo_spec *spec, size_t k, const qe_req *valid, const qe_req *invalid,
+              qe_req *out, bool *done);
+
 /* ---- minimisation (explore_min.c) -------------------------------------- */
 
 /* Does the candidate still give `signature`? */

@@ -59,6 +59,15 @@ static void drop_members(mctx *m, qe_req *r)
 static void shrink_sizes(mctx *m, qe_req *r)
 {
     for (size_t i = 0; i < r->nm && budget(m); i++) {
+        /* Class 0 is the shortest spelling of nesting and long strings
+         * ("[" and "a"): try it first, if it still breaks the server. */
+        if ((r->m[i].kind == QE_V_NEST || r->m[i].kind == QE_V_LONGSTR) && r->m[i].cls) {
+            qe_req c;
+            if (!qe_req_copy(&c, r))
+                return;
+            c.m[i].cls = 0;
+            attempt(m, r, &c);
+        }
         while (r->m[i].n > 1 && budget(m)) {
             qe_req c;
             if (!qe_req_copy(&c, r))

@@ -149,7 +149,8 @@ static void string_prefix(const qe_member *m, const char **p, size_t *n)
  * and then thousands, rarely the size limit. */
 static size_t pick_size(qe_rng *g, size_t small, size_t max)
 {
-    static const size_t sizes[] = {2, 10, 100, 2, 10, 100, 1000, 5000, 20000, 100000, 300000};
+    static const size_t sizes[] = {2,    10,   100,  2,     10,     100,   2,     10,
+                                   100,  1000, 1000, 5000, 20000, 20000, 100000, 300000};
     size_t n = sizes[qe_below(g, sizeof sizes / sizeof sizes[0])] * small;
     n += qe_below(g, n / 2 + 1);
     return n > max ? max : n;
@@ -495,4 +496,130 @@ bool qe_mutate(const quo_spec *spec, qe_rng *g, qe_req *r)
     if (k < 3 || r->raw)
         return op_bytes(g, r);
     return op_tree(spec, g, r);
+}
+
+/* ---- the sweep: every class once, before the random phase -------------- */
+
+/* The sweep's steps on the valid seed, in order: the cheap and the
+ * common first, so a short budget still reaches every class. */
+typedef enum sweep_step {
+    SW_SPECIAL = 0, SW_NUMBER, SW_DIGITS, SW_DATETIME, SW_NEST, SW_MANY, SW_DUP, SW_RESPELL,
+    SW_HTTP, SW_LONG, SW_INVALID_SPECIAL, SW_INVALID_LONG, SW_END
+} sweep_step;
+
+static size_t step_count(sweep_step s)
+{
+    size_t nct;
+    qe_content_types(&nct);
+    switch (s) {
+    case SW_SPECIAL: case SW_INVALID_SPECIAL: return qe_class_count(QE_V_SPECIAL);
+    case SW_NUMBER: return qe_class_count(QE_V_NUMBER);
+    case SW_DIGITS: return 3;
+    case SW_DATETIME: return qe_class_count(QE_V_DATETIME);
+    case SW_NEST: return 3;
+    case SW_MANY: return 2;
+    case SW_DUP: return 2;
+    case SW_RESPELL: return 1;
+    case SW_HTTP: return 3 + (nct - 1);
+    case SW_LONG: case SW_INVALID_LONG: return 2;
+    default: return 0;
+    }
+}
+
+static bool sweep_apply(const quo_spec *spec, sweep_step s, size_t i, qe_req *r)
+{
+    const char *p;
+    size_t n;
+    qe_rng g = {i};
+    if (!r->nm && s != SW_HTTP)
+        return true;
+    string_prefix(&r->m[0], &p, &n);
+    char *keep = qc_strndup(p, n);
+    if (!keep)
+        return false;
+    bool ok = true;
+    switch (s) {
+    case SW_SPECIAL:
+    case SW_INVALID_SPECIAL:
+        r->op = "string: special characters";
+        if (is_id(spec, &r->m[0]))
+            r->ids_touched = true;
+        ok = set_value(r, 0, NULL, QE_V_SPECIAL, 0, (unsigned)i, keep, n);
+        break;
+    case SW_LONG:
+    case SW_INVALID_LONG:
+        r->op = "string: long";
+        if (is_id(spec, &r->m[0]))
+            r->ids_touched = true;
+        ok = set_value(r, 0, NULL, QE_V_LONGSTR, 40000, i ? 3u : 0u, keep, n);
+        break;
+    case SW_NUMBER:
+        r->op = "number";
+        ok = set_value(r, 0, NULL, QE_V_NUMBER, 0, (unsigned)i, NULL, 0);
+        break;
+    case SW_DIGITS:
+        r->op = "number";
+        ok = set_value(r, 0, NULL, QE_V_DIGITS, 400, (unsigned)i, NULL, 0);
+        break;
+    case SW_DATETIME:
+        r->op = "date-time";
+        ok = add_contract_member(spec, &g, r, datetime_member(spec), QE_V_DATETIME, 0,
+                                 (unsigned)i, NULL);
+        break;
+    case SW_NEST:
+        r->op = "structure: nesting";
+        ok = set_value(r, r->nm, "\"extra\"", QE_V_NEST, 5000, (unsigned)i, NULL, 0);
+        break;
+    case SW_MANY:
+        r->op = "structure: many members";
+        ok = i ? set_value(r, r->nm, "\"extra\"", QE_V_MANY, 20000, 0, NULL, 0)
+               : set_value(r, r->nm, NULL, QE_V_SPLICE, 2000, 0, NULL, 0);
+        break;
+    case SW_DUP:
+        r->op = "duplicate member";
+        ok = op_duplicate(&g, r, i == 1);
+        break;
+    case SW_RESPELL:
+        r->op = "name spelt with an escape";
+        ok = op_respell(&g, r);
+        break;
+    case SW_HTTP:
+        r->op = i == 0 ? "chunked body" : i == 1 ? "Expect: 100-continue"
+                : i == 2 ? "repeated header" : "Content-Type varied";
+        if (i == 0)
+            r->framing |= QE_F_CHUNKED;
+        else if (i == 1)
+            r->framing |= QE_F_EXPECT;
+        else if (i == 2)
+            r->framing |= QE_F_DUPHDR;
+        else
+            r->ctype = (unsigned)(i - 2);
+        break;
+    default:
+        break;
+    }
+    free(keep);
+    return ok;
+}
+
+bool qe_sweep(const quo_spec *spec, size_t k, const qe_req *valid, const qe_req *invalid,
+              qe_req *out, bool *done)
+{
+    *done = false;
+    for (sweep_step s = SW_SPECIAL; s < SW_END; s++) {
+        size_t n = step_count(s);
+        if (k >= n) {
+            k -= n;
+            continue;
+        }
+        const qe_req *base = s >= SW_INVALID_SPECIAL ? invalid : valid;
+        if (!base) {
+            qe_req_init(out);
+            out->op = "sweep: no seed";
+            return true; /* an empty request the caller skips */
+        }
+        return qe_req_copy(out, base) && sweep_apply(spec, s, k, out);
+    }
+    *done = true;
+    return true;
 }
