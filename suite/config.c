@@ -53,6 +53,7 @@ void qc_cli_free(qc_cli *c)
     free(c->report_dir);
     free(c->filter);
     free(c->spec_path);
+    free(c->explore.replay); /* explore hook */
     qc_cli_init(c);
 }
 
@@ -72,6 +73,7 @@ void qc_config_free(qc_config *c)
     free(c->filter);
     free(c->spec_path);
     qc_transport_free(&c->transport);
+    free(c->explore.replay); /* explore hook */
     qc_config_init(c);
 }
 
@@ -84,6 +86,8 @@ const char *qc_config_usage(void)
            "                       [--insecure] [--proxy URL] [--noproxy HOSTS]\n"
            "                       [--header 'Name: value']... [--resolve HOST:PORT:ADDR]...\n"
            "                       [--spec FILE]\n"
+           "                       [--explore SECONDS [--seed N] [--explore-remote]]\n"
+           "                       [--replay FILE]\n"
            "\n"
            "Certifies a server's POST /v1/tasks against the Quo API spec.\n"
            "With no base URL anywhere it starts the embedded mock on a loopback port.\n"
@@ -118,6 +122,11 @@ const char *qc_config_usage(void)
            "  --resolve H:P:A     connect to address A for host H port P (repeatable;\n"
            "                      config resolve [\"H:P:A\"])\n"
            "  --spec FILE         another OpenAPI document of the same API\n"
+           "  --explore SECONDS   after the cases, generate requests for SECONDS and\n"
+           "                      report what the server gets wrong (docs/explore.md)\n"
+           "  --seed N            the exploration's random seed (reproducible runs)\n"
+           "  --explore-remote    allow --explore against a non-loopback target\n"
+           "  --replay FILE       re-send one saved request (explore/*.req) and judge it\n"
            "\n"
            "Flags win over the environment, the environment over the file.\n"
            "Exit status: 0 every MUST check passed, 1 a check failed (with --strict a\n"
@@ -205,6 +214,25 @@ static quo_status take_value(const char *name, const char *value, qc_cli *cli,
         return add_item(&t->headers, value, err);
     if (strcmp(name, "--resolve") == 0)
         return add_item(&t->resolve, value, err);
+    /* explore hook */
+    if (strcmp(name, "--explore") == 0) {
+        cli->explore.on = true;
+        return parse_number("--explore", value, 0.1, QC_MAX_MAX_RUN_TIME, false,
+                            "seconds of exploration, 0.1 to 86400", &cli->explore.seconds, err);
+    }
+    if (strcmp(name, "--seed") == 0) {
+        char *end = NULL;
+        errno = 0;
+        cli->explore.seed = strtoull(value, &end, 10);
+        if (errno || end == value || *end || value[0] == '-')
+            return quo_error_set(err, QUO_EUSAGE, 0, "--seed: \"%.40s\" is not a non-negative integer",
+                                 value);
+        cli->explore.seed_set = true;
+        return QUO_OK;
+    }
+    if (strcmp(name, "--replay") == 0)
+        return set_string(&cli->explore.replay, value, err);
+    /* end explore hook */
     return quo_error_set(err, QUO_EUSAGE, 0, "unknown option \"%s\" (see --help)", name);
 }
 
@@ -214,7 +242,8 @@ static bool takes_value(const char *name)
                                         "--report-dir", "--filter", "--spec",
                                         "--timeout", "--rate", "--max-run-time",
                                         "--cacert", "--capath", "--cert", "--key",
-                                        "--proxy", "--noproxy", "--header", "--resolve"};
+                                        "--proxy", "--noproxy", "--header", "--resolve",
+                                        "--explore", "--seed", "--replay"}; /* explore hook */
     for (size_t i = 0; i < QUO_ARRAY_SIZE(names); i++)
         if (strcmp(name, names[i]) == 0)
             return true;
@@ -236,6 +265,8 @@ quo_status qc_config_parse_args(int argc, char *const *argv, qc_cli *cli,
             cli->version = true;
         else if (strcmp(arg, "--insecure") == 0 || strcmp(arg, "-k") == 0)
             flags->transport.insecure = true;
+        else if (strcmp(arg, "--explore-remote") == 0) /* explore hook */
+            cli->explore.remote = true;
         else if (strncmp(arg, "--", 2) == 0) {
             const char *eq = strchr(arg, '=');
             char name[32];
@@ -724,5 +755,15 @@ quo_status qc_config_resolve(const qc_cli *cli, const qc_layer *flags,
     /* Without --rate, main picks the rate once the target's addresses are
      * known (qc_http_default_rate); the embedded mock is loopback. */
     out->rate = cli->rate_set ? cli->rate : qc_http_default_rate(out->loopback);
+    /* explore hook: never against a remote target unless asked for by name */
+    out->explore = cli->explore;
+    out->explore.replay = NULL;
+    if (cli->explore.replay && set_string(&out->explore.replay, cli->explore.replay, err) != QUO_OK)
+        return QUO_ENOMEM;
+    /* Whether the target is loopback is known only once its host resolves:
+     * main.c refuses --explore against a remote one without --explore-remote. */
+    if ((out->explore.seed_set || out->explore.remote) && !out->explore.on)
+        return quo_error_set(err, QUO_EUSAGE, 0, "--seed and --explore-remote need --explore");
+    /* end explore hook */
     return QUO_OK;
 }

@@ -58,6 +58,17 @@ typedef struct qc_layer {
     qc_transport transport;
 } qc_layer;
 
+/* ---- explore hook: --explore/--seed/--replay/--explore-remote (suite/explore.h) */
+typedef struct qc_explore_opts {
+    bool on;               /* --explore SECONDS given */
+    double seconds;
+    bool remote;           /* --explore-remote: allowed against a non-loopback target */
+    bool seed_set;
+    unsigned long long seed;
+    char *replay;          /* --replay FILE, or NULL (owned) */
+} qc_explore_opts;
+/* ---- end explore hook */
+
 /* Settings only the command line gives. */
 typedef struct qc_cli {
     char *config_path;
@@ -74,6 +85,7 @@ typedef struct qc_cli {
     double rate;
     bool max_run_time_set;
     double max_run_time;
+    qc_explore_opts explore; /* explore hook */
 } qc_cli;
 
 typedef struct qc_config {
@@ -97,6 +109,7 @@ typedef struct qc_config {
     double max_run_time; /* seconds for the whole run */
     qc_transport transport; /* TLS, proxy, extra headers, --resolve */
     const char *base_url_source; /* "--base-url", "QUO_BASE_URL", the file, or NULL */
+    qc_explore_opts explore; /* explore hook: a copy of the flags (replay owned) */
 } qc_config;
 
 #define QC_DEFAULT_REPORT_DIR "reports"

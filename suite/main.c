@@ -25,6 +25,7 @@
 #include "cases.h"
 #include "config.h"
 #include "embedded.h"
+#include "explore.h" /* explore hook */
 #include "http.h"
 #include "report.h"
 #include "ledger.h"
@@ -308,6 +309,13 @@ static int run(app *a)
     }
     print_start(a, shown);
     a->started = time(NULL);
+    /* explore hook: --replay FILE sends one saved request instead of the run */
+    qe_setup xs = {.spec = a->spec, .cfg = &a->cfg, .base_url = a->base_url, .scrub = &a->scrub};
+    if (a->cfg.explore.replay) {
+        free(shown);
+        return qe_replay(&xs, &a->cases, a->cfg.explore.replay);
+    }
+    /* end explore hook */
     double t0 = now_seconds();
     qc_runner_setup setup = {.spec = a->spec, .cfg = &a->cfg, .cases = &a->cases,
                              .selected = a->selected, .base_url = a->base_url,
@@ -316,12 +324,25 @@ static int run(app *a)
                              .no_proxy = a->cfg.embedded};
     qc_run_result res;
     quo_status st = qc_run(&setup, &res, &err);
+    /* explore hook: after the cases, --explore SECONDS; findings join the results */
+    qe_findings ex;
+    qe_findings_init(&ex);
+    if (st == QUO_OK && a->cfg.explore.on && res.end == QC_END_COMPLETE)
+        st = qe_explore(&xs, &a->cases, res.results, res.count, &res.created, &ex, &err);
+    /* end explore hook */
     double seconds = now_seconds() - t0;
     qc_embedded_stop(a->mock);
     a->mock = NULL;
     int code;
     if (st == QUO_OK) {
-        code = write_reports(a, &res, seconds, shown);
+        if (ex.results) { /* explore hook: the findings join the results */
+            qc_run_result with = res;
+            with.results = ex.results;
+            with.count = ex.count;
+            code = write_reports(a, &with, seconds, shown);
+        } else {
+            code = write_reports(a, &res, seconds, shown);
+        }
     } else {
         /* An exit-2 run still leaves a junit.xml (one error case) for CI. */
         qc_run_result_free(&res);
@@ -332,9 +353,23 @@ static int run(app *a)
         if (res.end_reason)
             write_reports(a, &res, seconds, shown);
     }
+    qe_findings_free(&ex); /* explore hook */
     qc_run_result_free(&res);
     free(shown);
     return code;
+}
+
+/* explore hook: --explore sends thousands of malformed requests, never to
+ * a remote target unless asked for by name. Loopback is decided by the
+ * addresses the host resolves to, as for pacing. */
+static quo_status explore_allowed(const app *a, quo_error *err)
+{
+    if (!a->cfg.explore.on || a->cfg.embedded || a->cfg.explore.remote ||
+        qc_http_is_loopback(a->cfg.base_url, &a->cfg.transport))
+        return QUO_OK;
+    return quo_error_set(err, QUO_EUSAGE, 0,
+                         "--explore sends thousands of malformed requests: against a "
+                         "non-loopback target it needs --explore-remote too");
 }
 
 static void app_free(app *a)
@@ -372,7 +407,8 @@ int main(int argc, char **argv)
     } else if (st == QUO_OK && a.cli.version) {
         printf("quo-conformance %s\n", QUO_VERSION);
         code = EXIT_PASS;
-    } else if (st != QUO_OK || load_spec(&a, &err) != QUO_OK || derive(&a, &err) != QUO_OK) {
+    } else if (st != QUO_OK || explore_allowed(&a, &err) != QUO_OK ||
+               load_spec(&a, &err) != QUO_OK || derive(&a, &err) != QUO_OK) {
         code = fail_usage(&a, &err);
     } else if (a.cfg.list) {
         print_list(&a);
