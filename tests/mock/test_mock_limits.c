@@ -296,14 +296,15 @@ START_TEST(t_limit_connections_503)
     static const char partial[] = "POST /v1/tasks HTTP/1.1\r\nHost: x\r\nContent-Type: "
                                   "application/json\r\nAuthorization: test-key\r\n"
                                   "Content-Length: 100\r\n\r\n{";
-    int up[52];
+    int up[102];
     size_t n_up = 0;
     for (; n_up < 2; n_up++) {
         up[n_up] = raw_connect();
         raw_send(up[n_up], partial);
     }
+    th_sleep_ms(200); /* time for the server to read their headers */
     http_res *r = NULL;
-    for (int i = 0; i < 50; i++) {
+    for (int i = 0; i < 100; i++) {
         http_res_free(r);
         r = http_create("test-key", PN1_BODY);
         if (r->status == 503)
