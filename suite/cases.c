@@ -22,6 +22,22 @@ void qc_cases_init(qc_case_list *list)
     qc_strlist_init(&list->required_headers);
 }
 
+qc_case *qc_cases_append(qc_case_list *l)
+{
+    if (l->count == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 64;
+        qc_case *p = realloc(l->items, cap * sizeof *p);
+        if (!p)
+            return NULL;
+        l->items = p;
+        l->cap = cap;
+    }
+    qc_case *c = &l->items[l->count];
+    memset(c, 0, sizeof *c);
+    qc_strlist_init(&c->paths);
+    return c;
+}
+
 void qc_case_free(qc_case *c)
 {
     free(c->id);

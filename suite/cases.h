@@ -131,6 +131,9 @@ void qc_cases_init(qc_case_list *list);
 void qc_cases_free(qc_case_list *list);
 /* Frees one case's strings (the list's items are freed by qc_cases_free). */
 void qc_case_free(qc_case *c);
+/* A new zeroed case at the end of the list (owned by it), or NULL when out
+ * of memory. */
+qc_case *qc_cases_append(qc_case_list *list);
 
 /* Builds every case. QUO_OK; QUO_ESPEC when the document lacks what the
  * derivation needs or the fixtures cannot make a valid body (err says

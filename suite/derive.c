@@ -27,17 +27,9 @@ static qc_case *case_new(deriver *d, const char *suite, const char *tcase, qc_le
                          const char *idfmt, ...)
 {
     qc_case_list *l = d->out;
-    if (l->count == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 64;
-        qc_case *p = realloc(l->items, cap * sizeof *p);
-        if (!p)
-            return NULL;
-        l->items = p;
-        l->cap = cap;
-    }
-    qc_case *c = &l->items[l->count];
-    memset(c, 0, sizeof *c);
-    qc_strlist_init(&c->paths);
+    qc_case *c = qc_cases_append(l);
+    if (!c)
+        return NULL;
     char id[256];
     va_list ap;
     va_start(ap, idfmt);

@@ -286,22 +286,6 @@ static void settle(explorer *e, finding *f)
 
 /* ---- findings as cases ------------------------------------------------- */
 
-static qc_case *case_append(qc_case_list *l)
-{
-    if (l->count == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 64;
-        qc_case *p = realloc(l->items, cap * sizeof *p);
-        if (!p)
-            return NULL;
-        l->items = p;
-        l->cap = cap;
-    }
-    qc_case *c = &l->items[l->count];
-    memset(c, 0, sizeof *c);
-    qc_strlist_init(&c->paths);
-    return c;
-}
-
 static bool fill_case(qc_case_list *l, qc_case *c, const char *id, const char *summary,
                       const explorer *e, const finding *f)
 {
@@ -353,7 +337,7 @@ static quo_status finding_case(explorer *e, qc_case_list *cases, finding *f, siz
         return st;
     snprintf(id, sizeof id, "explore.%s", name);
     snprintf(summary, sizeof summary, "explore: %s", f->signature);
-    qc_case *c = case_append(cases);
+    qc_case *c = qc_cases_append(cases);
     if (!c || !fill_case(cases, c, id, summary, e, f))
         return quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
     qc_strlist *fl = &out->failures[slot];
@@ -421,7 +405,7 @@ static quo_status build_results(explorer *e, qc_case_list *cases, const qc_case_
                  spent, (unsigned long long)out->seed, out->requests,
                  spent > 0 ? (double)out->requests / spent : 0.0, e->nfd, out->confirmed,
                  e->s->cfg->explore.seconds, (unsigned long long)out->seed);
-        qc_case *c = case_append(cases);
+        qc_case *c = qc_cases_append(cases);
         size_t slot = extra - 1;
         if (!c || !fill_case(cases, c, "explore.summary", "explore: summary of the run", e, NULL) ||
             !(out->reasons[slot] = qc_strdup(reason)))

@@ -107,7 +107,7 @@ static const char *headline(const qc_report *r)
 /* Text from the server or the run, made safe for any report: secrets
  * replaced (first, on the whole text, so a cut cannot leave part of a
  * key), then valid UTF-8 cut at max bytes (0 = whole). */
-static char *clean(const qc_report *r, const char *s, size_t n, size_t max)
+char *qc_report_clean(const qc_report *r, const char *s, size_t n, size_t max)
 {
     quo_buf sc; /* may hold NULs: kept with its length */
     quo_buf_init(&sc);
@@ -126,7 +126,7 @@ static char *clean(const qc_report *r, const char *s, size_t n, size_t max)
 
 static char *clean_str(const qc_report *r, const char *s)
 {
-    return clean(r, s, s ? strlen(s) : 0, 0);
+    return qc_report_clean(r, s, s ? strlen(s) : 0, 0);
 }
 
 static const char *exchange_body_excerpt_src(const qc_exchange *x, size_t *n)
@@ -208,7 +208,7 @@ static void junit_details(quo_buf *b, const qc_report *r, const qc_case_result *
     if (cr->x && cr->x->done && !cr->x->error) {
         size_t n;
         const char *body = exchange_body_excerpt_src(cr->x, &n);
-        char *ex = clean(r, body, n, EXCERPT_MAX);
+        char *ex = qc_report_clean(r, body, n, EXCERPT_MAX);
         quo_buf_printf(&d, "\nresponse: %d %s\n%s\n", cr->x->status,
                       cr->x->content_type ? cr->x->content_type : "(no Content-Type)",
                       ex ? ex : "");
@@ -360,7 +360,7 @@ char *qc_report_junit(const qc_report *r)
 /* One TAP description: no '#' (it starts a directive) and no line break. */
 static void tap_text(quo_buf *b, const qc_report *r, const char *s, size_t max)
 {
-    char *c = clean(r, s, s ? strlen(s) : 0, max);
+    char *c = qc_report_clean(r, s, s ? strlen(s) : 0, max);
     if (!c) {
         b->failed = true;
         return;
@@ -410,7 +410,7 @@ char *qc_report_tap(const qc_report *r)
 static bool add_str(cJSON *obj, const char *name, const qc_report *r, const char *s, size_t n,
                     size_t max)
 {
-    char *c = clean(r, s, n, max);
+    char *c = qc_report_clean(r, s, n, max);
     bool ok = c && cJSON_AddStringToObject(obj, name, c);
     free(c);
     return ok;
@@ -695,7 +695,7 @@ static void md_failure(quo_buf *b, const qc_report *r, const qc_case_result *cr)
     if (cr->x && cr->x->done && !cr->x->error) {
         size_t n;
         const char *body = exchange_body_excerpt_src(cr->x, &n);
-        char *ex = clean(r, body, n, 600);
+        char *ex = qc_report_clean(r, body, n, 600);
         /* A fence longer than any backtick run in the body. */
         quo_buf_puts(b, "\nResponse body:\n\n````text\n");
         for (const char *p = ex ? ex : ""; *p; p++)
@@ -707,7 +707,7 @@ static void md_failure(quo_buf *b, const qc_report *r, const qc_case_result *cr)
     quo_buf curl;
     quo_buf_init(&curl);
     qc_report_curl(&curl, r, c);
-    char *s = curl.failed ? NULL : clean(r, curl.data, curl.len, 0);
+    char *s = curl.failed ? NULL : qc_report_clean(r, curl.data, curl.len, 0);
     if (s)
         quo_buf_puts(b, s);
     else

@@ -137,4 +137,10 @@ quo_status qc_write_atomic(const char *dir, const char *name, const char *text, 
 /* mkdir -p dir, then checks it is a writable directory. */
 quo_status qc_ensure_dir(const char *dir, quo_error *err);
 
+/* Text from the run or the server made fit for a report: every secret
+ * scrubbed first (scrub.h), then made valid UTF-8 and cut after `max`
+ * bytes (0 = whole), so a cut never leaves the start of a key. Caller
+ * frees; NULL when out of memory. Every renderer uses it. */
+char *qc_report_clean(const qc_report *r, const char *s, size_t n, size_t max);
+
 #endif

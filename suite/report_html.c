@@ -41,15 +41,12 @@ static bool failed(qc_outcome o)
  * source bytes, 0 = whole), secrets replaced, then escaped. */
 static void put_text(quo_buf *b, const qc_report *r, const char *s, size_t n, size_t max)
 {
-    quo_buf u = QUO_BUF_INIT;
-    qc_buf_utf8(&u, s ? s : "", s ? n : 0, max);
-    char *clean = u.failed ? NULL : qc_scrub(r->scrub, u.data ? u.data : "", u.len);
+    char *clean = qc_report_clean(r, s, n, max);
     if (clean)
         quo_buf_put_html(b, clean, strlen(clean));
     else
         b->failed = true;
     free(clean);
-    quo_buf_free(&u);
 }
 
 static void put_str(quo_buf *b, const qc_report *r, const char *s)
