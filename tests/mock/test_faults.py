@@ -139,6 +139,8 @@ check(p.wait(timeout=10) == 2, "a plan naming no fault: exit 2")
 for text, what in (
         (json.dumps({"faults": [{"requests": [1], "prefer\x00x": "code=503"}]}),
          "a rule member named prefer\\u0000x"),
+        (json.dumps({"faults": [{"requests": [1], "prefer": "code=503", "prefer\x00x": "drop"}]}),
+         "a rule with prefer and prefer\\u0000x"),
         (json.dumps({"faults": [{"requests": [1], "prefer": "code=503"}], "seed\x00": 1}),
          "a plan member named seed\\u0000"),
         ('{"faults": [{"requests": [1], "prefer": "code=503", "prefer": "drop"}]}',
@@ -151,7 +153,7 @@ for text, what in (
         f.write(text)
     p, port = start("--faults", plan)
     try:
-        rc = p.wait(timeout=10)
+        rc = p.wait(timeout=5)
     except subprocess.TimeoutExpired:
         stop(p)
         rc = "still serving"
