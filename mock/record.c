@@ -479,6 +479,28 @@ static const char *req_header(const quo_mock_request *req, const char *name)
     return NULL;
 }
 
+/* The JSON text of v, a node of doc, in full: a string by its length (each
+ * NUL written as \u0000), anything else from a copy that shows NULs so.
+ * The caller frees it; NULL on ENOMEM or when no faithful copy exists. */
+static char *value_text(const quo_json_doc *doc, const cJSON *v)
+{
+    if (cJSON_IsString(v)) {
+        quo_buf b;
+        quo_buf_init(&b);
+        mock_buf_json_string(&b, v->valuestring, quo_json_strlen(doc, v));
+        return quo_buf_take(&b, NULL);
+    }
+    cJSON *copy = NULL;
+    char *printed = NULL, *text = NULL;
+    if (quo_json_copy(doc, v, &copy) == QUO_OK && copy)
+        printed = quo_json_print(copy);
+    quo_json_delete(copy);
+    if (printed)
+        text = strdup(printed);
+    cJSON_free(printed);
+    return text;
+}
+
 /* The findings with each body violation's offending value taken from the
  * answer's errors[] (the value the API echoes): a shallow copy whose
  * values[] the caller frees. */
@@ -511,17 +533,12 @@ static void attach_values(const mock_findings *f, const quo_mock_response *resp,
             size_t plen = strlen(f->items[i].path);
             if (v && cJSON_IsString(p) && quo_json_strlen(doc, p) == plen &&
                 memcmp(p->valuestring, f->items[i].path, plen) == 0) {
-                /* Printed from a copy that shows each NUL as \u0000. */
-                cJSON *shown_v = NULL;
-                char *text = NULL;
-                if (quo_json_copy(doc, v, &shown_v) == QUO_OK && shown_v)
-                    text = quo_json_print(shown_v);
-                quo_json_delete(shown_v);
+                char *text = value_text(doc, v);
                 if (text) {
                     char shown[160];
                     mock_text_excerpt(shown, sizeof shown, text, strlen(text), 120);
                     values[i] = strdup(shown);
-                    cJSON_free(text);
+                    free(text);
                 }
                 break;
             }
