@@ -64,17 +64,45 @@ static bool positive_int(const cJSON *v, uint64_t *out)
     return true;
 }
 
-static quo_status rule_load(const char *path, size_t i, const cJSON *r, plan_rule *out,
-                            quo_error *err)
+/* The first member of obj whose name is none of names[] (compared by full
+ * length, so "prefer\u0000x" is not "prefer"), or NULL. A misspelt key
+ * would otherwise leave a rule silently meaning something else. */
+static const cJSON *unknown_member(const quo_json_doc *doc, const cJSON *obj,
+                                   const char *const *names, size_t n)
+{
+    const cJSON *m;
+    cJSON_ArrayForEach(m, obj)
+    {
+        size_t len = quo_json_keylen(doc, m);
+        bool known = false;
+        for (size_t k = 0; k < n && !known; k++)
+            known = strlen(names[k]) == len && memcmp(m->string, names[k], len) == 0;
+        if (!known)
+            return m;
+    }
+    return NULL;
+}
+
+static const char *const rule_members[] = {"prefer", "requests", "every", "probability"};
+static const char *const plan_members[] = {"faults", "seed"};
+
+static quo_status rule_load(const char *path, size_t i, const quo_json_doc *doc,
+                            const cJSON *r, plan_rule *out, quo_error *err)
 {
     memset(out, 0, sizeof *out);
     out->probability = -1;
     if (!cJSON_IsObject(r))
         return quo_error_set(err, QUO_EUSAGE, 0, "%s: faults[%zu] is not an object", path, i);
-    const cJSON *pref = cJSON_GetObjectItemCaseSensitive(r, "prefer");
-    if (!cJSON_IsString(pref) || !*pref->valuestring)
-        return quo_error_set(err, QUO_EUSAGE, 0, "%s: faults[%zu] needs \"prefer\", e.g. "
-                             "\"code=503\" or \"drop\"", path, i);
+    if (unknown_member(doc, r, rule_members, sizeof rule_members / sizeof *rule_members))
+        return quo_error_set(err, QUO_EUSAGE, 0, "%s: faults[%zu] has an unknown member (known: "
+                             "prefer, requests, every, probability)", path, i);
+    const cJSON *pref = quo_json_member(doc, r, "prefer");
+    /* A \u0000 inside the text would be cut off by every C string use of
+     * it (the Prefer parser, the copy kept): refuse it instead. */
+    if (!cJSON_IsString(pref) || !*pref->valuestring ||
+        quo_json_strlen(doc, pref) != strlen(pref->valuestring))
+        return quo_error_set(err, QUO_EUSAGE, 0, "%s: faults[%zu] needs \"prefer\", a text "
+                             "without \\u0000, e.g. \"code=503\" or \"drop\"", path, i);
     /* The text must mean something: a fault, or a status. */
     quo_mock_header h = {"Prefer", pref->valuestring};
     /* Only the header matters for parsing. */
@@ -90,9 +118,9 @@ static quo_status rule_load(const char *path, size_t i, const cJSON *r, plan_rul
         return quo_error_set(err, QUO_EUSAGE, 0, "%s: faults[%zu]: \"prefer\" names no fault "
                              "(code=, delay=, drop, reset, truncate, extra-members, chunked)",
                              path, i);
-    const cJSON *nums = cJSON_GetObjectItemCaseSensitive(r, "requests");
-    const cJSON *every = cJSON_GetObjectItemCaseSensitive(r, "every");
-    const cJSON *prob = cJSON_GetObjectItemCaseSensitive(r, "probability");
+    const cJSON *nums = quo_json_member(doc, r, "requests");
+    const cJSON *every = quo_json_member(doc, r, "every");
+    const cJSON *prob = quo_json_member(doc, r, "probability");
     if ((nums != NULL) + (every != NULL) + (prob != NULL) != 1)
         return quo_error_set(err, QUO_EUSAGE, 0, "%s: faults[%zu] needs exactly one of "
                              "\"requests\", \"every\", \"probability\"", path, i);
@@ -143,12 +171,15 @@ static quo_status plan_load(mock_faults *m, const char *path, quo_error *err)
                              "%s: not valid JSON at byte %zu: %s", path, jerr.offset,
                              jerr.message);
     const cJSON *root = quo_json_root(doc);
-    const cJSON *rules = cJSON_GetObjectItemCaseSensitive(root, "faults");
-    const cJSON *seed = cJSON_GetObjectItemCaseSensitive(root, "seed");
+    const cJSON *rules = quo_json_member(doc, root, "faults");
+    const cJSON *seed = quo_json_member(doc, root, "seed");
     int n = cJSON_GetArraySize(rules);
     if (!cJSON_IsObject(root) || !cJSON_IsArray(rules) || n > PLAN_MAX_RULES)
         st = quo_error_set(err, QUO_EUSAGE, 0, "%s: a fault plan is an object with a \"faults\" "
                            "array of at most %d rules", path, PLAN_MAX_RULES);
+    else if (unknown_member(doc, root, plan_members, sizeof plan_members / sizeof *plan_members))
+        st = quo_error_set(err, QUO_EUSAGE, 0, "%s: the plan has an unknown member (known: "
+                           "faults, seed)", path);
     else if (seed && !positive_int(seed, &m->seed) && !(cJSON_IsNumber(seed) && seed->valuedouble == 0))
         st = quo_error_set(err, QUO_EUSAGE, 0, "%s: \"seed\" is not a non-negative integer", path);
     if (st == QUO_OK && n > 0 && !(m->rules = calloc((size_t)n, sizeof *m->rules)))
@@ -160,7 +191,7 @@ static quo_status plan_load(mock_faults *m, const char *path, quo_error *err)
         {
             if (st != QUO_OK)
                 break;
-            st = rule_load(path, i, r, &m->rules[i], err);
+            st = rule_load(path, i, doc, r, &m->rules[i], err);
             m->n_rules = ++i;
         }
     }

@@ -13,6 +13,7 @@
 #include <cjson/cJSON.h>
 
 #include "quo/io.h"
+#include "quo/json.h"
 #include "quo/quo.h"
 #include "quo/spec.h"
 
@@ -276,20 +277,31 @@ static void put_str(quo_buf *b, const char *s)
     mock_buf_json_string(b, s, strlen(s));
 }
 
+/* A string node of a gate tree in full (an embedded NUL is escaped, not
+ * cut), or "" when node is not a string. */
+static void put_json_str(quo_buf *b, const quo_json_doc *lengths, const cJSON *node)
+{
+    if (cJSON_IsString(node))
+        mock_buf_json_string(b, node->valuestring, quo_json_strlen(lengths, node));
+    else
+        put_str(b, "");
+}
+
 /* What a report needs to say where its verdicts come from. */
 static char *provenance(const quo_spec *spec, const quo_mock_options *o)
 {
     quo_buf b;
     quo_buf_init(&b);
     const cJSON *doc = quo_spec_document(spec);
-    const cJSON *info = cJSON_GetObjectItemCaseSensitive(doc, "info");
-    const cJSON *title = cJSON_GetObjectItemCaseSensitive(info, "title");
-    const cJSON *ver = cJSON_GetObjectItemCaseSensitive(info, "version");
+    const quo_json_doc *lengths = quo_spec_doc(spec);
+    const cJSON *info = quo_json_member(lengths, doc, "info");
+    const cJSON *title = quo_json_member(lengths, info, "title");
+    const cJSON *ver = quo_json_member(lengths, info, "version");
     char *text = cJSON_PrintUnformatted(doc);
     quo_buf_puts(&b, "\"tool\":\"quo-mock\",\"version\":\"" QUO_VERSION "\",\"spec\":{\"title\":");
-    put_str(&b, cJSON_IsString(title) ? title->valuestring : "");
+    put_json_str(&b, lengths, title);
     quo_buf_puts(&b, ",\"version\":");
-    put_str(&b, cJSON_IsString(ver) ? ver->valuestring : "");
+    put_json_str(&b, lengths, ver);
     quo_buf_printf(&b, ",\"hash\":\"fnv1a64:%016llx\"},\"fixtures\":",
                    (unsigned long long)(text ? fnv64(text, strlen(text)) : 0));
     put_str(&b, o->fixtures_path ? o->fixtures_path : "compiled-in");
@@ -467,6 +479,28 @@ static const char *req_header(const quo_mock_request *req, const char *name)
     return NULL;
 }
 
+/* The JSON text of v, a node of doc, in full: a string by its length (each
+ * NUL written as \u0000), anything else from a copy that shows NULs so.
+ * The caller frees it; NULL on ENOMEM or when no faithful copy exists. */
+static char *value_text(const quo_json_doc *doc, const cJSON *v)
+{
+    if (cJSON_IsString(v)) {
+        quo_buf b;
+        quo_buf_init(&b);
+        mock_buf_json_string(&b, v->valuestring, quo_json_strlen(doc, v));
+        return quo_buf_take(&b, NULL);
+    }
+    cJSON *copy = NULL;
+    char *printed = NULL, *text = NULL;
+    if (quo_json_copy(doc, v, &copy) == QUO_OK && copy)
+        printed = quo_json_print(copy);
+    quo_json_delete(copy);
+    if (printed)
+        text = strdup(printed);
+    cJSON_free(printed);
+    return text;
+}
+
 /* The findings with each body violation's offending value taken from the
  * answer's errors[] (the value the API echoes): a shallow copy whose
  * values[] the caller frees. */
@@ -481,18 +515,25 @@ static void attach_values(const mock_findings *f, const quo_mock_response *resp,
         any = any || (!f->items[i].value && strcmp(f->items[i].rule, "body") == 0);
     if (!any || !resp || !resp->body)
         return;
-    cJSON *doc = cJSON_ParseWithLength(resp->body, resp->body_len);
-    const cJSON *errs = cJSON_GetObjectItemCaseSensitive(doc, "errors");
+    /* The answer body is the mock's own, but it echoes client text that
+     * may hold \u0000: read it through the gate and by full lengths. */
+    quo_json_doc *doc = NULL;
+    quo_error jerr = {0};
+    if (quo_json_parse(resp->body, resp->body_len, QUO_JSON_NO_DEPTH_LIMIT, &doc, &jerr) != QUO_OK)
+        return;
+    const cJSON *errs = quo_json_member(doc, quo_json_root(doc), "errors");
     for (size_t i = 0; i < n && errs; i++) {
         if (f->items[i].value || strcmp(f->items[i].rule, "body") != 0)
             continue;
         const cJSON *e;
         cJSON_ArrayForEach(e, errs)
         {
-            const cJSON *p = cJSON_GetObjectItemCaseSensitive(e, "path");
-            const cJSON *v = cJSON_GetObjectItemCaseSensitive(e, "value");
-            if (v && cJSON_IsString(p) && strcmp(p->valuestring, f->items[i].path) == 0) {
-                char *text = cJSON_PrintUnformatted(v);
+            const cJSON *p = quo_json_member(doc, e, "path");
+            const cJSON *v = quo_json_member(doc, e, "value");
+            size_t plen = strlen(f->items[i].path);
+            if (v && cJSON_IsString(p) && quo_json_strlen(doc, p) == plen &&
+                memcmp(p->valuestring, f->items[i].path, plen) == 0) {
+                char *text = value_text(doc, v);
                 if (text) {
                     char shown[160];
                     mock_text_excerpt(shown, sizeof shown, text, strlen(text), 120);
@@ -503,7 +544,7 @@ static void attach_values(const mock_findings *f, const quo_mock_response *resp,
             }
         }
     }
-    cJSON_Delete(doc);
+    quo_json_free(doc);
 }
 
 typedef struct rec_pending {

@@ -53,6 +53,7 @@
 #include <microhttpd.h>
 
 #include "quo/io.h"
+#include "quo/json.h"
 #include "core.h"
 #include "faults.h"
 #include "guard.h"
@@ -350,9 +351,9 @@ static void piece_free(void *cls)
 
 /* True when the spec's schema for `status` lets an object carry members it
  * does not list (additionalProperties absent or true). */
-static bool open_object(const cJSON *schema)
+static bool open_object(const quo_json_doc *lengths, const cJSON *schema)
 {
-    const cJSON *ap = cJSON_GetObjectItemCaseSensitive(schema, "additionalProperties");
+    const cJSON *ap = quo_json_member(lengths, schema, "additionalProperties");
     return !ap || cJSON_IsTrue(ap) || cJSON_IsObject(ap);
 }
 
@@ -367,15 +368,18 @@ static void add_extra_members(quo_mock_server *srv, int status, char **body, siz
         cJSON_Delete(doc);
         return;
     }
+    /* The schema is a gate tree (the spec's): its names are read by full
+     * length, so "data\u0000x" in a spec never passes for "data". */
+    const quo_json_doc *lengths = quo_spec_doc(srv->spec);
     bool ok = true;
-    if (open_object(schema))
+    if (open_object(lengths, schema))
         ok = cJSON_AddStringToObject(doc, "quoMockExtra", "an unknown member: ignore it") != NULL;
-    const cJSON *props = cJSON_GetObjectItemCaseSensitive(schema, "properties");
+    const cJSON *props = quo_json_member(lengths, schema, "properties");
     cJSON *child;
     cJSON_ArrayForEach(child, doc)
     {
-        const cJSON *sub = cJSON_GetObjectItemCaseSensitive(props, child->string);
-        if (ok && cJSON_IsObject(child) && sub && open_object(sub))
+        const cJSON *sub = child->string ? quo_json_member(lengths, props, child->string) : NULL;
+        if (ok && cJSON_IsObject(child) && sub && open_object(lengths, sub))
             ok = cJSON_AddNumberToObject(child, "quoMockExtra", 1) != NULL;
     }
     char *text = ok ? cJSON_PrintUnformatted(doc) : NULL;

@@ -325,10 +325,11 @@ quo_status qc_config_from_env(qc_getenv_fn get, qc_layer *env, char **config_pat
 
 /* Copies the string member `name` of obj into *slot; `where` is the key's
  * dotted name for messages. Absent is fine; another type is not. */
-static quo_status file_string(const cJSON *obj, const char *name, const char *where,
-                              const char *origin, char **slot, quo_error *err)
+static quo_status file_string(const quo_json_doc *doc, const cJSON *obj, const char *name,
+                              const char *where, const char *origin, char **slot,
+                              quo_error *err)
 {
-    const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, name);
+    const cJSON *item = quo_json_member(doc, obj, name);
     if (!item)
         return QUO_OK;
     if (!cJSON_IsString(item) || !item->valuestring || !*item->valuestring)
@@ -337,14 +338,17 @@ static quo_status file_string(const cJSON *obj, const char *name, const char *wh
     return set_string(slot, item->valuestring, err);
 }
 
-/* Every member name of obj must be in allowed[0..n). */
-static quo_status only_keys(const cJSON *obj, const char *const *allowed, size_t n,
-                            const char *prefix, const char *origin, quo_error *err)
+/* Every member name of obj must be in allowed[0..n), compared by its full
+ * length (a name holding \u0000 never passes for a shorter one). */
+static quo_status only_keys(const quo_json_doc *doc, const cJSON *obj,
+                            const char *const *allowed, size_t n, const char *prefix,
+                            const char *origin, quo_error *err)
 {
     for (const cJSON *m = obj->child; m; m = m->next) {
+        size_t len = quo_json_keylen(doc, m);
         bool ok = false;
         for (size_t i = 0; i < n && !ok; i++)
-            ok = strcmp(m->string, allowed[i]) == 0;
+            ok = strlen(allowed[i]) == len && memcmp(m->string, allowed[i], len) == 0;
         if (!ok) {
             char list[160] = "";
             for (size_t i = 0, used = 0; i < n && used < sizeof list; i++) {
@@ -360,10 +364,10 @@ static quo_status only_keys(const cJSON *obj, const char *const *allowed, size_t
     return QUO_OK;
 }
 
-static quo_status file_object(const cJSON *root, const char *name, const char *origin,
-                              const cJSON **out, quo_error *err)
+static quo_status file_object(const quo_json_doc *doc, const cJSON *root, const char *name,
+                              const char *origin, const cJSON **out, quo_error *err)
 {
-    const cJSON *item = cJSON_GetObjectItemCaseSensitive(root, name);
+    const cJSON *item = quo_json_member(doc, root, name);
     *out = NULL;
     if (!item)
         return QUO_OK;
@@ -375,15 +379,15 @@ static quo_status file_object(const cJSON *root, const char *name, const char *o
 }
 
 /* The transport keys of the config file. */
-static quo_status parse_transport(const cJSON *root, const char *origin, qc_transport *t,
-                                  quo_error *err)
+static quo_status parse_transport(const quo_json_doc *doc, const cJSON *root,
+                                  const char *origin, qc_transport *t, quo_error *err)
 {
     static const char *const names[] = {"cacert", "capath", "cert", "key", "proxy", "noproxy"};
     char **slots[] = {&t->cacert, &t->capath, &t->cert, &t->key, &t->proxy, &t->noproxy};
     quo_status st = QUO_OK;
     for (size_t i = 0; i < 6 && st == QUO_OK; i++)
-        st = file_string(root, names[i], names[i], origin, slots[i], err);
-    const cJSON *ins = cJSON_GetObjectItemCaseSensitive(root, "insecure");
+        st = file_string(doc, root, names[i], names[i], origin, slots[i], err);
+    const cJSON *ins = quo_json_member(doc, root, "insecure");
     if (st == QUO_OK && ins && !cJSON_IsBool(ins))
         st = quo_error_set(err, QUO_EUSAGE, 0, "config file %s: \"insecure\" must be true or false",
                            origin);
@@ -391,7 +395,7 @@ static quo_status parse_transport(const cJSON *root, const char *origin, qc_tran
         t->insecure = cJSON_IsTrue(ins);
     const cJSON *h = NULL;
     if (st == QUO_OK)
-        st = file_object(root, "headers", origin, &h, err);
+        st = file_object(doc, root, "headers", origin, &h, err);
     for (const cJSON *m = h ? h->child : NULL; st == QUO_OK && m; m = m->next) {
         if (!cJSON_IsString(m))
             return quo_error_set(err, QUO_EUSAGE, 0,
@@ -400,7 +404,7 @@ static quo_status parse_transport(const cJSON *root, const char *origin, qc_tran
         if (!qc_strlist_addf(&t->headers, "%s: %s", m->string, m->valuestring))
             st = quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
     }
-    const cJSON *r = cJSON_GetObjectItemCaseSensitive(root, "resolve");
+    const cJSON *r = quo_json_member(doc, root, "resolve");
     if (st == QUO_OK && r && !cJSON_IsArray(r))
         st = quo_error_set(err, QUO_EUSAGE, 0,
                            "config file %s: \"resolve\" must be an array of \"HOST:PORT:ADDR\"",
@@ -414,7 +418,14 @@ static quo_status parse_transport(const cJSON *root, const char *origin, qc_tran
     return st;
 }
 
-static quo_status parse_tree(const cJSON *root, const char *origin, qc_layer *file,
+/* True when node is the string `word`, byte for byte over its full length. */
+static bool str_is(const quo_json_doc *doc, const cJSON *node, const char *word)
+{
+    return cJSON_IsString(node) && quo_json_strlen(doc, node) == strlen(word) &&
+           memcmp(node->valuestring, word, strlen(word)) == 0;
+}
+
+static quo_status parse_tree(const quo_json_doc *doc, const char *origin, qc_layer *file,
                              quo_error *err)
 {
     static const char *const top[] = {"baseUrl", "apiKey", "fixtures", "forbidden", "faults",
@@ -422,39 +433,40 @@ static quo_status parse_tree(const cJSON *root, const char *origin, qc_layer *fi
                                       "noproxy", "headers", "resolve"};
     static const char *const fix[] = {"phoneNumberId", "conversationId", "activityId", "userId"};
     static const char *const forb[] = {"apiKey"};
+    const cJSON *root = quo_json_root(doc);
     if (!cJSON_IsObject(root))
         return quo_error_set(err, QUO_EUSAGE, 0, "config file %s: the top level must be an object",
                              origin);
-    quo_status st = only_keys(root, top, QUO_ARRAY_SIZE(top), "", origin, err);
+    quo_status st = only_keys(doc, root, top, QUO_ARRAY_SIZE(top), "", origin, err);
     if (st == QUO_OK)
-        st = file_string(root, "baseUrl", "baseUrl", origin, &file->base_url, err);
+        st = file_string(doc, root, "baseUrl", "baseUrl", origin, &file->base_url, err);
     if (st == QUO_OK)
-        st = file_string(root, "apiKey", "apiKey", origin, &file->api_key, err);
+        st = file_string(doc, root, "apiKey", "apiKey", origin, &file->api_key, err);
     const cJSON *fx = NULL, *fb = NULL;
     if (st == QUO_OK)
-        st = file_object(root, "fixtures", origin, &fx, err);
+        st = file_object(doc, root, "fixtures", origin, &fx, err);
     if (st == QUO_OK && fx) {
         char **slots[] = {&file->fixtures.phone_number_id, &file->fixtures.conversation_id,
                           &file->fixtures.activity_id, &file->fixtures.user_id};
-        st = only_keys(fx, fix, QUO_ARRAY_SIZE(fix), "fixtures.", origin, err);
+        st = only_keys(doc, fx, fix, QUO_ARRAY_SIZE(fix), "fixtures.", origin, err);
         for (size_t i = 0; i < QUO_ARRAY_SIZE(slots) && st == QUO_OK; i++) {
             char where[48];
             snprintf(where, sizeof where, "fixtures.%s", fix[i]);
-            st = file_string(fx, fix[i], where, origin, slots[i], err);
+            st = file_string(doc, fx, fix[i], where, origin, slots[i], err);
         }
     }
     if (st == QUO_OK)
-        st = file_object(root, "forbidden", origin, &fb, err);
+        st = file_object(doc, root, "forbidden", origin, &fb, err);
     if (st == QUO_OK && fb) {
-        st = only_keys(fb, forb, 1, "forbidden.", origin, err);
+        st = only_keys(doc, fb, forb, 1, "forbidden.", origin, err);
         if (st == QUO_OK)
-            st = file_string(fb, "apiKey", "forbidden.apiKey", origin, &file->forbidden_key, err);
+            st = file_string(doc, fb, "apiKey", "forbidden.apiKey", origin, &file->forbidden_key, err);
     }
-    const cJSON *faults = cJSON_GetObjectItemCaseSensitive(root, "faults");
+    const cJSON *faults = quo_json_member(doc, root, "faults");
     if (st == QUO_OK && faults) {
-        if (cJSON_IsString(faults) && strcmp(faults->valuestring, "prefer-header") == 0)
+        if (str_is(doc, faults, "prefer-header"))
             file->faults = QC_FAULTS_PREFER_HEADER;
-        else if (cJSON_IsString(faults) && strcmp(faults->valuestring, "none") == 0)
+        else if (str_is(doc, faults, "none"))
             file->faults = QC_FAULTS_NONE;
         else
             st = quo_error_set(err, QUO_EUSAGE, 0,
@@ -462,7 +474,7 @@ static quo_status parse_tree(const cJSON *root, const char *origin, qc_layer *fi
                                origin);
     }
     if (st == QUO_OK)
-        st = parse_transport(root, origin, &file->transport, err);
+        st = parse_transport(doc, root, origin, &file->transport, err);
     return st;
 }
 
@@ -484,7 +496,7 @@ quo_status qc_config_parse_file(const char *text, size_t len, const char *origin
                              "config file %s: a string holds \\u0000, which no setting allows",
                              origin);
     }
-    st = parse_tree(quo_json_root(doc), origin, file, err);
+    st = parse_tree(doc, origin, file, err);
     quo_json_free(doc);
     return st;
 }

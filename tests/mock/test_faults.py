@@ -133,6 +133,32 @@ check(p.wait(timeout=10) == 2 and "faults[0].every" in open(os.path.join(work, "
 json.dump({"faults": [{"requests": [1], "prefer": "bogus"}]}, open(plan, "w"))
 p, port = start("--faults", plan)
 check(p.wait(timeout=10) == 2, "a plan naming no fault: exit 2")
+# Member names are compared in full: "prefer\u0000x" is not "prefer" (the
+# rule is refused as unknown, not run as a 503); duplicate names and a NUL
+# inside the prefer text are refused too (the strict gate, docs/json.md).
+for text, what in (
+        (json.dumps({"faults": [{"requests": [1], "prefer\x00x": "code=503"}]}),
+         "a rule member named prefer\\u0000x"),
+        (json.dumps({"faults": [{"requests": [1], "prefer": "code=503", "prefer\x00x": "drop"}]}),
+         "a rule with prefer and prefer\\u0000x"),
+        (json.dumps({"faults": [{"requests": [1], "prefer": "code=503"}], "seed\x00": 1}),
+         "a plan member named seed\\u0000"),
+        ('{"faults": [{"requests": [1], "prefer": "code=503", "prefer": "drop"}]}',
+         "a rule with prefer twice"),
+        ('{"faults": [], "faults": [{"requests": [1], "prefer": "drop"}]}',
+         "a plan with faults twice"),
+        (json.dumps({"faults": [{"requests": [1], "prefer": "code=503\x00drop"}]}),
+         "a prefer text holding \\u0000")):
+    with open(plan, "w") as f:
+        f.write(text)
+    p, port = start("--faults", plan)
+    try:
+        rc = p.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        stop(p)
+        rc = "still serving"
+    check(rc == 2 and "plan.json" in open(os.path.join(work, "stderr")).read(),
+          f"{what}: exit 2 naming the plan, got {rc}")
 
 # --record-max keeps the non-conforming entries first.
 p, port = start("--report", report_path, "--record-max", "3")

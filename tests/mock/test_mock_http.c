@@ -14,6 +14,7 @@
 #include "quo/array.h"
 #include "quo_check.h"
 #include "mock_http.h"
+#include "../../mock/report.h" /* mock_report_render: the views of a report text */
 
 #define PN1_BODY "{\"title\":\"Call back\",\"description\":\"About pricing\",\"phoneNumberId\":\"PN1\"}"
 #define GOOD_CT "Content-Type: application/json"
@@ -761,6 +762,23 @@ START_TEST(t_report_markdown)
 }
 END_TEST
 
+/* The views re-read the JSON report through the gate: a client text
+ * holding \u0000 is shown in full, and "conforming\u0000x" is no verdict. */
+START_TEST(t_report_views_read_by_full_length)
+{
+    static const char json[] =
+        "{\"summary\":{\"requests\":1,\"clients\":1},\"clients\":[{\"id\":\"c1\\u0000x\","
+        "\"verdict\":\"conforming\\u0000x\",\"requests\":1}],\"requests\":[]}";
+    size_t n = 0;
+    char *md = mock_report_render(json, strlen(json), QUO_MOCK_REPORT_MARKDOWN, &n);
+    ck_assert_ptr_nonnull(md);
+    ck_assert_msg(strstr(md, "u0000x: not judged"), "id cut or verdict misread:\n%s", md);
+    free(md);
+    static const char dup[] = "{\"summary\":{},\"summary\":{}}";
+    ck_assert_ptr_null(mock_report_render(dup, strlen(dup), QUO_MOCK_REPORT_MARKDOWN, &n));
+}
+END_TEST
+
 static char *read_file(const char *path)
 {
     FILE *f = fopen(path, "rb");
@@ -893,6 +911,7 @@ static Suite *suite(void)
     tcase_add_test(tc, t_every_violation_reported);
     tcase_add_test(tc, t_report_json);
     tcase_add_test(tc, t_report_markdown);
+    tcase_add_test(tc, t_report_views_read_by_full_length);
     tcase_add_test(tc, t_violations_header);
     suite_add_tcase(s, tc);
 

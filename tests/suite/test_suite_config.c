@@ -200,6 +200,11 @@ START_TEST(config_file_keys_are_strict)
         {"{\"apiKey\":\"a\",}", "not valid JSON"},
         {"[]", "top level must be an object"},
         {"{\"apiKey\":\"a\\u0000b\"}", "\\u0000"},
+        /* A name or value holding \u0000 never passes for a shorter one. */
+        {"{\"baseUrl\\u0000x\":\"https://x\"}", "\\u0000"},
+        {"{\"faults\":\"none\\u0000x\"}", "\\u0000"},
+        {"{\"fixtures\":{\"phoneNumberId\":\"P1\",\"phoneNumberId\":\"P2\"}}", "not valid JSON"},
+        {"{\"headers\":{\"X-A\":\"1\",\"X-A\":\"2\"}}", "not valid JSON"},
     };
     for (size_t i = 0; i < QUO_ARRAY_SIZE(rows); i++) {
         qc_layer_free(&file);
