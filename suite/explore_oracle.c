@@ -111,8 +111,8 @@ static uint64_t error_shape(uint64_t h, const quo_response *resp)
     {
         if (k++ == 8)
             break;
-        const cJSON *p = cJSON_GetObjectItemCaseSensitive(it, "path");
-        const cJSON *m = cJSON_GetObjectItemCaseSensitive(it, "message");
+        const cJSON *p = quo_json_member(resp->doc, it, "path");
+        const cJSON *m = quo_json_member(resp->doc, it, "message");
         char shaped[128];
         shape_path(cJSON_IsString(p) ? p->valuestring : "?", shaped, sizeof shaped);
         h = mix_str(h, shaped);
