@@ -250,55 +250,70 @@ static bool takes_value(const char *name)
     return false;
 }
 
+/* One argument (and its value) at argv[*i]; *i moves past what it used. */
+static quo_status parse_one(int argc, char *const *argv, int *i, qc_cli *cli, qc_layer *flags,
+                            quo_error *err)
+{
+    const char *arg = argv[*i];
+    if (strcmp(arg, "--strict") == 0)
+        cli->strict = true;
+    else if (strcmp(arg, "--list") == 0)
+        cli->list = true;
+    else if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0)
+        cli->help = true;
+    else if (strcmp(arg, "--version") == 0)
+        cli->version = true;
+    else if (strcmp(arg, "--insecure") == 0 || strcmp(arg, "-k") == 0)
+        flags->transport.insecure = true;
+    else if (strcmp(arg, "--explore-remote") == 0) /* explore hook */
+        cli->explore.remote = true;
+    else if (strncmp(arg, "--", 2) == 0) {
+        const char *eq = strchr(arg, '=');
+        char name[32];
+        const char *value;
+        if (eq) {
+            size_t n = (size_t)(eq - arg);
+            if (n >= sizeof name)
+                return quo_error_set(err, QUO_EUSAGE, 0, "unknown option \"%.40s\" (see --help)", arg);
+            memcpy(name, arg, n);
+            name[n] = '\0';
+            value = eq + 1;
+        } else {
+            if (strlen(arg) >= sizeof name)
+                return quo_error_set(err, QUO_EUSAGE, 0, "unknown option \"%.40s\" (see --help)", arg);
+            memcpy(name, arg, strlen(arg) + 1);
+            if (!takes_value(name))
+                return quo_error_set(err, QUO_EUSAGE, 0, "unknown option \"%s\" (see --help)", name);
+            if (*i + 1 >= argc)
+                return quo_error_set(err, QUO_EUSAGE, 0, "%s needs a value", name);
+            value = argv[++*i];
+        }
+        if (!takes_value(name))
+            return quo_error_set(err, QUO_EUSAGE, 0, "%s takes no value", name);
+        return take_value(name, value, cli, flags, err);
+    } else {
+        return quo_error_set(err, QUO_EUSAGE, 0,
+                             "unexpected argument \"%.60s\" (see --help)", arg);
+    }
+    return QUO_OK;
+}
+
+/* Every argument is read even after a bad one, so what a run that cannot
+ * start still needs (--report-dir, for its junit.xml) is known; the first
+ * problem is the one reported. */
 quo_status qc_config_parse_args(int argc, char *const *argv, qc_cli *cli,
                                 qc_layer *flags, quo_error *err)
 {
+    quo_status first = QUO_OK;
+    quo_error scratch;
     for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i];
-        if (strcmp(arg, "--strict") == 0)
-            cli->strict = true;
-        else if (strcmp(arg, "--list") == 0)
-            cli->list = true;
-        else if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0)
-            cli->help = true;
-        else if (strcmp(arg, "--version") == 0)
-            cli->version = true;
-        else if (strcmp(arg, "--insecure") == 0 || strcmp(arg, "-k") == 0)
-            flags->transport.insecure = true;
-        else if (strcmp(arg, "--explore-remote") == 0) /* explore hook */
-            cli->explore.remote = true;
-        else if (strncmp(arg, "--", 2) == 0) {
-            const char *eq = strchr(arg, '=');
-            char name[32];
-            const char *value;
-            if (eq) {
-                size_t n = (size_t)(eq - arg);
-                if (n >= sizeof name)
-                    return quo_error_set(err, QUO_EUSAGE, 0, "unknown option \"%.40s\" (see --help)", arg);
-                memcpy(name, arg, n);
-                name[n] = '\0';
-                value = eq + 1;
-            } else {
-                if (strlen(arg) >= sizeof name)
-                    return quo_error_set(err, QUO_EUSAGE, 0, "unknown option \"%.40s\" (see --help)", arg);
-                memcpy(name, arg, strlen(arg) + 1);
-                if (!takes_value(name))
-                    return quo_error_set(err, QUO_EUSAGE, 0, "unknown option \"%s\" (see --help)", name);
-                if (i + 1 >= argc)
-                    return quo_error_set(err, QUO_EUSAGE, 0, "%s needs a value", name);
-                value = argv[++i];
-            }
-            if (!takes_value(name))
-                return quo_error_set(err, QUO_EUSAGE, 0, "%s takes no value", name);
-            quo_status st = take_value(name, value, cli, flags, err);
-            if (st != QUO_OK)
-                return st;
-        } else {
-            return quo_error_set(err, QUO_EUSAGE, 0,
-                                 "unexpected argument \"%.60s\" (see --help)", arg);
-        }
+        quo_status st = parse_one(argc, argv, &i, cli, flags, first == QUO_OK ? err : &scratch);
+        if (st == QUO_ENOMEM)
+            return first == QUO_OK ? st : quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
+        if (first == QUO_OK)
+            first = st;
     }
-    return QUO_OK;
+    return first;
 }
 
 quo_status qc_config_from_env(qc_getenv_fn get, qc_layer *env, char **config_path,

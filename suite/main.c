@@ -103,7 +103,7 @@ static void add_secrets(app *a)
     const qc_layer *layers[] = {&a->flags, &a->env, &a->file};
     qc_scrubber_add(&a->scrub, a->cfg.api_key, "$QUO_API_KEY");
     qc_scrubber_add(&a->scrub, a->cfg.forbidden_key, "$QUO_FORBIDDEN_API_KEY");
-    for (size_t i = 0; i < 3; i++) {
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(layers); i++) {
         qc_scrubber_add(&a->scrub, layers[i]->api_key, "$QUO_API_KEY");
         qc_scrubber_add(&a->scrub, layers[i]->forbidden_key, "$QUO_FORBIDDEN_API_KEY");
         qc_scrubber_add_url(&a->scrub, layers[i]->base_url);
@@ -284,18 +284,53 @@ static int write_reports(app *a, const qc_run_result *res, double seconds, const
     return (int)rep.verdict;
 }
 
+/* A run that stops before any case (bad flags, config, spec, a target that
+ * cannot be started) exits 2 and still leaves a junit.xml with one error
+ * case saying why (and the rest of the report set), where the reports go,
+ * so a CI test view shows the cause. --list writes nothing. */
+static int fail_setup(app *a, const quo_error *err)
+{
+    int code = fail_usage(a, err);
+    if (a->cli.list || a->cfg.list)
+        return code;
+    const char *dir = a->cfg.report_dir   ? a->cfg.report_dir
+                      : a->cli.report_dir ? a->cli.report_dir
+                                          : QC_DEFAULT_REPORT_DIR;
+    quo_error e2 = {0};
+    if (!a->cfg.report_dir && !(a->cfg.report_dir = qc_strdup(dir)))
+        return code;
+    if (qc_ensure_dir(a->cfg.report_dir, &e2) != QUO_OK) {
+        fail_usage(a, &e2);
+        return code;
+    }
+    qc_run_result res;
+    memset(&res, 0, sizeof res);
+    qc_strlist_init(&res.created);
+    res.end = QC_END_SETUP;
+    res.end_reason = qc_strdup(err->message);
+    if (res.end_reason) {
+        char *shown = a->base_url ? qc_redact_url(a->base_url)
+                      : a->cfg.base_url ? qc_redact_url(a->cfg.base_url)
+                                        : NULL;
+        write_reports(a, &res, 0, shown ? shown : "(no target)");
+        free(shown);
+    }
+    qc_run_result_free(&res);
+    return code;
+}
+
 static int run(app *a)
 {
     quo_error err = {0};
     qc_runner_catch_signals();
     if (qc_ensure_dir(a->cfg.report_dir, &err) != QUO_OK)
-        return fail_usage(a, &err);
+        return fail_usage(a, &err); /* nowhere to write a report */
     if (a->cfg.embedded) {
         if (qc_embedded_start(a->spec, &a->mock, &a->base_url, &err) != QUO_OK)
-            return fail_usage(a, &err);
+            return fail_setup(a, &err);
     } else if (!(a->base_url = qc_strdup(a->cfg.base_url))) {
         quo_error_set(&err, QUO_ENOMEM, 0, "out of memory");
-        return fail_usage(a, &err);
+        return fail_setup(a, &err);
     } else {
         /* Pacing is decided by the addresses the host resolves to. */
         a->cfg.loopback = qc_http_is_loopback(a->base_url, &a->cfg.transport);
@@ -305,7 +340,7 @@ static int run(app *a)
     char *shown = qc_redact_url(a->base_url);
     if (!shown) {
         quo_error_set(&err, QUO_ENOMEM, 0, "out of memory");
-        return fail_usage(a, &err);
+        return fail_setup(a, &err);
     }
     print_start(a, shown);
     a->started = time(NULL);
@@ -409,7 +444,7 @@ int main(int argc, char **argv)
         code = EXIT_PASS;
     } else if (st != QUO_OK || explore_allowed(&a, &err) != QUO_OK ||
                load_spec(&a, &err) != QUO_OK || derive(&a, &err) != QUO_OK) {
-        code = fail_usage(&a, &err);
+        code = fail_setup(&a, &err);
     } else if (a.cfg.list) {
         print_list(&a);
         code = EXIT_PASS;
