@@ -16,6 +16,7 @@
 #include "quo/json.h"
 #include "quo-mock/mock.h"
 #include "quo/spec.h"
+#include "quo/version.h"
 
 #include "fixtures.h"
 
@@ -68,6 +69,7 @@ static void usage(FILE *to)
 "  --thread-per-connection  a thread per connection instead of epoll workers\n"
 "  --quiet                no per-request log lines on stderr\n"
 "  --help                 this text\n"
+"  --version              the version (the same for every program of the project)\n"
 "\n"
 "The first line on stdout is `listening on http://HOST:PORT`. Each request is\n"
 "logged on stderr (method, path, status, duration; never the API key).\n"
@@ -137,7 +139,7 @@ enum {
     OPT_FORMAT, OPT_MAX_BODY, OPT_MAX_HEADER, OPT_MAX_CONN, OPT_TIMEOUT, OPT_MAX_DEPTH,
     OPT_THREADS, OPT_TPC, OPT_QUIET, OPT_HELP, OPT_INTERVAL, OPT_FAIL, OPT_REQUIRE,
     OPT_RECORD_MAX, OPT_RATE, OPT_FAULTS, OPT_CORS, OPT_DRAIN, OPT_HEADER_DL, OPT_BODY_DL,
-    OPT_BUDGET
+    OPT_BUDGET, OPT_VERSION
 };
 
 static const struct option long_opts[] = {
@@ -157,6 +159,7 @@ static const struct option long_opts[] = {
     {"thread-per-connection", no_argument, NULL, OPT_TPC},
     {"quiet", no_argument, NULL, OPT_QUIET},
     {"help", no_argument, NULL, OPT_HELP},
+    {"version", no_argument, NULL, OPT_VERSION},
     {"report-interval", required_argument, NULL, OPT_INTERVAL},
     {"fail-on-nonconforming", no_argument, NULL, OPT_FAIL},
     {"require-coverage", required_argument, NULL, OPT_REQUIRE},
@@ -178,7 +181,7 @@ typedef struct cli {
     size_t n_reports;
     int format;          /* --report-format, or -1 */
     const char *require; /* --require-coverage */
-    bool help, print_fixtures, fail_on_non;
+    bool help, version, print_fixtures, fail_on_non;
     char command_line[1024];
 } cli;
 
@@ -305,6 +308,7 @@ static int parse_args(int argc, char **argv, cli *c)
         case OPT_TPC: o->thread_per_connection = true; break;
         case OPT_QUIET: o->quiet = true; break;
         case OPT_HELP: c->help = true; break;
+        case OPT_VERSION: c->version = true; break;
         default:
             if (optopt)
                 return bad_usage("option %s needs a value", argv[optind - 1]);
@@ -477,6 +481,10 @@ int main(int argc, char **argv)
     if (c.help) {
         usage(stdout);
         return EXIT_CLEAN;
+    }
+    if (c.version) {
+        printf("quo-mock %s\n", QUO_VERSION);
+        return fflush(stdout) == 0 ? EXIT_CLEAN : EXIT_RUNTIME;
     }
     if (c.print_fixtures) {
         size_t len;
