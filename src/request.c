@@ -93,6 +93,9 @@ static bool alt_accepts(const quo_contract_alt *alt, const cJSON *root, const qu
  * a valid body chose), else the first present. */
 static size_t chosen_link(const quo_contract *c, const cJSON *root, const quo_json_doc *doc)
 {
+    size_t only, found = count_links(c, root, doc, &only);
+    if (found <= 1) /* none, or the only one: no alternative to try (the hot path) */
+        return only;
     size_t first = QUO_REQUEST_NO_LINK;
     for (const cJSON *m = root->child; m; m = m->next) {
         size_t i = link_of(c, doc, m);
