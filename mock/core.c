@@ -240,6 +240,8 @@ quo_status quo_mock_core_new(const quo_spec *spec, const quo_mock_options *opts,
         st = mock_fixtures_load_file(spec, opts->fixtures_path, &c->fx, err);
     else
         st = mock_fixtures_load_default(spec, &c->fx, err);
+    if (st == QUO_OK && !opts->quiet && mock_fixtures_note(c->fx)[0])
+        fprintf(stderr, "%s\n", mock_fixtures_note(c->fx));
     if (st == QUO_OK && !(c->record = mock_record_new(spec, opts, CORE_RECORD_BYTES)))
         st = quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
     if (st == QUO_OK)

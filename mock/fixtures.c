@@ -63,6 +63,7 @@ struct mock_fixtures {
     size_t n_kinds;
     fx_key *keys;
     size_t n_keys;
+    char note[512]; /* what was synthesized, one line each; "" when nothing */
 };
 
 /* The legacy format's lists (docs/mock.md, "The fixtures file"): which
@@ -216,7 +217,7 @@ static quo_status kind_get(loader *ld, const char *name, size_t len, const char 
     }
     memcpy(k->member, name, len);
     k->member[len] = '\0';
-    strcpy(k->list, list);
+    memcpy(k->list, list, strlen(list) + 1);
     const quo_contract_member *m = quo_contract_member_find(ld->contract, k->member);
     k->schema = m ? m->schema : NULL;
     k->pattern = m ? m->pattern : NULL;
@@ -370,7 +371,7 @@ static quo_status load_resource_kind(loader *ld, const cJSON *kind_node)
         char *copy = malloc(strlen(list) + 1);
         if (!copy)
             return oom(ld);
-        strcpy(copy, list);
+        memcpy(copy, list, strlen(list) + 1);
         free(kd->list);
         kd->list = copy;
     }
@@ -595,6 +596,279 @@ static quo_status resolve_keys(loader *ld)
     return QUO_OK;
 }
 
+/* ---- synthesized ids ---------------------------------------------------- */
+
+/* An id for a simple anchored pattern ("^PN[A-Za-z0-9]{10}$", "^CT(.*)$"):
+ * literals, escapes, ".", bracket classes with ranges, groups without "|",
+ * and the quantifiers ? * + {n} {n,} {n,m} (each taken at its minimum,
+ * "*" once so a tail is not empty). Anything else (alternation, anchors
+ * inside, lookaround, backreferences, negated classes) is refused: *why
+ * says what, and the caller names the member. */
+typedef struct gen {
+    const char *p, *end;
+    quo_buf *out;
+    const char *why;
+} gen;
+
+static void gen_seq(gen *g, int depth);
+
+/* One atom at g->p, written `times` times; g->p moves past it. */
+static void gen_atom(gen *g, size_t times, int depth)
+{
+    const char *start = g->p;
+    for (size_t t = 0; t < times && !g->why; t++) {
+        g->p = start;
+        char c = *g->p;
+        if (c == '(') {
+            g->p++;
+            if (g->p < g->end && *g->p == '?') {
+                if (g->p + 1 < g->end && g->p[1] == ':')
+                    g->p += 2;
+                else {
+                    g->why = "a group construct \"(?\"";
+                    return;
+                }
+            }
+            gen_seq(g, depth + 1);
+            if (g->why)
+                return;
+            if (g->p >= g->end || *g->p != ')') {
+                g->why = "an unclosed group";
+                return;
+            }
+            g->p++;
+        } else if (c == '[') {
+            g->p++;
+            if (g->p < g->end && *g->p == '^') {
+                g->why = "a negated class";
+                return;
+            }
+            char first = g->p < g->end ? *g->p : '\0';
+            if (first == '\\' && g->p + 1 < g->end)
+                first = g->p[1];
+            while (g->p < g->end && *g->p != ']')
+                g->p += *g->p == '\\' ? 2 : 1;
+            if (g->p >= g->end || first == '\0') {
+                g->why = "an unclosed class";
+                return;
+            }
+            g->p++;
+            if (strchr("dwsDWS", first) && start[1] == '\\')
+                first = first == 'd' ? '1' : first == 'w' ? 'a' : 'a';
+            quo_buf_putc(g->out, first);
+        } else if (c == '\\') {
+            if (g->p + 1 >= g->end) {
+                g->why = "a trailing backslash";
+                return;
+            }
+            char e = g->p[1];
+            g->p += 2;
+            if (e == 'd')
+                quo_buf_putc(g->out, '1');
+            else if (e == 'w')
+                quo_buf_putc(g->out, 'a');
+            else if (strchr(".\\/-[](){}*+?^$|", e))
+                quo_buf_putc(g->out, e);
+            else {
+                g->why = "an escape other than \\d, \\w or a quoted metacharacter";
+                return;
+            }
+        } else if (c == '.') {
+            g->p++;
+            quo_buf_putc(g->out, '1');
+        } else if (strchr("|^$*+?{})", c)) {
+            g->why = c == '|' ? "alternation \"|\"" : "a misplaced metacharacter";
+            return;
+        } else {
+            g->p++;
+            quo_buf_putc(g->out, c);
+        }
+    }
+    if (times == 0) { /* skip the atom without writing it */
+        quo_buf scratch;
+        quo_buf_init(&scratch);
+        quo_buf *keep = g->out;
+        g->out = &scratch;
+        gen_atom(g, 1, depth);
+        g->out = keep;
+        quo_buf_free(&scratch);
+    }
+}
+
+/* The quantifier after an atom at g->p: its minimum repetition count. */
+static size_t gen_quantifier(gen *g)
+{
+    if (g->p >= g->end)
+        return 1;
+    char c = *g->p;
+    if (c == '?' || c == '*' || c == '+') {
+        g->p++;
+        return c == '?' ? 0 : 1;
+    }
+    if (c != '{')
+        return 1;
+    char *e;
+    unsigned long n = strtoul(g->p + 1, &e, 10);
+    if (e == g->p + 1 || n > 64) {
+        g->why = "a repetition count it cannot read (or above 64)";
+        return 0;
+    }
+    while (e < g->end && *e != '}')
+        e++;
+    if (e >= g->end) {
+        g->why = "an unclosed \"{\"";
+        return 0;
+    }
+    g->p = e + 1;
+    return (size_t)n;
+}
+
+static void gen_seq(gen *g, int depth)
+{
+    if (depth > 8) {
+        g->why = "groups nested deeper than 8";
+        return;
+    }
+    while (g->p < g->end && !g->why && *g->p != ')') {
+        /* Find the quantifier first: the atom's extent is read once, dry. */
+        const char *atom = g->p;
+        quo_buf scratch;
+        quo_buf_init(&scratch);
+        quo_buf *keep = g->out;
+        g->out = &scratch;
+        gen_atom(g, 1, depth);
+        g->out = keep;
+        quo_buf_free(&scratch);
+        if (g->why)
+            return;
+        size_t times = gen_quantifier(g);
+        if (g->why)
+            return;
+        const char *after = g->p;
+        g->p = atom;
+        gen_atom(g, times, depth);
+        g->p = after;
+    }
+}
+
+/* A NUL-terminated id for `pattern`, or NULL with *why set. Caller frees. */
+static char *gen_from_pattern(const char *pattern, const char **why)
+{
+    size_t n = strlen(pattern);
+    *why = NULL;
+    if (n < 2 || pattern[0] != '^' || pattern[n - 1] != '$' ||
+        (n >= 3 && pattern[n - 2] == '\\')) {
+        *why = "it is not anchored with ^...$";
+        return NULL;
+    }
+    quo_buf b;
+    quo_buf_init(&b);
+    gen g = {.p = pattern + 1, .end = pattern + n - 1, .out = &b};
+    gen_seq(&g, 0);
+    if (!g.why && g.p != g.end)
+        g.why = "an unmatched \")\"";
+    if (g.why) {
+        *why = g.why;
+        quo_buf_free(&b);
+        return NULL;
+    }
+    quo_buf_putc(&b, '\0');
+    size_t len;
+    char *s = quo_buf_take(&b, &len);
+    if (!s)
+        *why = "out of memory";
+    return s;
+}
+
+/* The first phone number a key grants (in file order), or MOCK_FIX_NONE:
+ * the owner of a synthesized resource, so that key may use it and a key
+ * without that phone number gets 403. */
+static size_t granted_phone(const mock_fixtures *fx)
+{
+    size_t best = MOCK_FIX_NONE, best_pos = (size_t)-1;
+    for (size_t i = 0; i < fx->n_keys; i++)
+        if (fx->keys[i].n_phones && fx->keys[i].pos < best_pos) {
+            best_pos = fx->keys[i].pos;
+            best = fx->keys[i].phones[0];
+        }
+    return best;
+}
+
+/* A link kind the fixtures list nothing of gets one resource made from
+ * its member's pattern, owned by granted_phone(); the note says so. */
+static quo_status synthesize(loader *ld)
+{
+    mock_fixtures *fx = ld->fx;
+    size_t phone = granted_phone(fx);
+    for (size_t i = 0; i < quo_contract_link_count(ld->contract); i++) {
+        const quo_contract_link *l = quo_contract_link_at(ld->contract, i);
+        size_t k = mock_fixtures_kind(fx, l->name, l->name_len);
+        fx_kind *kd = &fx->kinds[k];
+        if (kd->l.count)
+            continue;
+        const char *why = NULL;
+        char *text = kd->pattern ? gen_from_pattern(kd->pattern, &why) : NULL;
+        if (!kd->pattern)
+            why = "its schema states no pattern";
+        if (!text)
+            return why && strcmp(why, "out of memory") == 0
+                       ? oom(ld)
+                       : quo_error_set(ld->err, QUO_ESPEC, 0,
+                                       "%s: lists no %s resource and quo-mock cannot make one "
+                                       "from the pattern %s: %s (list one in a fixtures file)",
+                                       ld->origin, kd->member,
+                                       kd->pattern ? kd->pattern : "(none)", why);
+        cJSON *node = cJSON_CreateString(text);
+        free(text);
+        if (!node)
+            return oom(ld);
+        bool fits = !kd->schema || quo_schema_is_valid(kd->schema, node, NULL);
+        quo_status st = QUO_OK;
+        if (!fits)
+            st = quo_error_set(ld->err, QUO_ESPEC, 0,
+                               "%s: lists no %s resource and \"%s\", made from the pattern %s, "
+                               "does not fit the member's schema (list one in a fixtures file)",
+                               ld->origin, kd->member, node->valuestring, kd->pattern);
+        if (st == QUO_OK)
+            st = grow_list(ld, k, 1);
+        size_t owner_kind = k == MOCK_KIND_PHONE || phone == MOCK_FIX_NONE ? MOCK_FIX_NONE
+                                                                           : MOCK_KIND_PHONE;
+        if (st == QUO_OK) {
+            fx_list *lst = &kd->l;
+            fx_entry *e = &lst->items[0];
+            memset(e, 0, sizeof *e);
+            e->owner_kind = owner_kind;
+            e->ref = owner_kind == MOCK_FIX_NONE ? MOCK_FIX_NONE : phone;
+            size_t len = strlen(node->valuestring);
+            e->id.bytes = malloc(len + 1);
+            if (e->id.bytes) {
+                memcpy(e->id.bytes, node->valuestring, len + 1);
+                e->id.len = len;
+                lst->count = 1;
+                quo_buf b;
+                quo_buf_init(&b);
+                mock_buf_json_string(&b, node->valuestring, len);
+                e->id.json = quo_buf_take(&b, &e->id.json_len);
+            }
+            if (!e->id.bytes || !e->id.json)
+                st = oom(ld);
+        }
+        if (st == QUO_OK) {
+            size_t used = strlen(fx->note);
+            const mock_id *pn = owner_kind == MOCK_FIX_NONE ? NULL
+                                                            : &fx->kinds[MOCK_KIND_PHONE].l.items[phone].id;
+            snprintf(fx->note + used, sizeof fx->note - used,
+                     "%squo-mock: %s lists no %s; synthesized %s from the pattern %s%s%s",
+                     used ? "\n" : "", ld->origin, kd->member, node->valuestring, kd->pattern,
+                     pn ? ", owned by phone number " : "", pn ? pn->bytes : "");
+        }
+        cJSON_Delete(node);
+        if (st != QUO_OK)
+            return st;
+    }
+    return QUO_OK;
+}
+
 /* ---- loading ----------------------------------------------------------- */
 
 /* The top level: apiKeys, and the legacy lists, the member-keyed
@@ -652,7 +926,9 @@ static quo_status load_tree(loader *ld, const cJSON *root)
         if ((st = kind_get(ld, l->name, l->name_len, NULL, &got)) != QUO_OK)
             return st;
     }
-    return resolve_keys(ld);
+    if ((st = resolve_keys(ld)) != QUO_OK)
+        return st;
+    return synthesize(ld);
 }
 
 quo_status mock_fixtures_load_buffer(const quo_spec *spec, const char *json, size_t len,
@@ -734,6 +1010,51 @@ quo_status mock_fixtures_load_default(const quo_spec *spec, mock_fixtures **out,
                                      out, err);
 }
 
+static char *dup_or_null(const char *s, bool *oom_hit)
+{
+    if (!s)
+        return NULL;
+    char *d = malloc(strlen(s) + 1);
+    if (!d)
+        *oom_hit = true;
+    else
+        memcpy(d, s, strlen(s) + 1);
+    return d;
+}
+
+quo_status quo_mock_default_resource(const quo_spec *spec, const char *member, char **id,
+                                     char **owner_member, char **owner_id, quo_error *err)
+{
+    *id = *owner_member = *owner_id = NULL;
+    mock_fixtures *fx;
+    quo_status st = mock_fixtures_load_default(spec, &fx, err);
+    if (st != QUO_OK)
+        return st;
+    size_t k = mock_fixtures_kind(fx, member, strlen(member));
+    const mock_id *e = mock_fixtures_id(fx, k, 0);
+    if (!e) {
+        mock_fixtures_free(fx);
+        return quo_error_set(err, QUO_ESPEC, 0, "the mock's compiled-in fixtures have no %s",
+                             member);
+    }
+    size_t ok;
+    size_t o = mock_fixtures_owner(fx, k, 0, &ok);
+    const mock_id *oid = mock_fixtures_id(fx, ok, o);
+    bool oom_hit = false;
+    *id = dup_or_null(e->bytes, &oom_hit);
+    *owner_member = dup_or_null(oid ? mock_fixtures_kind_member(fx, ok) : NULL, &oom_hit);
+    *owner_id = dup_or_null(oid ? oid->bytes : NULL, &oom_hit);
+    mock_fixtures_free(fx);
+    if (oom_hit) {
+        free(*id);
+        free(*owner_member);
+        free(*owner_id);
+        *id = *owner_member = *owner_id = NULL;
+        return quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
+    }
+    return QUO_OK;
+}
+
 static void free_list(fx_list *l)
 {
     for (size_t i = 0; i < l->count; i++) {
@@ -764,6 +1085,8 @@ void mock_fixtures_free(mock_fixtures *fx)
 /* ---- lookups ----------------------------------------------------------- */
 
 size_t mock_fixtures_kind_count(const mock_fixtures *fx) { return fx->n_kinds; }
+
+const char *mock_fixtures_note(const mock_fixtures *fx) { return fx->note; }
 
 const char *mock_fixtures_kind_member(const mock_fixtures *fx, size_t kind)
 {

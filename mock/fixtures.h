@@ -65,6 +65,11 @@ enum { MOCK_KIND_PHONE, MOCK_KIND_CONVERSATION, MOCK_KIND_ACTIVITY, MOCK_KIND_US
        MOCK_KIND_LEGACY };
 
 size_t mock_fixtures_kind_count(const mock_fixtures *fx);
+/* A link kind the fixtures list nothing of gets one resource synthesized
+ * from its member's pattern (owned by the first phone number a key grants);
+ * a pattern it cannot generate from is QUO_ESPEC naming member and pattern.
+ * This says what was made, one line each ("" when nothing): for stderr. */
+const char *mock_fixtures_note(const mock_fixtures *fx);
 /* The kind named by request member member[0..len). */
 size_t mock_fixtures_kind(const mock_fixtures *fx, const char *member, size_t len);
 const char *mock_fixtures_kind_member(const mock_fixtures *fx, size_t kind);
