@@ -138,13 +138,8 @@ static quo_status map_links(quo_mock_core *c, quo_error *err)
                                  "in properties while additionalProperties is false: no body "
                                  "can take that alternative",
                                  l->alt, name);
-        if (strcmp(name, MOCK_PHONE_ID) == 0)
-            c->link_kind[i] = LINK_PHONE;
-        else if (strcmp(name, MOCK_CONVERSATION_ID) == 0)
-            c->link_kind[i] = LINK_CONV;
-        else if (strcmp(name, MOCK_ACTIVITY_ID) == 0)
-            c->link_kind[i] = LINK_ACT;
-        else
+        c->link_kind[i] = mock_fixtures_kind(c->fx, l->name, l->name_len);
+        if (c->link_kind[i] == MOCK_FIX_NONE) /* the loader made one per link */
             return quo_error_set(err, QUO_ESPEC, 0,
                                  "the spec links a task by \"%s\", which quo-mock cannot "
                                  "resolve from its fixtures", name);
@@ -181,7 +176,7 @@ static quo_status self_check(quo_mock_core *c, quo_error *err)
         o.status = st;
         snprintf(o.message, sizeof o.message, "self-check");
         if (st >= 200 && st < 300) {
-            if (mock_fixtures_phone_count(c->fx) == 0)
+            if (mock_fixtures_count(c->fx, MOCK_KIND_PHONE) == 0)
                 continue;
             o.refs.phone = 0;
         }
@@ -245,6 +240,8 @@ quo_status quo_mock_core_new(const quo_spec *spec, const quo_mock_options *opts,
         st = mock_fixtures_load_file(spec, opts->fixtures_path, &c->fx, err);
     else
         st = mock_fixtures_load_default(spec, &c->fx, err);
+    if (st == QUO_OK && !opts->quiet && mock_fixtures_note(c->fx)[0])
+        fprintf(stderr, "%s\n", mock_fixtures_note(c->fx));
     if (st == QUO_OK && !(c->record = mock_record_new(spec, opts, CORE_RECORD_BYTES)))
         st = quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
     if (st == QUO_OK)
@@ -314,6 +311,7 @@ static void outcome_init(outcome *o)
     quo_violations_init(&o->errors);
     o->key = MOCK_FIX_NONE;
     o->refs = (mock_task_refs){MOCK_FIX_NONE, MOCK_FIX_NONE, MOCK_FIX_NONE, MOCK_FIX_NONE};
+    o->other_kind = o->other = MOCK_FIX_NONE;
 }
 
 static void say(outcome *o, int status, const char *fmt, ...)
@@ -554,22 +552,16 @@ static void trim_echoes(quo_violations *errors)
     }
 }
 
-/* Looks up one member's id; an unknown id adds an errors[] item. */
+/* Looks up one member's id in fixtures kind `kind`; an unknown id adds an
+ * errors[] item. */
 static size_t resolve_member(quo_mock_core *c, const cJSON *root, const quo_json_doc *doc,
-                             const char *name, int kind, outcome *o, mock_findings *f,
-                             size_t *owner)
+                             const char *name, size_t kind, outcome *o, mock_findings *f)
 {
     const cJSON *node = quo_json_member(doc, root, name);
     if (!cJSON_IsString(node))
         return MOCK_FIX_NONE;
     size_t len = quo_json_strlen(doc, node);
-    size_t idx;
-    switch (kind) {
-    case LINK_PHONE: idx = mock_fixtures_phone(c->fx, node->valuestring, len); break;
-    case LINK_CONV: idx = mock_fixtures_conversation(c->fx, node->valuestring, len, owner); break;
-    case LINK_ACT: idx = mock_fixtures_activity(c->fx, node->valuestring, len, owner); break;
-    default: idx = mock_fixtures_user(c->fx, node->valuestring, len); break;
-    }
+    size_t idx = mock_fixtures_find(c->fx, kind, node->valuestring, len);
     if (idx == MOCK_FIX_NONE) {
         char shown[96], path[80];
         mock_text_excerpt(shown, sizeof shown, node->valuestring, len, 48);
@@ -584,33 +576,40 @@ static size_t resolve_member(quo_mock_core *c, const cJSON *root, const quo_json
     return idx;
 }
 
-/* Looks the body's linked resource and assignee up in the fixtures;
- * true when one is unknown (404). */
+/* Records entry idx of kind in the outcome's slot for that kind. */
+static void link_slot(outcome *o, size_t kind, size_t idx)
+{
+    switch (kind) {
+    case MOCK_KIND_PHONE: o->refs.phone = idx; break;
+    case MOCK_KIND_CONVERSATION: o->refs.conv = idx; break;
+    case MOCK_KIND_ACTIVITY: o->refs.act = idx; break;
+    case MOCK_KIND_USER: o->refs.user = idx; break;
+    default:
+        o->other_kind = kind;
+        o->other = idx;
+        break;
+    }
+}
+
+/* Looks the body's linked resource and assignee up in the fixtures and
+ * follows the resource's chain of owners (fixtures ownership: each kind
+ * at most once, so the walk is bounded); true when one is unknown (404). */
 static bool resolve_links(quo_mock_core *c, const quo_json_doc *doc, size_t link,
                           outcome *o, mock_findings *f)
 {
     const cJSON *root = quo_json_root(doc);
-    const char *lname = quo_spec_link_name(c->spec, link);
-    size_t owner = MOCK_FIX_NONE;
-    switch (c->link_kind[link]) {
-    case LINK_PHONE:
-        o->refs.phone = resolve_member(c, root, doc, lname, LINK_PHONE, o, f, NULL);
-        break;
-    case LINK_CONV:
-        o->refs.conv = resolve_member(c, root, doc, lname, LINK_CONV, o, f, &owner);
-        if (o->refs.conv != MOCK_FIX_NONE)
-            o->refs.phone = owner;
-        break;
-    default:
-        o->refs.act = resolve_member(c, root, doc, lname, LINK_ACT, o, f, &owner);
-        if (o->refs.act != MOCK_FIX_NONE) {
-            o->refs.conv = owner;
-            o->refs.phone = mock_fixtures_conversation_phone(c->fx, owner);
-        }
-        break;
+    size_t kind = c->link_kind[link];
+    size_t idx = resolve_member(c, root, doc, quo_spec_link_name(c->spec, link), kind, o, f);
+    for (size_t steps = 0; idx != MOCK_FIX_NONE && steps <= mock_fixtures_kind_count(c->fx);
+         steps++) {
+        link_slot(o, kind, idx);
+        size_t owner_kind;
+        idx = mock_fixtures_owner(c->fx, kind, idx, &owner_kind);
+        kind = owner_kind;
     }
     if (quo_json_member(doc, root, MOCK_ASSIGNED_TO))
-        o->refs.user = resolve_member(c, root, doc, MOCK_ASSIGNED_TO, LINK_UNKNOWN, o, f, NULL);
+        o->refs.user =
+            resolve_member(c, root, doc, MOCK_ASSIGNED_TO, MOCK_KIND_USER, o, f);
     trim_echoes(&o->errors);
     return o->status == 404;
 }
@@ -672,9 +671,11 @@ static bool step_body(quo_mock_core *c, const quo_mock_request *req, outcome *o,
 
 static bool step_access(quo_mock_core *c, outcome *o, mock_findings *f)
 {
-    if (mock_fixtures_key_allows(c->fx, o->key, o->refs.phone))
+    /* Keys grant phone numbers; a resource owned by none is open to every key. */
+    if (o->refs.phone == MOCK_FIX_NONE ||
+        mock_fixtures_key_allows(c->fx, o->key, o->refs.phone))
         return false;
-    const mock_id *pn = mock_fixtures_phone_id(c->fx, o->refs.phone);
+    const mock_id *pn = mock_fixtures_id(c->fx, MOCK_KIND_PHONE, o->refs.phone);
     char shown[96];
     mock_text_excerpt(shown, sizeof shown, pn->bytes, pn->len, 48);
     mock_findings_note(f, "the API key has no access to phone number %s (403)", shown);
@@ -726,10 +727,11 @@ bool quo_mock_core_find_task(quo_mock_core *core, const char *id, quo_mock_task 
     if (!mock_store_find(core->store, id, &t))
         return false;
     if (out) {
-        out->phone_number_id = fix_str(mock_fixtures_phone_id(core->fx, t.phone));
-        out->conversation_id = fix_str(mock_fixtures_conversation_id(core->fx, t.conv));
-        out->activity_id = fix_str(mock_fixtures_activity_id(core->fx, t.act));
-        out->assigned_to = fix_str(mock_fixtures_user_id(core->fx, t.user));
+        out->phone_number_id = fix_str(mock_fixtures_id(core->fx, MOCK_KIND_PHONE, t.phone));
+        out->conversation_id =
+            fix_str(mock_fixtures_id(core->fx, MOCK_KIND_CONVERSATION, t.conv));
+        out->activity_id = fix_str(mock_fixtures_id(core->fx, MOCK_KIND_ACTIVITY, t.act));
+        out->assigned_to = fix_str(mock_fixtures_id(core->fx, MOCK_KIND_USER, t.user));
     }
     return true;
 }
@@ -764,7 +766,7 @@ static void apply_prefer(quo_mock_core *c, int kind, int code, const char *bad, 
     quo_violations_clear(&o->errors);
     o->allow = false;
     if (code >= 200 && code < 300) {
-        if (mock_fixtures_phone_count(c->fx) == 0) {
+        if (mock_fixtures_count(c->fx, MOCK_KIND_PHONE) == 0) {
             o->forced = 0;
             mock_findings_note(f, "Prefer: code=%d needs a phone number in the fixtures", code);
             say(o, 400, "Prefer: code=%d needs at least one phone number in the fixtures", code);
@@ -772,6 +774,7 @@ static void apply_prefer(quo_mock_core *c, int kind, int code, const char *bad, 
         }
         o->refs.phone = 0;
         o->refs.conv = o->refs.act = MOCK_FIX_NONE;
+        o->other_kind = o->other = MOCK_FIX_NONE;
         o->status = code;
         return;
     }

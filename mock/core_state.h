@@ -19,15 +19,13 @@
 #include "record.h"
 #include "store.h"
 
-enum link_kind { LINK_PHONE, LINK_CONV, LINK_ACT, LINK_UNKNOWN };
-
 struct quo_mock_core {
     const quo_spec *spec;
     mock_fixtures *fx;
     mock_record *record;
     mock_store *store;
     unsigned max_depth;
-    enum link_kind link_kind[QUO_SPEC_MAX_LINKS];
+    size_t link_kind[QUO_SPEC_MAX_LINKS]; /* the fixtures kind of each link */
     char allow[16];          /* the method, upper case: the Allow header */
     const char *path;        /* the operation's path, from the spec */
     const quo_contract_security *auth; /* the scheme enforced, NULL: none */
@@ -49,7 +47,9 @@ typedef struct outcome {
     quo_violations errors; /* errors[] of the body; may be empty */
     bool allow;            /* send Allow (405) */
     size_t key;            /* the fixtures key, when known */
-    mock_task_refs refs;   /* what a 2xx links */
+    mock_task_refs refs;   /* what a 2xx links (the legacy kinds) */
+    size_t other_kind;     /* a linked kind beyond the legacy ones, or MOCK_FIX_NONE */
+    size_t other;          /* its entry */
     int forced;            /* Prefer code applied, or 0 */
     bool synthetic;        /* the natural outcome was replaced by Prefer */
 } outcome;

@@ -28,8 +28,9 @@ extern const size_t mock_default_fixtures_json_len;
 
 typedef struct fx_entry {
     mock_id id;
-    size_t pos;           /* position in the file's array, for messages */
-    size_t ref;           /* resolved owner index (conversation -> phone, activity -> conversation) */
+    size_t pos;            /* position in the file's array, for messages */
+    size_t owner_kind;     /* the owner's kind, MOCK_FIX_NONE: not owned */
+    size_t ref;            /* resolved owner index in owner_kind */
     const cJSON *ref_node; /* the owner id while loading */
 } fx_entry;
 
@@ -47,34 +48,41 @@ typedef struct fx_list {
     size_t count;
 } fx_list;
 
+/* One kind of resource: the request member whose values name it, and
+ * where the file lists it (for messages). */
+typedef struct fx_kind {
+    char *member;
+    char *list; /* "phoneNumbers" (the legacy lists) or "resources.<member>" */
+    fx_list l;
+    const quo_schema *schema; /* the member's schema, owned by the contract; NULL: unchecked */
+    const char *pattern;
+} fx_kind;
+
 struct mock_fixtures {
-    fx_list phones, convs, acts, users;
+    fx_kind *kinds;
+    size_t n_kinds;
     fx_key *keys;
     size_t n_keys;
+    char note[512]; /* what was synthesized, one line each; "" when nothing */
 };
 
-enum { KIND_PHONE, KIND_CONV, KIND_ACT, KIND_USER, KIND_COUNT };
-
-/* Per-kind facts: the request member whose spec schema gives the id
- * pattern, and the fixtures member that lists ids of this kind. */
+/* The legacy format's lists (docs/mock.md, "The fixtures file"): which
+ * member each stands for, and the member its entries are owned through. */
 static const struct {
     const char *property;
     const char *list;
-} kinds[KIND_COUNT] = {
-    {MOCK_PHONE_ID, "phoneNumbers"},
-    {MOCK_CONVERSATION_ID, "conversations"},
-    {MOCK_ACTIVITY_ID, "activities"},
-    {MOCK_ASSIGNED_TO, "users"},
+    int owner; /* a legacy kind, or -1 */
+} legacy[MOCK_KIND_LEGACY] = {
+    {MOCK_PHONE_ID, "phoneNumbers", -1},
+    {MOCK_CONVERSATION_ID, "conversations", MOCK_KIND_PHONE},
+    {MOCK_ACTIVITY_ID, "activities", MOCK_KIND_CONVERSATION},
+    {MOCK_ASSIGNED_TO, "users", -1},
 };
-
-static const char *const top_members[] = {"apiKeys", "phoneNumbers", "conversations",
-                                          "activities", "users"};
 
 typedef struct loader {
     const char *origin;
     quo_json_doc *doc;
-    const quo_schema *schema[KIND_COUNT]; /* owned by the spec's contract */
-    const char *pattern[KIND_COUNT]; /* the pattern text, for messages */
+    const quo_contract *contract;
     quo_error *err;
     mock_fixtures *fx;
 } loader;
@@ -171,129 +179,249 @@ static quo_status make_id(loader *ld, const cJSON *node, mock_id *id)
     return id->json ? QUO_OK : oom(ld);
 }
 
-/* ---- the spec's id patterns ------------------------------------------ */
+/* ---- kinds ------------------------------------------------------------ */
 
-/* Each kind's id schema is its request member's, from the contract. A
- * kind whose member the spec does not have is not checked (nothing in a
- * request can name it). */
-static quo_status compile_patterns(loader *ld, const quo_spec *spec)
+/* The kind for request member name[0..len), added (empty) when absent.
+ * Its id schema is the member's, from the contract; a member the spec
+ * does not have is not checked (nothing in a request can name it). */
+static quo_status kind_get(loader *ld, const char *name, size_t len, const char *list,
+                           size_t *out)
 {
-    const quo_contract *c = quo_spec_contract(spec);
-    for (int k = 0; k < KIND_COUNT; k++) {
-        const quo_contract_member *m = quo_contract_member_find(c, kinds[k].property);
-        ld->schema[k] = m ? m->schema : NULL;
-        ld->pattern[k] = m ? m->pattern : NULL;
+    mock_fixtures *fx = ld->fx;
+    for (size_t k = 0; k < fx->n_kinds; k++)
+        if (id_cmp(fx->kinds[k].member, strlen(fx->kinds[k].member), name, len) == 0) {
+            *out = k;
+            return QUO_OK;
+        }
+    if (memchr(name, '\0', len))
+        return fail(ld, "a resource kind's name holds U+0000");
+    fx_kind *grown = realloc(fx->kinds, (fx->n_kinds + 1) * sizeof *grown);
+    if (!grown)
+        return oom(ld);
+    fx->kinds = grown;
+    fx_kind *k = &fx->kinds[fx->n_kinds];
+    memset(k, 0, sizeof *k);
+    k->member = malloc(len + 1);
+    char lbuf[128];
+    if (!list) {
+        char m[96];
+        mock_text_excerpt(m, sizeof m, name, len, 40);
+        snprintf(lbuf, sizeof lbuf, "resources.%s", m);
+        list = lbuf;
     }
+    k->list = malloc(strlen(list) + 1);
+    if (!k->member || !k->list) {
+        free(k->member);
+        free(k->list);
+        return oom(ld);
+    }
+    memcpy(k->member, name, len);
+    k->member[len] = '\0';
+    memcpy(k->list, list, strlen(list) + 1);
+    const quo_contract_member *m = quo_contract_member_find(ld->contract, k->member);
+    k->schema = m ? m->schema : NULL;
+    k->pattern = m ? m->pattern : NULL;
+    *out = fx->n_kinds++;
     return QUO_OK;
 }
 
 /* ---- shape ----------------------------------------------------------- */
 
-/* Checks that obj (at `where`) has exactly the members in `names`. */
-static quo_status exact_members(loader *ld, const cJSON *obj, const char *where,
-                                const char *const *names, size_t n, const char *allowed)
+static bool is_one_of(const loader *ld, const cJSON *c, const char *const *names, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (id_cmp(c->string, quo_json_keylen(ld->doc, c), names[i], strlen(names[i])) == 0)
+            return true;
+    return false;
+}
+
+/* Checks that obj (at `where`) has no member outside `names` and, when
+ * `need` is set, every one of them. */
+static quo_status members_in(loader *ld, const cJSON *obj, const char *where,
+                             const char *const *names, size_t n, const char *allowed,
+                             bool need)
 {
     char m[96];
     if (!cJSON_IsObject(obj))
         return fail(ld, "%s must be an object with members %s", where, allowed);
     for (const cJSON *c = obj->child; c; c = c->next) {
-        bool known = false;
-        for (size_t i = 0; i < n && !known; i++)
-            known = id_cmp(c->string, quo_json_keylen(ld->doc, c), names[i],
-                           strlen(names[i])) == 0;
-        if (!known) {
+        if (!is_one_of(ld, c, names, n)) {
             mock_text_excerpt(m, sizeof m, c->string, quo_json_keylen(ld->doc, c), 40);
             return fail(ld, "%s has an unknown member \"%s\" (allowed: %s)", where, m,
                         allowed);
         }
     }
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; need && i < n; i++)
         if (!quo_json_member(ld->doc, obj, names[i]))
             return fail(ld, "%s lacks the member \"%s\"", where, names[i]);
     return QUO_OK;
 }
 
-/* A string id of kind k at `where`: type and the spec's pattern. */
-static quo_status check_id(loader *ld, const cJSON *node, int k, const char *where)
+static quo_status exact_members(loader *ld, const cJSON *obj, const char *where,
+                                const char *const *names, size_t n, const char *allowed)
 {
+    return members_in(ld, obj, where, names, n, allowed, true);
+}
+
+/* A string id of kind k at `where`: type and the spec's pattern. */
+static quo_status check_id(loader *ld, const cJSON *node, size_t k, const char *where)
+{
+    const fx_kind *kd = &ld->fx->kinds[k];
     if (!cJSON_IsString(node))
         return fail(ld, "%s must be a string", where);
-    if (ld->schema[k] && !quo_schema_is_valid(ld->schema[k], node, ld->doc)) {
+    if (kd->schema && !quo_schema_is_valid(kd->schema, node, ld->doc)) {
         char val[200];
         excerpt_node(ld, node, val, sizeof val);
         return fail(ld, "%s \"%s\" is not a valid %s (the spec's pattern is %s)", where, val,
-                    kinds[k].property, ld->pattern[k] ? ld->pattern[k] : "not stated");
+                    kd->member, kd->pattern ? kd->pattern : "not stated");
     }
     return QUO_OK;
 }
 
-static quo_status alloc_list(loader *ld, fx_list *l, const cJSON *arr, const char *name)
+/* Room for n more entries in kind k. */
+static quo_status grow_list(loader *ld, size_t k, size_t n)
 {
-    if (!cJSON_IsArray(arr))
-        return fail(ld, "%s must be an array", name);
-    size_t n = (size_t)cJSON_GetArraySize(arr);
-    l->items = calloc(n ? n : 1, sizeof *l->items);
-    if (!l->items)
+    fx_list *l = &ld->fx->kinds[k].l;
+    fx_entry *items = realloc(l->items, (l->count + n + 1) * sizeof *items);
+    if (!items)
         return oom(ld);
+    l->items = items;
     return QUO_OK;
 }
 
-/* phoneNumbers / users: arrays of id strings. */
-static quo_status load_plain(loader *ld, const cJSON *root, int k, fx_list *l)
+static quo_status add_entry(loader *ld, size_t k, const cJSON *id, size_t pos,
+                            size_t owner_kind, const cJSON *owner)
 {
-    const cJSON *arr = quo_json_member(ld->doc, root, kinds[k].list);
-    quo_status st = alloc_list(ld, l, arr, kinds[k].list);
-    if (st != QUO_OK)
-        return st;
+    fx_list *l = &ld->fx->kinds[k].l;
+    fx_entry *e = &l->items[l->count];
+    memset(e, 0, sizeof *e);
+    e->pos = pos;
+    e->owner_kind = owner_kind;
+    e->ref = MOCK_FIX_NONE;
+    e->ref_node = owner;
+    quo_status st = make_id(ld, id, &e->id);
+    if (e->id.bytes)
+        l->count++;
+    else
+        free(e->id.json);
+    return st;
+}
+
+/* Legacy phoneNumbers / users: arrays of id strings. */
+static quo_status load_plain(loader *ld, const cJSON *arr, size_t k)
+{
+    const char *list = ld->fx->kinds[k].list;
+    if (!cJSON_IsArray(arr))
+        return fail(ld, "%s must be an array", list);
+    quo_status st = grow_list(ld, k, (size_t)cJSON_GetArraySize(arr));
     size_t i = 0;
-    for (const cJSON *c = arr->child; c; c = c->next, i++) {
+    for (const cJSON *c = arr->child; c && st == QUO_OK; c = c->next, i++) {
         char where[64];
-        snprintf(where, sizeof where, "%s[%zu]", kinds[k].list, i);
-        if ((st = check_id(ld, c, k, where)) != QUO_OK)
-            return st;
-        l->items[i].pos = i;
-        l->items[i].ref = MOCK_FIX_NONE;
-        l->count = i + 1;
-        if ((st = make_id(ld, c, &l->items[i].id)) != QUO_OK)
-            return st;
+        snprintf(where, sizeof where, "%s[%zu]", list, i);
+        if ((st = check_id(ld, c, k, where)) == QUO_OK)
+            st = add_entry(ld, k, c, i, MOCK_FIX_NONE, NULL);
     }
-    return QUO_OK;
+    return st;
 }
 
-/* conversations / activities: {id, <owner member>} objects. */
-static quo_status load_owned(loader *ld, const cJSON *root, int k, int owner_kind,
-                             fx_list *l)
+/* Legacy conversations / activities: {id, <owner member>} objects. */
+static quo_status load_owned(loader *ld, const cJSON *arr, size_t k, size_t owner_kind)
 {
-    const char *list = kinds[k].list;
-    const char *owner = kinds[owner_kind].property;
-    const cJSON *arr = quo_json_member(ld->doc, root, list);
-    quo_status st = alloc_list(ld, l, arr, list);
-    if (st != QUO_OK)
-        return st;
+    const char *list = ld->fx->kinds[k].list;
+    const char *owner = ld->fx->kinds[owner_kind].member;
+    if (!cJSON_IsArray(arr))
+        return fail(ld, "%s must be an array", list);
+    quo_status st = grow_list(ld, k, (size_t)cJSON_GetArraySize(arr));
     const char *const names[] = {"id", owner};
     char allowed[96];
     snprintf(allowed, sizeof allowed, "id, %s", owner);
     size_t i = 0;
-    for (const cJSON *c = arr->child; c; c = c->next, i++) {
+    for (const cJSON *c = arr->child; c && st == QUO_OK; c = c->next, i++) {
         char where[96];
         snprintf(where, sizeof where, "%s[%zu]", list, i);
         if ((st = exact_members(ld, c, where, names, 2, allowed)) != QUO_OK)
             return st;
         snprintf(where, sizeof where, "%s[%zu].id", list, i);
-        if ((st = check_id(ld, quo_json_member(ld->doc, c, "id"), k, where)) != QUO_OK)
+        const cJSON *id = quo_json_member(ld->doc, c, "id");
+        if ((st = check_id(ld, id, k, where)) != QUO_OK)
             return st;
         const cJSON *ref = quo_json_member(ld->doc, c, owner);
         snprintf(where, sizeof where, "%s[%zu].%s", list, i, owner);
-        if ((st = check_id(ld, ref, owner_kind, where)) != QUO_OK)
+        if ((st = check_id(ld, ref, owner_kind, where)) == QUO_OK)
+            st = add_entry(ld, k, id, i, owner_kind, ref);
+    }
+    return st;
+}
+
+/* One kind of the member-keyed format: [{"id": ..., "owner": {"<member>": id}}]. */
+static quo_status load_resource_kind(loader *ld, const cJSON *kind_node)
+{
+    size_t k;
+    quo_status st = kind_get(ld, kind_node->string, quo_json_keylen(ld->doc, kind_node), NULL, &k);
+    if (st != QUO_OK)
+        return st;
+    fx_kind *kd = &ld->fx->kinds[k];
+    if (kd->l.items) /* only a list read earlier allocates items */
+        return fail(ld, "resources.%s lists a kind the file already lists (as %s)",
+                    kd->member, kd->list);
+    char list[128];
+    snprintf(list, sizeof list, "%s", kd->list);
+    if (k < MOCK_KIND_LEGACY) {
+        snprintf(list, sizeof list, "resources.%s", kd->member);
+        char *copy = malloc(strlen(list) + 1);
+        if (!copy)
+            return oom(ld);
+        memcpy(copy, list, strlen(list) + 1);
+        free(kd->list);
+        kd->list = copy;
+    }
+    if (!cJSON_IsArray(kind_node))
+        return fail(ld, "%s must be an array", list);
+    if ((st = grow_list(ld, k, (size_t)cJSON_GetArraySize(kind_node))) != QUO_OK)
+        return st;
+    static const char *const names[] = {"id", "owner"};
+    size_t i = 0;
+    for (const cJSON *c = kind_node->child; c; c = c->next, i++) {
+        char where[160];
+        snprintf(where, sizeof where, "%s[%zu]", list, i);
+        if ((st = members_in(ld, c, where, names, 2, "id, owner", false)) != QUO_OK)
             return st;
-        l->items[i].pos = i;
-        l->items[i].ref_node = ref;
-        l->count = i + 1;
-        if ((st = make_id(ld, quo_json_member(ld->doc, c, "id"), &l->items[i].id)) !=
-            QUO_OK)
+        const cJSON *id = quo_json_member(ld->doc, c, "id");
+        if (!id)
+            return fail(ld, "%s lacks the member \"id\"", where);
+        snprintf(where, sizeof where, "%s[%zu].id", list, i);
+        if ((st = check_id(ld, id, k, where)) != QUO_OK)
+            return st;
+        const cJSON *owner = quo_json_member(ld->doc, c, "owner");
+        size_t ok = MOCK_FIX_NONE;
+        const cJSON *ref = NULL;
+        if (owner) {
+            snprintf(where, sizeof where, "%s[%zu].owner", list, i);
+            if (!cJSON_IsObject(owner) || !owner->child || owner->child->next)
+                return fail(ld, "%s must be an object with one member: the owner's kind "
+                                "and id", where);
+            ref = owner->child;
+            if ((st = kind_get(ld, ref->string, quo_json_keylen(ld->doc, ref), NULL, &ok)) !=
+                QUO_OK)
+                return st;
+            snprintf(where, sizeof where, "%s[%zu].owner.%s", list, i, ld->fx->kinds[ok].member);
+            if ((st = check_id(ld, ref, ok, where)) != QUO_OK)
+                return st;
+        }
+        if ((st = add_entry(ld, k, id, i, ok, ref)) != QUO_OK)
             return st;
     }
     return QUO_OK;
+}
+
+static quo_status load_resources(loader *ld, const cJSON *res)
+{
+    if (!cJSON_IsObject(res))
+        return fail(ld, "resources must be an object keyed by request member name");
+    quo_status st = QUO_OK;
+    for (const cJSON *c = res->child; c && st == QUO_OK; c = c->next)
+        st = load_resource_kind(ld, c);
+    return st;
 }
 
 /* HTTP strips a header value's surrounding blanks and cannot carry control
@@ -344,7 +472,7 @@ static quo_status load_keys(loader *ld, const cJSON *root)
         for (const cJSON *p = phones->child; p; p = p->next, j++) {
             char pw[128];
             snprintf(pw, sizeof pw, "apiKeys[%zu].phoneNumbers[%zu]", i, j);
-            if ((st = check_id(ld, p, KIND_PHONE, pw)) != QUO_OK)
+            if ((st = check_id(ld, p, MOCK_KIND_PHONE, pw)) != QUO_OK)
                 return st;
         }
         fx_key *k = &fx->keys[i];
@@ -379,22 +507,49 @@ static quo_status sort_unique(loader *ld, fx_list *l, const char *list)
     return QUO_OK;
 }
 
-/* Resolves each entry's owner id to an index into `owners`. */
-static quo_status resolve_owners(loader *ld, fx_list *l, const char *list,
-                                 const fx_list *owners, int owner_kind)
+/* Resolves each entry's owner id to an index into its owner kind. */
+static quo_status resolve_owners(loader *ld, size_t k)
 {
-    for (size_t i = 0; i < l->count; i++) {
-        fx_entry *e = &l->items[i];
+    fx_kind *kd = &ld->fx->kinds[k];
+    for (size_t i = 0; i < kd->l.count; i++) {
+        fx_entry *e = &kd->l.items[i];
         const cJSON *r = e->ref_node;
-        e->ref = list_find(owners, r->valuestring, quo_json_strlen(ld->doc, r));
+        if (!r)
+            continue;
+        const fx_kind *ok = &ld->fx->kinds[e->owner_kind];
+        e->ref = list_find(&ok->l, r->valuestring, quo_json_strlen(ld->doc, r));
         if (e->ref == MOCK_FIX_NONE) {
             char val[200];
             excerpt_node(ld, r, val, sizeof val);
-            return fail(ld, "%s[%zu].%s \"%s\" is not listed in %s (unknown owner)", list,
-                        e->pos, kinds[owner_kind].property, val, kinds[owner_kind].list);
+            if (k < MOCK_KIND_LEGACY && strcmp(kd->list, legacy[k].list) == 0)
+                return fail(ld, "%s[%zu].%s \"%s\" is not listed in %s (unknown owner)",
+                            kd->list, e->pos, ok->member, val, ok->list);
+            return fail(ld, "%s[%zu].owner.%s \"%s\" is not listed in %s (unknown owner)",
+                        kd->list, e->pos, ok->member, val, ok->list);
         }
         e->ref_node = NULL;
     }
+    return QUO_OK;
+}
+
+/* An ownership chain visits each kind at most once, so walking one is
+ * bounded and a task links one resource of each kind on its chain. */
+static quo_status check_chains(loader *ld)
+{
+    mock_fixtures *fx = ld->fx;
+    for (size_t k = 0; k < fx->n_kinds; k++)
+        for (size_t i = 0; i < fx->kinds[k].l.count; i++) {
+            size_t kind = k, idx = i, steps = 0;
+            while (fx->kinds[kind].l.items[idx].owner_kind != MOCK_FIX_NONE) {
+                const fx_entry *e = &fx->kinds[kind].l.items[idx];
+                kind = e->owner_kind;
+                idx = e->ref;
+                if (++steps >= fx->n_kinds || kind == k)
+                    return fail(ld, "%s[%zu]: its chain of owners comes back to the kind %s",
+                                fx->kinds[k].list, fx->kinds[k].l.items[i].pos,
+                                fx->kinds[kind].member);
+            }
+        }
     return QUO_OK;
 }
 
@@ -417,7 +572,7 @@ static quo_status resolve_keys(loader *ld)
             return oom(ld);
         size_t j = 0;
         for (const cJSON *p = k->phone_nodes->child; p; p = p->next, j++) {
-            size_t idx = list_find(&fx->phones, p->valuestring, quo_json_strlen(ld->doc, p));
+            size_t idx = list_find(&fx->kinds[MOCK_KIND_PHONE].l, p->valuestring, quo_json_strlen(ld->doc, p));
             if (idx == MOCK_FIX_NONE) {
                 char val[200];
                 excerpt_node(ld, p, val, sizeof val);
@@ -432,7 +587,7 @@ static quo_status resolve_keys(loader *ld)
         for (size_t q = 1; q < n; q++) {
             if (k->phones[q] == k->phones[q - 1]) {
                 char val[200];
-                const mock_id *id = &fx->phones.items[k->phones[q]].id;
+                const mock_id *id = &fx->kinds[MOCK_KIND_PHONE].l.items[k->phones[q]].id;
                 mock_text_excerpt(val, sizeof val, id->bytes, id->len, 40);
                 return fail(ld, "apiKeys[%zu].phoneNumbers lists \"%s\" twice", k->pos, val);
             }
@@ -441,32 +596,339 @@ static quo_status resolve_keys(loader *ld)
     return QUO_OK;
 }
 
+/* ---- synthesized ids ---------------------------------------------------- */
+
+/* An id for a simple anchored pattern ("^PN[A-Za-z0-9]{10}$", "^CT(.*)$"):
+ * literals, escapes, ".", bracket classes with ranges, groups without "|",
+ * and the quantifiers ? * + {n} {n,} {n,m} (each taken at its minimum,
+ * "*" once so a tail is not empty). Anything else (alternation, anchors
+ * inside, lookaround, backreferences, negated classes) is refused: *why
+ * says what, and the caller names the member. */
+typedef struct gen {
+    const char *p, *end;
+    quo_buf *out;
+    const char *why;
+} gen;
+
+static void gen_seq(gen *g, int depth);
+
+/* One atom at g->p, written `times` times; g->p moves past it. */
+static void gen_atom(gen *g, size_t times, int depth)
+{
+    const char *start = g->p;
+    for (size_t t = 0; t < times && !g->why; t++) {
+        g->p = start;
+        char c = *g->p;
+        if (c == '(') {
+            g->p++;
+            if (g->p < g->end && *g->p == '?') {
+                if (g->p + 1 < g->end && g->p[1] == ':')
+                    g->p += 2;
+                else {
+                    g->why = "a group construct \"(?\"";
+                    return;
+                }
+            }
+            gen_seq(g, depth + 1);
+            if (g->why)
+                return;
+            if (g->p >= g->end || *g->p != ')') {
+                g->why = "an unclosed group";
+                return;
+            }
+            g->p++;
+        } else if (c == '[') {
+            g->p++;
+            if (g->p < g->end && *g->p == '^') {
+                g->why = "a negated class";
+                return;
+            }
+            char first = g->p < g->end ? *g->p : '\0';
+            if (first == '\\' && g->p + 1 < g->end)
+                first = g->p[1];
+            while (g->p < g->end && *g->p != ']')
+                g->p += *g->p == '\\' ? 2 : 1;
+            if (g->p >= g->end || first == '\0') {
+                g->why = "an unclosed class";
+                return;
+            }
+            g->p++;
+            if (strchr("dwsDWS", first) && start[1] == '\\')
+                first = first == 'd' ? '1' : first == 'w' ? 'a' : 'a';
+            quo_buf_putc(g->out, first);
+        } else if (c == '\\') {
+            if (g->p + 1 >= g->end) {
+                g->why = "a trailing backslash";
+                return;
+            }
+            char e = g->p[1];
+            g->p += 2;
+            if (e == 'd')
+                quo_buf_putc(g->out, '1');
+            else if (e == 'w')
+                quo_buf_putc(g->out, 'a');
+            else if (strchr(".\\/-[](){}*+?^$|", e))
+                quo_buf_putc(g->out, e);
+            else {
+                g->why = "an escape other than \\d, \\w or a quoted metacharacter";
+                return;
+            }
+        } else if (c == '.') {
+            g->p++;
+            quo_buf_putc(g->out, '1');
+        } else if (strchr("|^$*+?{})", c)) {
+            g->why = c == '|' ? "alternation \"|\"" : "a misplaced metacharacter";
+            return;
+        } else {
+            g->p++;
+            quo_buf_putc(g->out, c);
+        }
+    }
+    if (times == 0) { /* skip the atom without writing it */
+        quo_buf scratch;
+        quo_buf_init(&scratch);
+        quo_buf *keep = g->out;
+        g->out = &scratch;
+        gen_atom(g, 1, depth);
+        g->out = keep;
+        quo_buf_free(&scratch);
+    }
+}
+
+/* The quantifier after an atom at g->p: its minimum repetition count. */
+static size_t gen_quantifier(gen *g)
+{
+    if (g->p >= g->end)
+        return 1;
+    char c = *g->p;
+    if (c == '?' || c == '*' || c == '+') {
+        g->p++;
+        return c == '?' ? 0 : 1;
+    }
+    if (c != '{')
+        return 1;
+    char *e;
+    unsigned long n = strtoul(g->p + 1, &e, 10);
+    if (e == g->p + 1 || n > 64) {
+        g->why = "a repetition count it cannot read (or above 64)";
+        return 0;
+    }
+    while (e < g->end && *e != '}')
+        e++;
+    if (e >= g->end) {
+        g->why = "an unclosed \"{\"";
+        return 0;
+    }
+    g->p = e + 1;
+    return (size_t)n;
+}
+
+static void gen_seq(gen *g, int depth)
+{
+    if (depth > 8) {
+        g->why = "groups nested deeper than 8";
+        return;
+    }
+    while (g->p < g->end && !g->why && *g->p != ')') {
+        /* Find the quantifier first: the atom's extent is read once, dry. */
+        const char *atom = g->p;
+        quo_buf scratch;
+        quo_buf_init(&scratch);
+        quo_buf *keep = g->out;
+        g->out = &scratch;
+        gen_atom(g, 1, depth);
+        g->out = keep;
+        quo_buf_free(&scratch);
+        if (g->why)
+            return;
+        size_t times = gen_quantifier(g);
+        if (g->why)
+            return;
+        const char *after = g->p;
+        g->p = atom;
+        gen_atom(g, times, depth);
+        g->p = after;
+    }
+}
+
+/* A NUL-terminated id for `pattern`, or NULL with *why set. Caller frees. */
+static char *gen_from_pattern(const char *pattern, const char **why)
+{
+    size_t n = strlen(pattern);
+    *why = NULL;
+    if (n < 2 || pattern[0] != '^' || pattern[n - 1] != '$' ||
+        (n >= 3 && pattern[n - 2] == '\\')) {
+        *why = "it is not anchored with ^...$";
+        return NULL;
+    }
+    quo_buf b;
+    quo_buf_init(&b);
+    gen g = {.p = pattern + 1, .end = pattern + n - 1, .out = &b};
+    gen_seq(&g, 0);
+    if (!g.why && g.p != g.end)
+        g.why = "an unmatched \")\"";
+    if (g.why) {
+        *why = g.why;
+        quo_buf_free(&b);
+        return NULL;
+    }
+    quo_buf_putc(&b, '\0');
+    size_t len;
+    char *s = quo_buf_take(&b, &len);
+    if (!s)
+        *why = "out of memory";
+    return s;
+}
+
+/* The first phone number a key grants (in file order), or MOCK_FIX_NONE:
+ * the owner of a synthesized resource, so that key may use it and a key
+ * without that phone number gets 403. */
+static size_t granted_phone(const mock_fixtures *fx)
+{
+    size_t best = MOCK_FIX_NONE, best_pos = (size_t)-1;
+    for (size_t i = 0; i < fx->n_keys; i++)
+        if (fx->keys[i].n_phones && fx->keys[i].pos < best_pos) {
+            best_pos = fx->keys[i].pos;
+            best = fx->keys[i].phones[0];
+        }
+    return best;
+}
+
+/* A link kind the fixtures list nothing of gets one resource made from
+ * its member's pattern, owned by granted_phone(); the note says so. */
+static quo_status synthesize(loader *ld)
+{
+    mock_fixtures *fx = ld->fx;
+    size_t phone = granted_phone(fx);
+    for (size_t i = 0; i < quo_contract_link_count(ld->contract); i++) {
+        const quo_contract_link *l = quo_contract_link_at(ld->contract, i);
+        size_t k = mock_fixtures_kind(fx, l->name, l->name_len);
+        fx_kind *kd = &fx->kinds[k];
+        if (kd->l.count)
+            continue;
+        const char *why = NULL;
+        char *text = kd->pattern ? gen_from_pattern(kd->pattern, &why) : NULL;
+        if (!kd->pattern)
+            why = "its schema states no pattern";
+        if (!text)
+            return why && strcmp(why, "out of memory") == 0
+                       ? oom(ld)
+                       : quo_error_set(ld->err, QUO_ESPEC, 0,
+                                       "%s: lists no %s resource and quo-mock cannot make one "
+                                       "from the pattern %s: %s (list one in a fixtures file)",
+                                       ld->origin, kd->member,
+                                       kd->pattern ? kd->pattern : "(none)", why);
+        cJSON *node = cJSON_CreateString(text);
+        free(text);
+        if (!node)
+            return oom(ld);
+        bool fits = !kd->schema || quo_schema_is_valid(kd->schema, node, NULL);
+        quo_status st = QUO_OK;
+        if (!fits)
+            st = quo_error_set(ld->err, QUO_ESPEC, 0,
+                               "%s: lists no %s resource and \"%s\", made from the pattern %s, "
+                               "does not fit the member's schema (list one in a fixtures file)",
+                               ld->origin, kd->member, node->valuestring, kd->pattern);
+        if (st == QUO_OK)
+            st = grow_list(ld, k, 1);
+        size_t owner_kind = k == MOCK_KIND_PHONE || phone == MOCK_FIX_NONE ? MOCK_FIX_NONE
+                                                                           : MOCK_KIND_PHONE;
+        if (st == QUO_OK) {
+            fx_list *lst = &kd->l;
+            fx_entry *e = &lst->items[0];
+            memset(e, 0, sizeof *e);
+            e->owner_kind = owner_kind;
+            e->ref = owner_kind == MOCK_FIX_NONE ? MOCK_FIX_NONE : phone;
+            size_t len = strlen(node->valuestring);
+            e->id.bytes = malloc(len + 1);
+            if (e->id.bytes) {
+                memcpy(e->id.bytes, node->valuestring, len + 1);
+                e->id.len = len;
+                lst->count = 1;
+                quo_buf b;
+                quo_buf_init(&b);
+                mock_buf_json_string(&b, node->valuestring, len);
+                e->id.json = quo_buf_take(&b, &e->id.json_len);
+            }
+            if (!e->id.bytes || !e->id.json)
+                st = oom(ld);
+        }
+        if (st == QUO_OK) {
+            size_t used = strlen(fx->note);
+            const mock_id *pn = owner_kind == MOCK_FIX_NONE ? NULL
+                                                            : &fx->kinds[MOCK_KIND_PHONE].l.items[phone].id;
+            snprintf(fx->note + used, sizeof fx->note - used,
+                     "%squo-mock: %s lists no %s; synthesized %s from the pattern %s%s%s",
+                     used ? "\n" : "", ld->origin, kd->member, node->valuestring, kd->pattern,
+                     pn ? ", owned by phone number " : "", pn ? pn->bytes : "");
+        }
+        cJSON_Delete(node);
+        if (st != QUO_OK)
+            return st;
+    }
+    return QUO_OK;
+}
+
 /* ---- loading ----------------------------------------------------------- */
 
+/* The top level: apiKeys, and the legacy lists, the member-keyed
+ * "resources", or both (each kind listed once). Without "resources" the
+ * four legacy lists are required, as they always were. Both formats are
+ * read into the same kinds. */
 static quo_status load_tree(loader *ld, const cJSON *root)
 {
-    quo_status st = exact_members(ld, root, "the top level", top_members, 5,
-                                  "apiKeys, phoneNumbers, conversations, activities, users");
+    static const char *const top[] = {"apiKeys", "phoneNumbers", "conversations",
+                                      "activities", "users", "resources"};
+    const char *allowed = "apiKeys, phoneNumbers, conversations, activities, users, resources";
+    quo_status st;
+    const cJSON *res = cJSON_IsObject(root) ? quo_json_member(ld->doc, root, "resources") : NULL;
+    if (res)
+        st = members_in(ld, root, "the top level", top, 6, allowed, false);
+    else
+        st = exact_members(ld, root, "the top level", top, 5,
+                           "apiKeys, phoneNumbers, conversations, activities, users");
+    if (st == QUO_OK && res && !quo_json_member(ld->doc, root, "apiKeys"))
+        st = fail(ld, "the top level lacks the member \"apiKeys\"");
     if (st != QUO_OK)
         return st;
-    mock_fixtures *fx = ld->fx;
-    if ((st = load_keys(ld, root)) != QUO_OK ||
-        (st = load_plain(ld, root, KIND_PHONE, &fx->phones)) != QUO_OK ||
-        (st = load_owned(ld, root, KIND_CONV, KIND_PHONE, &fx->convs)) != QUO_OK ||
-        (st = load_owned(ld, root, KIND_ACT, KIND_CONV, &fx->acts)) != QUO_OK ||
-        (st = load_plain(ld, root, KIND_USER, &fx->users)) != QUO_OK)
+    for (size_t k = 0; k < MOCK_KIND_LEGACY; k++) {
+        size_t got;
+        if ((st = kind_get(ld, legacy[k].property, strlen(legacy[k].property), legacy[k].list,
+                           &got)) != QUO_OK)
+            return st;
+    }
+    if ((st = load_keys(ld, root)) != QUO_OK)
         return st;
-    if ((st = sort_unique(ld, &fx->phones, kinds[KIND_PHONE].list)) != QUO_OK ||
-        (st = sort_unique(ld, &fx->convs, kinds[KIND_CONV].list)) != QUO_OK ||
-        (st = sort_unique(ld, &fx->acts, kinds[KIND_ACT].list)) != QUO_OK ||
-        (st = sort_unique(ld, &fx->users, kinds[KIND_USER].list)) != QUO_OK)
+    for (size_t k = 0; k < MOCK_KIND_LEGACY; k++) {
+        const cJSON *arr = quo_json_member(ld->doc, root, legacy[k].list);
+        if (!arr)
+            continue;
+        st = legacy[k].owner < 0 ? load_plain(ld, arr, k)
+                                 : load_owned(ld, arr, k, (size_t)legacy[k].owner);
+        if (st != QUO_OK)
+            return st;
+    }
+    if (res && (st = load_resources(ld, res)) != QUO_OK)
         return st;
-    if ((st = resolve_owners(ld, &fx->convs, kinds[KIND_CONV].list, &fx->phones,
-                             KIND_PHONE)) != QUO_OK ||
-        (st = resolve_owners(ld, &fx->acts, kinds[KIND_ACT].list, &fx->convs,
-                             KIND_CONV)) != QUO_OK)
+    for (size_t k = 0; k < ld->fx->n_kinds; k++)
+        if ((st = sort_unique(ld, &ld->fx->kinds[k].l, ld->fx->kinds[k].list)) != QUO_OK)
+            return st;
+    for (size_t k = 0; k < ld->fx->n_kinds; k++)
+        if ((st = resolve_owners(ld, k)) != QUO_OK)
+            return st;
+    if ((st = check_chains(ld)) != QUO_OK)
         return st;
-    return resolve_keys(ld);
+    /* Every link kind the contract reports is a kind (maybe empty: its ids
+     * are then unknown, 404). */
+    for (size_t i = 0; i < quo_contract_link_count(ld->contract); i++) {
+        const quo_contract_link *l = quo_contract_link_at(ld->contract, i);
+        size_t got;
+        if ((st = kind_get(ld, l->name, l->name_len, NULL, &got)) != QUO_OK)
+            return st;
+    }
+    if ((st = resolve_keys(ld)) != QUO_OK)
+        return st;
+    return synthesize(ld);
 }
 
 quo_status mock_fixtures_load_buffer(const quo_spec *spec, const char *json, size_t len,
@@ -484,7 +946,8 @@ quo_status mock_fixtures_load_buffer(const quo_spec *spec, const char *json, siz
     } else if (st != QUO_OK) {
         st = quo_error_set(err, QUO_EUSAGE, jerr.offset, "%s: not valid JSON at byte %zu: %s",
                            origin, jerr.offset, jerr.message);
-    } else if ((st = compile_patterns(&ld, spec)) == QUO_OK) {
+    } else {
+        ld.contract = quo_spec_contract(spec);
         st = load_tree(&ld, quo_json_root(ld.doc));
     }
     quo_json_free(ld.doc);
@@ -547,6 +1010,51 @@ quo_status mock_fixtures_load_default(const quo_spec *spec, mock_fixtures **out,
                                      out, err);
 }
 
+static char *dup_or_null(const char *s, bool *oom_hit)
+{
+    if (!s)
+        return NULL;
+    char *d = malloc(strlen(s) + 1);
+    if (!d)
+        *oom_hit = true;
+    else
+        memcpy(d, s, strlen(s) + 1);
+    return d;
+}
+
+quo_status quo_mock_default_resource(const quo_spec *spec, const char *member, char **id,
+                                     char **owner_member, char **owner_id, quo_error *err)
+{
+    *id = *owner_member = *owner_id = NULL;
+    mock_fixtures *fx;
+    quo_status st = mock_fixtures_load_default(spec, &fx, err);
+    if (st != QUO_OK)
+        return st;
+    size_t k = mock_fixtures_kind(fx, member, strlen(member));
+    const mock_id *e = mock_fixtures_id(fx, k, 0);
+    if (!e) {
+        mock_fixtures_free(fx);
+        return quo_error_set(err, QUO_ESPEC, 0, "the mock's compiled-in fixtures have no %s",
+                             member);
+    }
+    size_t ok;
+    size_t o = mock_fixtures_owner(fx, k, 0, &ok);
+    const mock_id *oid = mock_fixtures_id(fx, ok, o);
+    bool oom_hit = false;
+    *id = dup_or_null(e->bytes, &oom_hit);
+    *owner_member = dup_or_null(oid ? mock_fixtures_kind_member(fx, ok) : NULL, &oom_hit);
+    *owner_id = dup_or_null(oid ? oid->bytes : NULL, &oom_hit);
+    mock_fixtures_free(fx);
+    if (oom_hit) {
+        free(*id);
+        free(*owner_member);
+        free(*owner_id);
+        *id = *owner_member = *owner_id = NULL;
+        return quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
+    }
+    return QUO_OK;
+}
+
 static void free_list(fx_list *l)
 {
     for (size_t i = 0; i < l->count; i++) {
@@ -560,10 +1068,12 @@ void mock_fixtures_free(mock_fixtures *fx)
 {
     if (!fx)
         return;
-    free_list(&fx->phones);
-    free_list(&fx->convs);
-    free_list(&fx->acts);
-    free_list(&fx->users);
+    for (size_t k = 0; k < fx->n_kinds; k++) {
+        free_list(&fx->kinds[k].l);
+        free(fx->kinds[k].member);
+        free(fx->kinds[k].list);
+    }
+    free(fx->kinds);
     for (size_t i = 0; i < fx->n_keys; i++) {
         free(fx->keys[i].bytes);
         free(fx->keys[i].phones);
@@ -574,32 +1084,47 @@ void mock_fixtures_free(mock_fixtures *fx)
 
 /* ---- lookups ----------------------------------------------------------- */
 
-size_t mock_fixtures_phone(const mock_fixtures *fx, const char *id, size_t len)
+size_t mock_fixtures_kind_count(const mock_fixtures *fx) { return fx->n_kinds; }
+
+const char *mock_fixtures_note(const mock_fixtures *fx) { return fx->note; }
+
+const char *mock_fixtures_kind_member(const mock_fixtures *fx, size_t kind)
 {
-    return list_find(&fx->phones, id, len);
+    return kind < fx->n_kinds ? fx->kinds[kind].member : NULL;
 }
 
-size_t mock_fixtures_conversation(const mock_fixtures *fx, const char *id, size_t len,
-                                  size_t *phone)
+size_t mock_fixtures_kind(const mock_fixtures *fx, const char *member, size_t len)
 {
-    size_t i = list_find(&fx->convs, id, len);
-    if (i != MOCK_FIX_NONE && phone)
-        *phone = fx->convs.items[i].ref;
-    return i;
+    for (size_t k = 0; k < fx->n_kinds; k++)
+        if (id_cmp(fx->kinds[k].member, strlen(fx->kinds[k].member), member, len) == 0)
+            return k;
+    return MOCK_FIX_NONE;
 }
 
-size_t mock_fixtures_activity(const mock_fixtures *fx, const char *id, size_t len,
-                              size_t *conversation)
+size_t mock_fixtures_find(const mock_fixtures *fx, size_t kind, const char *id, size_t len)
 {
-    size_t i = list_find(&fx->acts, id, len);
-    if (i != MOCK_FIX_NONE && conversation)
-        *conversation = fx->acts.items[i].ref;
-    return i;
+    return kind < fx->n_kinds ? list_find(&fx->kinds[kind].l, id, len) : MOCK_FIX_NONE;
 }
 
-size_t mock_fixtures_user(const mock_fixtures *fx, const char *id, size_t len)
+size_t mock_fixtures_count(const mock_fixtures *fx, size_t kind)
 {
-    return list_find(&fx->users, id, len);
+    return kind < fx->n_kinds ? fx->kinds[kind].l.count : 0;
+}
+
+const mock_id *mock_fixtures_id(const mock_fixtures *fx, size_t kind, size_t i)
+{
+    return kind < fx->n_kinds && i < fx->kinds[kind].l.count ? &fx->kinds[kind].l.items[i].id
+                                                              : NULL;
+}
+
+size_t mock_fixtures_owner(const mock_fixtures *fx, size_t kind, size_t i, size_t *owner_kind)
+{
+    *owner_kind = MOCK_FIX_NONE;
+    if (kind >= fx->n_kinds || i >= fx->kinds[kind].l.count)
+        return MOCK_FIX_NONE;
+    const fx_entry *e = &fx->kinds[kind].l.items[i];
+    *owner_kind = e->owner_kind;
+    return e->owner_kind == MOCK_FIX_NONE ? MOCK_FIX_NONE : e->ref;
 }
 
 size_t mock_fixtures_key(const mock_fixtures *fx, const char *key, size_t len)
@@ -624,29 +1149,4 @@ bool mock_fixtures_key_allows(const mock_fixtures *fx, size_t key, size_t phone)
         return false;
     const fx_key *k = &fx->keys[key];
     return bsearch(&phone, k->phones, k->n_phones, sizeof *k->phones, index_cmp) != NULL;
-}
-
-size_t mock_fixtures_phone_count(const mock_fixtures *fx) { return fx->phones.count; }
-const mock_id *mock_fixtures_phone_id(const mock_fixtures *fx, size_t i)
-{
-    return i < fx->phones.count ? &fx->phones.items[i].id : NULL;
-}
-size_t mock_fixtures_conversation_count(const mock_fixtures *fx) { return fx->convs.count; }
-const mock_id *mock_fixtures_conversation_id(const mock_fixtures *fx, size_t i)
-{
-    return i < fx->convs.count ? &fx->convs.items[i].id : NULL;
-}
-size_t mock_fixtures_conversation_phone(const mock_fixtures *fx, size_t i)
-{
-    return i < fx->convs.count ? fx->convs.items[i].ref : MOCK_FIX_NONE;
-}
-size_t mock_fixtures_activity_count(const mock_fixtures *fx) { return fx->acts.count; }
-const mock_id *mock_fixtures_activity_id(const mock_fixtures *fx, size_t i)
-{
-    return i < fx->acts.count ? &fx->acts.items[i].id : NULL;
-}
-size_t mock_fixtures_user_count(const mock_fixtures *fx) { return fx->users.count; }
-const mock_id *mock_fixtures_user_id(const mock_fixtures *fx, size_t i)
-{
-    return i < fx->users.count ? &fx->users.items[i].id : NULL;
 }

@@ -1,7 +1,8 @@
 /* mock/fixtures.h (internal to quo-mock) - the world the mock serves:
- * API keys and the phone numbers each may use, phone numbers,
- * conversations (owned by a phone number), activities (in a conversation)
- * and users.
+ * API keys and the phone numbers each may use, and resources of every
+ * kind a request links (phone numbers, conversations owned by a phone
+ * number, activities in a conversation, users, and any other link member
+ * the spec has), each with its optional owner.
  *
  * Loading checks the file's exact shape (unknown or missing members are
  * errors), every id against the spec's pattern for its kind, duplicates,
@@ -51,28 +52,36 @@ quo_status mock_fixtures_load_default(const quo_spec *spec, mock_fixtures **out,
                                       quo_error *err);
 void mock_fixtures_free(mock_fixtures *fx);
 
-/* Lookups return an index, or MOCK_FIX_NONE when the id is not known. */
-size_t mock_fixtures_phone(const mock_fixtures *fx, const char *id, size_t len);
-/* *phone receives the owning phone number's index. */
-size_t mock_fixtures_conversation(const mock_fixtures *fx, const char *id,
-                                  size_t len, size_t *phone);
-/* *conversation receives the activity's conversation index. */
-size_t mock_fixtures_activity(const mock_fixtures *fx, const char *id,
-                              size_t len, size_t *conversation);
-size_t mock_fixtures_user(const mock_fixtures *fx, const char *id, size_t len);
+/* The world is a set of kinds of resource, each keyed by the request
+ * member whose values name it ("phoneNumberId", "contactId", ...). Both
+ * file formats are read into it: the legacy lists (phoneNumbers,
+ * conversations, activities, users: kinds MOCK_KIND_PHONE ..
+ * MOCK_KIND_USER, always present, maybe empty) and the member-keyed
+ * "resources" (docs/mock.md). Every link member the contract reports is
+ * a kind too (empty when the file lists none). An entry may be owned by
+ * one entry of another kind; a chain of owners visits a kind at most once.
+ * Lookups return an index, or MOCK_FIX_NONE. */
+enum { MOCK_KIND_PHONE, MOCK_KIND_CONVERSATION, MOCK_KIND_ACTIVITY, MOCK_KIND_USER,
+       MOCK_KIND_LEGACY };
+
+size_t mock_fixtures_kind_count(const mock_fixtures *fx);
+/* A link kind the fixtures list nothing of gets one resource synthesized
+ * from its member's pattern (owned by the first phone number a key grants);
+ * a pattern it cannot generate from is QUO_ESPEC naming member and pattern.
+ * This says what was made, one line each ("" when nothing): for stderr. */
+const char *mock_fixtures_note(const mock_fixtures *fx);
+/* The kind named by request member member[0..len). */
+size_t mock_fixtures_kind(const mock_fixtures *fx, const char *member, size_t len);
+const char *mock_fixtures_kind_member(const mock_fixtures *fx, size_t kind);
+size_t mock_fixtures_find(const mock_fixtures *fx, size_t kind, const char *id, size_t len);
+size_t mock_fixtures_count(const mock_fixtures *fx, size_t kind);
+const mock_id *mock_fixtures_id(const mock_fixtures *fx, size_t kind, size_t i);
+/* Entry i's owner index, *owner_kind its kind (MOCK_FIX_NONE: not owned). */
+size_t mock_fixtures_owner(const mock_fixtures *fx, size_t kind, size_t i, size_t *owner_kind);
+
 /* The key's index, or MOCK_FIX_NONE. */
 size_t mock_fixtures_key(const mock_fixtures *fx, const char *key, size_t len);
+/* True when the key may use phone number `phone` (a MOCK_KIND_PHONE index). */
 bool mock_fixtures_key_allows(const mock_fixtures *fx, size_t key, size_t phone);
-
-size_t mock_fixtures_phone_count(const mock_fixtures *fx);
-const mock_id *mock_fixtures_phone_id(const mock_fixtures *fx, size_t i);
-size_t mock_fixtures_conversation_count(const mock_fixtures *fx);
-const mock_id *mock_fixtures_conversation_id(const mock_fixtures *fx, size_t i);
-/* The phone number that owns conversation i. */
-size_t mock_fixtures_conversation_phone(const mock_fixtures *fx, size_t i);
-size_t mock_fixtures_activity_count(const mock_fixtures *fx);
-const mock_id *mock_fixtures_activity_id(const mock_fixtures *fx, size_t i);
-size_t mock_fixtures_user_count(const mock_fixtures *fx);
-const mock_id *mock_fixtures_user_id(const mock_fixtures *fx, size_t i);
 
 #endif

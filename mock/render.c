@@ -146,10 +146,9 @@ static quo_status task_body(quo_mock_core *c, const outcome *o, uint64_t seq, ch
     const cJSON *obj = quo_contract_success_object(k, &wrapper);
     const cJSON *props = quo_json_member(sd, obj, "properties");
     const cJSON *req = quo_json_member(sd, obj, "required");
-    const mock_id *ids[] = {mock_fixtures_phone_id(c->fx, o->refs.phone),
-                            mock_fixtures_conversation_id(c->fx, o->refs.conv),
-                            mock_fixtures_activity_id(c->fx, o->refs.act)};
-    const char *names[] = {MOCK_PHONE_ID, MOCK_CONVERSATION_ID, MOCK_ACTIVITY_ID};
+    /* The link members: every fixtures kind but the assignee's, with the
+     * entry the request's chain of owners reached (NULL: none). */
+    const size_t slots[] = {o->refs.phone, o->refs.conv, o->refs.act};
     char id[48];
     mock_store_task_id(c->store, seq, id, sizeof id);
     quo_buf b;
@@ -164,11 +163,13 @@ static quo_status task_body(quo_mock_core *c, const outcome *o, uint64_t seq, ch
     for (const cJSON *p = cJSON_IsObject(props) ? props->child : NULL; p && ok; p = p->next) {
         const mock_id *link = NULL;
         bool is_link = false;
-        for (size_t i = 0; i < 3; i++)
-            if (key_is(sd, p, names[i])) {
-                link = ids[i];
-                is_link = true;
-            }
+        size_t kind = mock_fixtures_kind(c->fx, p->string, quo_json_keylen(sd, p));
+        if (kind != MOCK_FIX_NONE && kind != MOCK_KIND_USER) {
+            is_link = true;
+            size_t at = kind < MOCK_KIND_LEGACY ? slots[kind]
+                        : kind == o->other_kind ? o->other : MOCK_FIX_NONE;
+            link = mock_fixtures_id(c->fx, kind, at);
+        }
         bool required = false;
         for (const cJSON *r = cJSON_IsArray(req) ? req->child : NULL; r && !required; r = r->next)
             required = cJSON_IsString(r) && quo_json_strlen(sd, r) == quo_json_keylen(sd, p) &&

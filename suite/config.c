@@ -29,6 +29,13 @@ static void fixtures_free(qc_fixtures *f)
     free(f->conversation_id);
     free(f->activity_id);
     free(f->user_id);
+    for (size_t i = 0; i < f->count; i++) {
+        free(f->items[i].member);
+        free(f->items[i].id);
+        free(f->items[i].owner_member);
+        free(f->items[i].owner_id);
+    }
+    free(f->items);
     memset(f, 0, sizeof *f);
 }
 
@@ -440,6 +447,99 @@ static bool str_is(const quo_json_doc *doc, const cJSON *node, const char *word)
            memcmp(node->valuestring, word, strlen(word)) == 0;
 }
 
+/* True when member node's name is `word`, over its full length. */
+static bool name_is(const quo_json_doc *doc, const cJSON *node, const char *word)
+{
+    return node->string && quo_json_keylen(doc, node) == strlen(word) &&
+           memcmp(node->string, word, strlen(word)) == 0;
+}
+
+/* One member-keyed fixture: "<member>": "<id>" or {"id": ..., "owner":
+ * {"<member>": "<id>"}}. */
+static quo_status parse_member_fixture(const quo_json_doc *doc, const cJSON *v,
+                                       const char *origin, qc_fixture *out, quo_error *err)
+{
+    const char *m = v->string;
+    const cJSON *id = v, *owner = NULL;
+    if (cJSON_IsObject(v)) {
+        for (const cJSON *c = v->child; c; c = c->next)
+            if (!name_is(doc, c, "id") && !name_is(doc, c, "owner"))
+                return quo_error_set(err, QUO_EUSAGE, 0,
+                                     "config file %s: fixtures.%s has an unknown member \"%s\" "
+                                     "(allowed: id, owner)", origin, m, c->string);
+        id = quo_json_member(doc, v, "id");
+        owner = quo_json_member(doc, v, "owner");
+        if (owner && (!cJSON_IsObject(owner) || !owner->child || owner->child->next ||
+                      !cJSON_IsString(owner->child) || !owner->child->valuestring[0]))
+            return quo_error_set(err, QUO_EUSAGE, 0,
+                                 "config file %s: fixtures.%s.owner must be an object with one "
+                                 "member, the owner's member name and id", origin, m);
+    }
+    if (!cJSON_IsString(id) || !id->valuestring[0])
+        return quo_error_set(err, QUO_EUSAGE, 0,
+                             "config file %s: fixtures.%s must be a non-empty string or an "
+                             "object {\"id\": ..., \"owner\": {...}}", origin, m);
+    out->member = qc_strdup(m);
+    out->id = qc_strdup(id->valuestring);
+    if (owner) {
+        out->owner_member = qc_strdup(owner->child->string);
+        out->owner_id = qc_strdup(owner->child->valuestring);
+    }
+    if (!out->member || !out->id || (owner && (!out->owner_member || !out->owner_id)))
+        return quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
+    return QUO_OK;
+}
+
+/* Every fixtures member other than the legacy keys: an item. */
+static quo_status parse_member_fixtures(const quo_json_doc *doc, const cJSON *fx,
+                                        const char *const *legacy, size_t n, const char *origin,
+                                        qc_fixtures *f, quo_error *err)
+{
+    for (const cJSON *v = fx->child; v; v = v->next) {
+        bool is_legacy = false;
+        for (size_t i = 0; i < n && !is_legacy; i++)
+            is_legacy = name_is(doc, v, legacy[i]);
+        if (is_legacy)
+            continue;
+        qc_fixture *grown = realloc(f->items, (f->count + 1) * sizeof *grown);
+        if (!grown)
+            return quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
+        f->items = grown;
+        memset(&f->items[f->count], 0, sizeof *f->items);
+        f->count++;
+        quo_status st = parse_member_fixture(doc, v, origin, &f->items[f->count - 1], err);
+        if (st != QUO_OK)
+            return st;
+    }
+    return QUO_OK;
+}
+
+const char *qc_fixtures_find(const qc_fixtures *f, const char *member,
+                             const char **owner_member, const char **owner_id)
+{
+    *owner_member = *owner_id = NULL;
+    for (size_t i = 0; i < f->count; i++)
+        if (strcmp(f->items[i].member, member) == 0) {
+            *owner_member = f->items[i].owner_member;
+            *owner_id = f->items[i].owner_id;
+            return f->items[i].id;
+        }
+    /* The legacy keys and the ownership they imply (docs/conformance.md). */
+    if (strcmp(member, "phoneNumberId") == 0)
+        return f->phone_number_id;
+    if (strcmp(member, "conversationId") == 0) {
+        *owner_member = f->phone_number_id ? "phoneNumberId" : NULL;
+        *owner_id = f->phone_number_id;
+        return f->conversation_id;
+    }
+    if (strcmp(member, "activityId") == 0) {
+        *owner_member = f->conversation_id ? "conversationId" : NULL;
+        *owner_id = f->conversation_id;
+        return f->activity_id;
+    }
+    return NULL;
+}
+
 static quo_status parse_tree(const quo_json_doc *doc, const char *origin, qc_layer *file,
                              quo_error *err)
 {
@@ -463,12 +563,14 @@ static quo_status parse_tree(const quo_json_doc *doc, const char *origin, qc_lay
     if (st == QUO_OK && fx) {
         char **slots[] = {&file->fixtures.phone_number_id, &file->fixtures.conversation_id,
                           &file->fixtures.activity_id, &file->fixtures.user_id};
-        st = only_keys(doc, fx, fix, QUO_ARRAY_SIZE(fix), "fixtures.", origin, err);
         for (size_t i = 0; i < QUO_ARRAY_SIZE(slots) && st == QUO_OK; i++) {
             char where[48];
             snprintf(where, sizeof where, "fixtures.%s", fix[i]);
             st = file_string(doc, fx, fix[i], where, origin, slots[i], err);
         }
+        if (st == QUO_OK)
+            st = parse_member_fixtures(doc, fx, fix, QUO_ARRAY_SIZE(fix), origin,
+                                       &file->fixtures, err);
     }
     if (st == QUO_OK)
         st = file_object(doc, root, "forbidden", origin, &fb, err);
@@ -696,6 +798,21 @@ static quo_status copy_fixtures(const qc_fixtures *from, qc_fixtures *to, quo_er
     for (size_t i = 0; i < QUO_ARRAY_SIZE(src); i++)
         if (src[i] && set_string(dst[i], src[i], err) != QUO_OK)
             return QUO_ENOMEM;
+    if (from->count) {
+        to->items = calloc(from->count, sizeof *to->items);
+        if (!to->items)
+            return quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
+        to->count = from->count;
+        for (size_t i = 0; i < from->count; i++) {
+            const qc_fixture *a = &from->items[i];
+            qc_fixture *b = &to->items[i];
+            if (set_string(&b->member, a->member, err) != QUO_OK ||
+                set_string(&b->id, a->id, err) != QUO_OK ||
+                (a->owner_member && set_string(&b->owner_member, a->owner_member, err) != QUO_OK) ||
+                (a->owner_id && set_string(&b->owner_id, a->owner_id, err) != QUO_OK))
+                return QUO_ENOMEM;
+        }
+    }
     return QUO_OK;
 }
 

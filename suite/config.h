@@ -42,12 +42,34 @@ typedef enum qc_faults {
     QC_FAULTS_PREFER_HEADER  /* the target honours `Prefer: code=500` */
 } qc_faults;
 
+/* A fixture keyed by the request member that names it (config
+ * "fixtures": {"contactId": "CT1"} or {"contactId": {"id": "CT1",
+ * "owner": {"phoneNumberId": "PN1"}}}). */
+typedef struct qc_fixture {
+    char *member;
+    char *id;
+    char *owner_member; /* NULL: no owner given */
+    char *owner_id;
+} qc_fixture;
+
+/* The legacy keys (phoneNumberId, conversationId, activityId, userId) keep
+ * their slots; any other member is an item. Read both through
+ * qc_fixtures_find(), which knows the legacy keys' ownership. */
 typedef struct qc_fixtures {
     char *phone_number_id;
     char *conversation_id; /* belongs to phone_number_id */
     char *activity_id;     /* belongs to conversation_id */
     char *user_id;
+    qc_fixture *items;
+    size_t count;
+    bool from_mock; /* the embedded mock's: kinds not listed are asked of it */
 } qc_fixtures;
+
+/* The fixture for request member `member`, or NULL; *owner_member and
+ * *owner_id receive its owner (NULL when none). Legacy keys: a conversation
+ * is owned by the phone number, an activity by the conversation. */
+const char *qc_fixtures_find(const qc_fixtures *f, const char *member,
+                             const char **owner_member, const char **owner_id);
 
 typedef struct qc_layer {
     char *base_url;

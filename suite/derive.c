@@ -125,29 +125,56 @@ static const char *success_pointer(deriver *d)
     return p ? p : "";
 }
 
-/* The 201 task object's expectations for a body linked by link `li`: the
- * required link members equal the fixture that owns the resource (the link
- * chain runs phone number <- conversation <- activity, in link order). */
+static bool in_required(const cJSON *dreq, const char *name)
+{
+    const cJSON *it;
+    cJSON_ArrayForEach(it, dreq) if (cJSON_IsString(it) && strcmp(it->valuestring, name) == 0)
+        return true;
+    return false;
+}
+
+static const prop *prop_named(const deriver *d, const char *name)
+{
+    for (size_t i = 0; i < d->nprops; i++)
+        if (strcmp(d->props[i].name, name) == 0)
+            return &d->props[i];
+    return NULL;
+}
+
+/* The 201's link fields for link li: the link itself (equal when the 201
+ * requires it, else echoed), then each owner up its chain of owners, as
+ * the fixtures state it (equal when required, else checked if present).
+ * A chain is at most as long as there are request members. */
 static quo_status task_fields(deriver *d, qc_case *c, size_t li, bool echo)
 {
     const char *wrapper;
     const cJSON *data = quo_contract_success_object(quo_spec_contract(d->spec), &wrapper);
     const cJSON *dprops = cJSON_GetObjectItemCaseSensitive(data, "properties");
     const cJSON *dreq = cJSON_GetObjectItemCaseSensitive(data, "required");
-    for (size_t k = 0; k <= li && k < d->nlinks; k++) {
-        const prop *p = &d->props[d->links[k]];
-        if (!p->valid || !cJSON_IsString(p->valid) ||
-            !cJSON_GetObjectItemCaseSensitive(dprops, p->name))
-            continue;
-        bool required = false;
-        const cJSON *it;
-        cJSON_ArrayForEach(it, dreq) if (cJSON_IsString(it) && strcmp(it->valuestring, p->name) == 0)
-            required = true;
-        qc_field_mode mode = required ? QC_FIELD_EQUAL : k == li ? QC_FIELD_ECHO : QC_FIELD_IF_PRESENT;
-        if ((mode == QC_FIELD_EQUAL) == echo)
-            continue;
-        if (!case_field(c, p->name, p->valid->valuestring, mode))
-            return qd_oom(d);
+    const prop *p = &d->props[d->links[li]];
+    if (!p->valid || !cJSON_IsString(p->valid))
+        return QUO_OK;
+    const char *name = p->name, *value = p->valid->valuestring;
+    const char *om = p->owner_member, *oid = p->owner_id;
+    for (size_t step = 0; name && value && step <= d->nprops; step++) {
+        if (cJSON_GetObjectItemCaseSensitive(dprops, name)) {
+            bool required = in_required(dreq, name);
+            qc_field_mode mode = required ? QC_FIELD_EQUAL
+                                 : step == 0 ? QC_FIELD_ECHO : QC_FIELD_IF_PRESENT;
+            if ((mode == QC_FIELD_EQUAL) != echo && !case_field(c, name, value, mode))
+                return qd_oom(d);
+        }
+        name = om;
+        value = oid;
+        if (!name)
+            break;
+        const prop *op = prop_named(d, name);
+        if (op && (op->owner_member || op->from_fixture)) {
+            om = op->owner_member;
+            oid = op->owner_id;
+        } else {
+            (void)qc_fixtures_find(d->in->fixtures, name, &om, &oid);
+        }
     }
     return QUO_OK;
 }
@@ -841,6 +868,8 @@ quo_status qc_cases_derive(const quo_spec *spec, const qc_derive_input *in,
     for (size_t i = 0; i < d->nprops; i++) {
         free(d->props[i].pointer);
         cJSON_Delete(d->props[i].valid);
+        free(d->props[i].owner_member);
+        free(d->props[i].owner_id);
     }
     quo_violations_free(&d->v);
     free(d);

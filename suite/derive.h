@@ -40,6 +40,8 @@ typedef struct prop {
     bool is_link;
     bool from_fixture;   /* its valid value names a resource */
     cJSON *valid;        /* a value its schema accepts, or NULL */
+    char *owner_member;  /* a fixture's owner (from the fixtures), or NULL */
+    char *owner_id;
 } prop;
 
 typedef struct branch {

@@ -1,5 +1,6 @@
 /* suite/derive_spec.c - the spec walk of a case derivation (derive.h). */
 #include "derive.h"
+#include "embedded.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -234,37 +235,85 @@ static const char *example_string(const cJSON *schema)
     return ex;
 }
 
+/* The fixture named like p: the config's (legacy keys or member-keyed),
+ * else, for a link of the embedded mock, the one that mock serves (maybe
+ * synthesized). Its owner goes to p. *val: a copy the caller frees, or
+ * NULL when there is none. */
+static quo_status named_fixture(deriver *d, prop *p, char **val)
+{
+    const char *om, *oid;
+    const qc_fixtures *f = d->in->fixtures;
+    const char *id = qc_fixtures_find(f, p->name, &om, &oid);
+    *val = NULL;
+    if (!id && f->from_mock && p->is_link) {
+        qc_fixture got;
+        quo_status st = qc_embedded_resource(d->spec, p->name, &got, d->err);
+        if (st != QUO_OK)
+            return st;
+        free(got.member);
+        p->owner_member = got.owner_member;
+        p->owner_id = got.owner_id;
+        *val = got.id;
+        return QUO_OK;
+    }
+    if (!id)
+        return QUO_OK;
+    if (!(*val = qc_strdup(id)) || (om && !(p->owner_member = qc_strdup(om))) ||
+        (oid && !(p->owner_id = qc_strdup(oid))))
+        return qd_oom(d);
+    return QUO_OK;
+}
+
 /* A fixture for a string property: the one named like it (which must fit
  * the property's schema), else the first its schema accepts (a pattern
  * such as ^US(.*)$ picks the user id). *out stays NULL when none fits. */
 static quo_status fixture_value(deriver *d, prop *p, cJSON **out)
 {
-    static const char *const keys[] = {"phoneNumberId", "conversationId", "activityId", "userId"};
     const qc_fixtures *f = d->in->fixtures;
-    const char *vals[] = {f->phone_number_id, f->conversation_id, f->activity_id, f->user_id};
     *out = NULL;
-    for (int pass = 0; pass < 2; pass++) {
-        for (size_t i = 0; i < QUO_ARRAY_SIZE(keys); i++) {
-            bool named = strcmp(keys[i], p->name) == 0;
-            if (!vals[i] || (pass == 0) != named)
-                continue;
-            if (pass == 1 && !qd_schema_string(p->schema, "pattern"))
-                continue;
-            cJSON *v = cJSON_CreateString(vals[i]);
-            if (!v)
-                return qd_oom(d);
-            if (value_ok(d, p, v)) {
-                p->from_fixture = true;
-                *out = v;
-                return QUO_OK;
-            }
-            cJSON_Delete(v);
-            if (named)
-                return quo_error_set(d->err, QUO_ESPEC, 0,
-                                     "fixtures.%s \"%s\" does not fit the spec's schema of %s "
-                                     "(%s)",
-                                     keys[i], vals[i], p->name, p->pointer);
+    char *named;
+    quo_status st = named_fixture(d, p, &named);
+    if (st != QUO_OK) {
+        free(named);
+        return st;
+    }
+    if (named) {
+        cJSON *v = cJSON_CreateString(named);
+        if (!v) {
+            free(named);
+            return qd_oom(d);
         }
+        if (value_ok(d, p, v)) {
+            free(named);
+            p->from_fixture = true;
+            *out = v;
+            return QUO_OK;
+        }
+        cJSON_Delete(v);
+        st = quo_error_set(d->err, QUO_ESPEC, 0,
+                           "fixtures.%s \"%s\" does not fit the spec's schema of %s (%s)",
+                           p->name, named, p->name, p->pointer);
+        free(named);
+        return st;
+    }
+    if (!qd_schema_string(p->schema, "pattern"))
+        return QUO_OK;
+    /* Not named: the first fixture the member's pattern accepts. */
+    const char *vals[] = {f->phone_number_id, f->conversation_id, f->activity_id, f->user_id};
+    size_t n = QUO_ARRAY_SIZE(vals) + f->count;
+    for (size_t i = 0; i < n; i++) {
+        const char *s = i < QUO_ARRAY_SIZE(vals) ? vals[i] : f->items[i - QUO_ARRAY_SIZE(vals)].id;
+        if (!s)
+            continue;
+        cJSON *v = cJSON_CreateString(s);
+        if (!v)
+            return qd_oom(d);
+        if (value_ok(d, p, v)) {
+            p->from_fixture = true;
+            *out = v;
+            return QUO_OK;
+        }
+        cJSON_Delete(v);
     }
     return QUO_OK;
 }
@@ -319,6 +368,16 @@ static cJSON *scalar_value(const prop *p)
 quo_status qd_make_valid_values(deriver *d)
 {
     d->marker = MAX_PROPS;
+    /* A member-keyed fixture must name a request member (a typo is an error). */
+    for (size_t i = 0; i < d->in->fixtures->count; i++) {
+        bool known = false;
+        for (size_t j = 0; j < d->nprops && !known; j++)
+            known = strcmp(d->props[j].name, d->in->fixtures->items[i].member) == 0;
+        if (!known)
+            return quo_error_set(d->err, QUO_ESPEC, 0,
+                                 "fixtures.%s names no member of the spec's request body",
+                                 d->in->fixtures->items[i].member);
+    }
     for (size_t i = 0; i < d->nprops; i++) {
         prop *p = &d->props[i];
         const char *t = qd_schema_type(p->schema);

@@ -98,6 +98,7 @@ static quo_status pick_tree(const cJSON *root, qc_config *cfg, quo_error *err)
         *slots[i] = copy;
     }
     cfg->faults = QC_FAULTS_PREFER_HEADER;
+    f->from_mock = true;
     return QUO_OK;
 }
 
@@ -114,6 +115,22 @@ quo_status qc_embedded_pick(const char *fixtures_json, size_t len, qc_config *cf
                              jerr.message);
     st = pick_tree(quo_json_root(doc), cfg, err);
     quo_json_free(doc);
+    return st;
+}
+
+quo_status qc_embedded_resource(const quo_spec *spec, const char *member, qc_fixture *out,
+                                quo_error *err)
+{
+    memset(out, 0, sizeof *out);
+    quo_status st = quo_mock_default_resource(spec, member, &out->id, &out->owner_member,
+                                              &out->owner_id, err);
+    if (st == QUO_OK && !(out->member = qc_strdup(member))) {
+        free(out->id);
+        free(out->owner_member);
+        free(out->owner_id);
+        memset(out, 0, sizeof *out);
+        st = quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
+    }
     return st;
 }
 

@@ -23,6 +23,13 @@ typedef struct qc_embedded qc_embedded;
 /* Fills cfg->api_key, forbidden_key, fixtures and faults. */
 quo_status qc_embedded_configure(qc_config *cfg, quo_error *err);
 
+/* The resource of link kind `member` the embedded mock serves for `spec`
+ * (listed in its fixtures or synthesized from the member's pattern), for
+ * link kinds the compiled-in fixtures' legacy lists do not name. out's
+ * strings are the caller's (free them, or hand them to a qc_fixtures). */
+quo_status qc_embedded_resource(const quo_spec *spec, const char *member, qc_fixture *out,
+                                quo_error *err);
+
 /* The same choice from a fixtures document (testable). */
 quo_status qc_embedded_pick(const char *fixtures_json, size_t len, qc_config *cfg,
                             quo_error *err);

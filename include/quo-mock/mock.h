@@ -101,6 +101,13 @@ void quo_mock_options_init(quo_mock_options *opts);
 /* The compiled-in fixtures (mock/default-fixtures.json, documented in
  * docs/mock.md) as NUL-terminated JSON text; static storage. */
 const char *quo_mock_default_fixtures(size_t *len);
+/* The resource of kind `member` (a link member of `spec`) that quo-mock
+ * serves from its compiled-in fixtures, listed or synthesized: its id and
+ * its owner's member name and id (both NULL when it has no owner). Caller
+ * frees the three strings. QUO_OK, QUO_ENOMEM, or QUO_ESPEC (none; err
+ * says why). For the suite's embedded mock (docs/conformance.md). */
+quo_status quo_mock_default_resource(const quo_spec *spec, const char *member, char **id,
+                                     char **owner_member, char **owner_id, quo_error *err);
 
 typedef struct quo_mock_header {
     const char *name;

@@ -129,10 +129,7 @@ def _range(spec):
     (body(phoneNumberId=None, contactId="CT1"), True, None),
     (body(phoneNumberId=None, contactId="XX1"), False, "contactId"),
     (body(contactId="CT1"), False, "provide exactly one of")],
-    [("201", task(phoneNumberId=None, contactId="CT1"), False)],
-    # Not served yet: the fixture format knows phone numbers, conversations
-    # and activities only (docs/contract.md, "Not yet").
-    mock=r'links a task by "contactId", which quo-mock cannot resolve from its fixtures')
+    [("201", task(phoneNumberId=None, contactId="CT1"), False)])
 def _fourth(spec):
     b = copy.deepcopy(branches(spec)[2])
     del b["properties"]["activityId"]

@@ -190,7 +190,7 @@ START_TEST(config_file_keys_are_strict)
 {
     static const struct { const char *text; const char *needle; } rows[] = {
         {"{\"baseURL\":\"https://x\"}", "unknown key \"baseURL\""},
-        {"{\"fixtures\":{\"phoneId\":\"PN1\"}}", "unknown key \"fixtures.phoneId\""},
+        {"{\"fixtures\":{\"phoneId\":42}}", "fixtures.phoneId must be a non-empty string"},
         {"{\"forbidden\":{\"key\":\"k\"}}", "unknown key \"forbidden.key\""},
         {"{\"apiKey\":42}", "\"apiKey\" must be a non-empty string"},
         {"{\"apiKey\":\"\"}", "\"apiKey\" must be a non-empty string"},
