@@ -85,6 +85,8 @@ typedef struct qc_case {
     const char *suite;   /* static: "positive", "validation", ... */
     const char *tcase;   /* static: "201", "400-type", ... */
     char *spec_pointer;  /* JSON Pointer into the spec the case derives from */
+    const char *constraint; /* static: the schema keyword or rule the case aims at
+                               ("maxLength", "pattern", "required", ...), or NULL */
 
     /* The request. */
     const char *method;  /* static: "POST", "GET" */
