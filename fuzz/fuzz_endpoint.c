@@ -59,7 +59,7 @@
 
 typedef struct endpoint {
     qc_http *http;
-    qc_strlist headers;
+    const char *key;     /* the environment's or the config file's (static) */
     char *url;
     quo_mock_server *mock;
     unsigned long sent_to_mock;
@@ -136,7 +136,6 @@ static void shutdown_endpoint(void)
     if (ep.mock)
         quo_mock_server_stop(ep.mock);
     qc_http_close(ep.http);
-    qc_strlist_free(&ep.headers);
     free(ep.url);
     fe_shutdown(); /* explore hook */
     curl_global_cleanup();
@@ -162,10 +161,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     for (const char *p = key; *p; p++)
         if ((unsigned char)*p < 0x20 || *p == 0x7F)
             die("QUO_API_KEY holds a control character (a trailing newline?): refused");
-    /* Content-Type and framing are per input (input_headers()). */
-    qc_strlist_init(&ep.headers);
-    if (!qc_strlist_addf(&ep.headers, "Authorization: %s", key))
-        die("out of memory");
+    /* Auth, Content-Type and framing lines are per input (input_headers()). */
+    ep.key = key;
 
     char rate_default[16];
     snprintf(rate_default, sizeof rate_default, "%g", qc_http_default_rate(loopback));
@@ -186,14 +183,14 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
-/* The auth line plus the input's Content-Type and framing lines (an empty
- * "Expect:" / "Content-Type:" stops libcurl adding its own). */
+/* The auth line(s) (repeated as the input's framing says) plus its
+ * Content-Type and framing lines (an empty "Expect:" / "Content-Type:"
+ * stops libcurl adding its own). */
 static void input_headers(const fe_input *in, qc_strlist *out)
 {
     qc_strlist_init(out);
-    bool ok = true, has_ct = false, has_expect = false;
-    for (size_t i = 0; ok && i < ep.headers.count; i++)
-        ok = qc_strlist_add(out, ep.headers.items[i]);
+    bool ok = qe_auth_lines(&in->req, "Authorization", NULL, ep.key, out);
+    bool has_ct = false, has_expect = false;
     for (size_t i = 0; ok && i < in->headers.count; i++) {
         has_ct = has_ct || strncmp(in->headers.items[i], "Content-Type", 12) == 0;
         has_expect = has_expect || strncmp(in->headers.items[i], "Expect", 6) == 0;

@@ -95,14 +95,17 @@ bool fe_prepare(const uint8_t *data, size_t size, fe_input *out)
     if (!out->body)
         return false;
     /* FNV-1a of the bytes picks the framing: 1 in 4 chunked, 1 in 8
-     * Expect, 1 in 8 a Content-Type variant, 1 in 16 a repeated header. */
+     * Expect, 1 in 8 a Content-Type variant, 1 in 16 one of the repeated
+     * header variations (qe_framings() past the first two). */
     uint64_t h = 1469598103934665603ull;
     for (size_t i = 0; i < size; i++)
         h = (h ^ data[i]) * 1099511628211ull;
     size_t nct;
     qe_content_types(&nct);
+    size_t nf;
+    const qe_framing *f = qe_framings(&nf);
     out->req.framing = ((h & 3) == 0 ? QE_F_CHUNKED : 0) | (((h >> 2) & 7) == 0 ? QE_F_EXPECT : 0) |
-                       (((h >> 5) & 15) == 0 ? QE_F_DUPHDR : 0);
+                       (((h >> 5) & 15) == 0 ? f[2 + (h >> 16) % (nf - 2)].bit : 0);
     out->req.ctype = ((h >> 9) & 7) == 0 ? (unsigned)((h >> 12) % nct) : 0;
     /* Bytes from a fuzzer may hold any id: 403/404 answer a valid body fine. */
     out->req.ids_touched = true;

@@ -93,7 +93,8 @@ const char *qc_config_usage(void)
            "                       [--insecure] [--proxy URL] [--noproxy HOSTS]\n"
            "                       [--header 'Name: value']... [--resolve HOST:PORT:ADDR]...\n"
            "                       [--spec FILE]\n"
-           "                       [--explore SECONDS [--seed N] [--explore-remote]]\n"
+           "                       [--explore SECONDS [--seed N] [--explore-remote]\n"
+           "                        [--explore-max-body SIZE]]\n"
            "                       [--replay FILE]\n"
            "\n"
            "Certifies a server's POST /v1/tasks against the Quo API spec.\n"
@@ -133,6 +134,9 @@ const char *qc_config_usage(void)
            "                      report what the server gets wrong (docs/explore.md)\n"
            "  --seed N            the exploration's random seed (reproducible runs)\n"
            "  --explore-remote    allow --explore against a non-loopback target\n"
+           "  --explore-max-body SIZE  the largest body exploration sends (bytes, or with\n"
+           "                      KiB/MiB; 1KiB to 64MiB, default 4MiB; config\n"
+           "                      exploreMaxBody); lowered to the target's limit once learnt\n"
            "  --replay FILE       re-send one saved request (explore/*.req) and judge it\n"
            "\n"
            "Flags win over the environment, the environment over the file.\n"
@@ -170,6 +174,30 @@ static quo_status parse_number(const char *flag, const char *text, double min, d
 static quo_status add_item(qc_strlist *l, const char *value, quo_error *err)
 {
     return qc_strlist_add(l, value) ? QUO_OK : quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
+}
+
+/* explore hook: a body size, "65536", "512KiB", "4MiB" ("K"/"M" too, any
+ * case), in [QC_EXPLORE_MAX_BODY_MIN, QC_EXPLORE_MAX_BODY_MAX]. */
+static quo_status parse_body_size(const char *what, const char *text, size_t *out,
+                                  quo_error *err)
+{
+    char *end = NULL;
+    errno = 0;
+    unsigned long long v = strtoull(text, &end, 10);
+    unsigned long long mul = 1;
+    if (end && (strcasecmp(end, "k") == 0 || strcasecmp(end, "kib") == 0))
+        mul = 1024;
+    else if (end && (strcasecmp(end, "m") == 0 || strcasecmp(end, "mib") == 0))
+        mul = 1024 * 1024;
+    else if (end && *end)
+        end = NULL;
+    if (errno || !end || end == text || text[0] == '-' || v > QC_EXPLORE_MAX_BODY_MAX ||
+        v * mul < QC_EXPLORE_MAX_BODY_MIN || v * mul > QC_EXPLORE_MAX_BODY_MAX)
+        return quo_error_set(err, QUO_EUSAGE, 0,
+                             "%s: \"%.40s\" is out of range: bytes (or KiB, MiB), 1KiB to 64MiB",
+                             what, text);
+    *out = (size_t)(v * mul);
+    return QUO_OK;
 }
 
 /* The flags that take a value, and where it goes. */
@@ -239,6 +267,8 @@ static quo_status take_value(const char *name, const char *value, qc_cli *cli,
     }
     if (strcmp(name, "--replay") == 0)
         return set_string(&cli->explore.replay, value, err);
+    if (strcmp(name, "--explore-max-body") == 0)
+        return parse_body_size("--explore-max-body", value, &cli->explore.max_body, err);
     /* end explore hook */
     return quo_error_set(err, QUO_EUSAGE, 0, "unknown option \"%s\" (see --help)", name);
 }
@@ -250,7 +280,8 @@ static bool takes_value(const char *name)
                                         "--timeout", "--rate", "--max-run-time",
                                         "--cacert", "--capath", "--cert", "--key",
                                         "--proxy", "--noproxy", "--header", "--resolve",
-                                        "--explore", "--seed", "--replay"}; /* explore hook */
+                                        "--explore", "--seed", "--replay",
+                                        "--explore-max-body"}; /* explore hook */
     for (size_t i = 0; i < QUO_ARRAY_SIZE(names); i++)
         if (strcmp(name, names[i]) == 0)
             return true;
@@ -545,7 +576,8 @@ static quo_status parse_tree(const quo_json_doc *doc, const char *origin, qc_lay
 {
     static const char *const top[] = {"baseUrl", "apiKey", "fixtures", "forbidden", "faults",
                                       "cacert", "capath", "cert", "key", "insecure", "proxy",
-                                      "noproxy", "headers", "resolve"};
+                                      "noproxy", "headers", "resolve",
+                                      "exploreMaxBody" /* explore hook */};
     static const char *const fix[] = {"phoneNumberId", "conversationId", "activityId", "userId"};
     static const char *const forb[] = {"apiKey"};
     const cJSON *root = quo_json_root(doc);
@@ -592,6 +624,21 @@ static quo_status parse_tree(const quo_json_doc *doc, const char *origin, qc_lay
     }
     if (st == QUO_OK)
         st = parse_transport(doc, root, origin, &file->transport, err);
+    /* explore hook: exploreMaxBody, a number of bytes or a size string */
+    const cJSON *mb = quo_json_member(doc, root, "exploreMaxBody");
+    if (st == QUO_OK && mb) {
+        char text[48];
+        if (cJSON_IsNumber(mb) && mb->valuedouble >= 0 && mb->valuedouble < 1e12)
+            snprintf(text, sizeof text, "%.0f%s", mb->valuedouble,
+                     mb->valuedouble == floor(mb->valuedouble) ? "" : "x");
+        else if (cJSON_IsString(mb))
+            snprintf(text, sizeof text, "%s", mb->valuestring);
+        else
+            snprintf(text, sizeof text, "?");
+        char where[400];
+        snprintf(where, sizeof where, "config file %s: exploreMaxBody", origin);
+        st = parse_body_size(where, text, &file->explore_max_body, err);
+    }
     return st;
 }
 
@@ -906,8 +953,15 @@ quo_status qc_config_resolve(const qc_cli *cli, const qc_layer *flags,
         return QUO_ENOMEM;
     /* Whether the target is loopback is known only once its host resolves:
      * main.c refuses --explore against a remote one without --explore-remote. */
-    if ((out->explore.seed_set || out->explore.remote) && !out->explore.on)
-        return quo_error_set(err, QUO_EUSAGE, 0, "--seed and --explore-remote need --explore");
+    if ((out->explore.seed_set || out->explore.remote || cli->explore.max_body) &&
+        !out->explore.on)
+        return quo_error_set(err, QUO_EUSAGE, 0,
+                             "--seed, --explore-remote and --explore-max-body need --explore");
+    /* The flag over the file's key (a config file may be shared by runs that
+     * do not explore: its key alone needs no --explore). */
+    if (!out->explore.max_body)
+        out->explore.max_body = file->explore_max_body ? file->explore_max_body
+                                                       : QC_EXPLORE_MAX_BODY_DEFAULT;
     /* end explore hook */
     return QUO_OK;
 }

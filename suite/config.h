@@ -12,7 +12,8 @@
  * forbidden {apiKey} and faults ("prefer-header" | "none"), and the
  * transport keys cacert, capath, cert, key (strings), insecure (bool),
  * proxy, noproxy (strings), headers ({"Name": "value"}) and resolve
- * (["HOST:PORT:ADDR"]); any other key is an error.
+ * (["HOST:PORT:ADDR"]), and exploreMaxBody (--explore-max-body: bytes as a
+ * number, or a size string "512KiB", "4MiB"); any other key is an error.
  *
  * The environment gives QUO_BASE_URL, QUO_API_KEY, QUO_FORBIDDEN_API_KEY,
  * QUO_CONFIG, and, as libcurl's command-line tool reads them,
@@ -78,6 +79,7 @@ typedef struct qc_layer {
     qc_fixtures fixtures;
     qc_faults faults;
     qc_transport transport;
+    size_t explore_max_body; /* explore hook: config exploreMaxBody, 0 = not given */
 } qc_layer;
 
 /* ---- explore hook: --explore/--seed/--replay/--explore-remote (suite/explore.h) */
@@ -88,7 +90,15 @@ typedef struct qc_explore_opts {
     bool seed_set;
     unsigned long long seed;
     char *replay;          /* --replay FILE, or NULL (owned) */
+    size_t max_body;       /* --explore-max-body SIZE or config exploreMaxBody, in bytes;
+                            * resolved: never 0 (QC_EXPLORE_MAX_BODY_DEFAULT) */
 } qc_explore_opts;
+/* Generated bodies stay at or below max_body (and below the target's limit
+ * once learnt, docs/explore.md). 4 MiB: above the limits most servers and
+ * gateways set (1 MiB is common), so their 413 teaches the explorer theirs. */
+#define QC_EXPLORE_MAX_BODY_DEFAULT (4u * 1024u * 1024u)
+#define QC_EXPLORE_MAX_BODY_MIN 1024u
+#define QC_EXPLORE_MAX_BODY_MAX (64u * 1024u * 1024u)
 /* ---- end explore hook */
 
 /* Settings only the command line gives. */

@@ -8,6 +8,9 @@
  * under its signature; the first request of each signature is kept.
  * When the time is up each finding is minimised (explore_min.c), re-sent
  * once, saved as a request file and turned into a failed MUST case.
+ * Body sizes: up to --explore-max-body, then up to the target's limit
+ * once its 413s have taught it (explore_limit.c): the search's sends go
+ * first whenever it wants one.
  */
 #include "explore.h"
 
@@ -24,6 +27,9 @@
 #define QE_MAX_FINDINGS 32
 #define QE_MIN_TRIES 200          /* sends per minimisation */
 #define QE_DEAD_AFTER 10          /* connection failures in a row: the target is gone */
+/* The pool's memory bound: tree-form entries are small (a generator is its
+ * size, not its bytes); byte-form ones join only up to this size. */
+#define QE_POOL_RAW_MAX (64u * 1024u)
 
 static double now(void)
 {
@@ -62,6 +68,8 @@ typedef struct explorer {
     size_t nfd;
     qc_strlist *created;
     size_t requests;
+    qe_limit limit;
+    bool learn;         /* answers teach the limit (not in --replay) */
     bool oom;
     char sig_wanted[160];
 } explorer;
@@ -117,6 +125,10 @@ static quo_status probe(explorer *e, const qe_req *r, qe_answer *a, qe_verdict *
     if (st == QUO_OK)
         st = qe_judge(e->s->spec, r, body, len, a, v);
     free(body);
+    /* The target's limit speaking (a 413, or a close over a limit it
+     * enforces by closing) is not a finding. */
+    if (st == QUO_OK && e->learn && qe_limit_note(&e->limit, len, a))
+        v->finding = false;
     if (body_len)
         *body_len = len;
     e->requests++;
@@ -176,8 +188,24 @@ static quo_status explore_loop(explorer *e, qe_rng *g, double seconds, double *s
 {
     double t0 = now(), end = t0 + seconds;
     unsigned dead = 0;
+    bool searching = false;
     while (now() < end && !e->oom) {
         qe_req child;
+        size_t want = qe_limit_next(&e->limit);
+        if (want && (e->nvalid || e->npool)) {
+            if (!qe_limit_body(&e->pool[e->nvalid ? e->valid[0] : 0], want, &child))
+                return QUO_ENOMEM;
+            e->limit.probes++;
+            searching = true;
+            goto send;
+        }
+        if (searching) {
+            searching = false;
+            char said[400];
+            qe_limit_describe(&e->limit, said, sizeof said);
+            printf("quo-conformance: explore: %.2f s: %s\n", now() - t0, said);
+            fflush(stdout);
+        }
         if (!e->swept) {
             bool done = false;
             if (!qe_sweep(e->s->spec, e->sweep++, e->nvalid ? &e->pool[e->valid[0]] : NULL,
@@ -204,26 +232,28 @@ static quo_status explore_loop(explorer *e, qe_rng *g, double seconds, double *s
             return QUO_ENOMEM;
         /* Mostly one mutation: a valid body stays near the success path. */
         size_t nmut = qe_below(g, 4) ? 1 : 2 + qe_below(g, 2);
+        size_t cap = qe_limit_cap(&e->limit);
         for (size_t k = 0; k < nmut; k++)
-            if (!qe_mutate(e->s->spec, g, &child)) {
+            if (!qe_mutate(e->s->spec, g, cap, &child)) {
                 qe_req_free(&child);
                 return QUO_ENOMEM;
             }
-    send:;
+        /* Up to the limit in force, not past it: a body over the target's
+         * limit teaches nothing; its generators are shrunk to fit. */
+        bool oom = false;
         size_t len = 0;
-        char *text = qe_req_render(&child, &len);
-        free(text);
-        if (!text) {
+        if (!qe_fit(&child, cap, &len, &oom)) {
             qe_req_free(&child);
-            return QUO_ENOMEM;
-        }
-        if (len > QE_MAX_BODY) {
-            qe_req_free(&child);
+            if (oom)
+                return QUO_ENOMEM;
             continue;
         }
+    send:;
         qe_answer a;
         qe_verdict v;
         quo_status st = probe(e, &child, &a, &v, &len);
+        if (st == QUO_OK && child.raw && child.raw_len > QE_POOL_RAW_MAX)
+            v.feedback = 0; /* byte form is its bytes: big ones stay out of the pool */
         if (st != QUO_OK) {
             qe_answer_free(&a);
             qe_verdict_free(&v);
@@ -233,7 +263,7 @@ static quo_status explore_loop(explorer *e, qe_rng *g, double seconds, double *s
         dead = a.status == 0 && a.error && strstr(a.error, "connect") ? dead + 1 : 0;
         if (v.finding)
             file_finding(e, &child, &v, now() - t0, len);
-        if (seen_add(e, v.feedback))
+        if (v.feedback && seen_add(e, v.feedback))
             pool_add(e, &child, g);
         qe_req_free(&child);
         qe_answer_free(&a);
@@ -254,7 +284,7 @@ static bool still_fn(void *ctx, const qe_req *cand)
     size_t len = 0;
     char *text = qe_req_render(cand, &len);
     free(text);
-    if (!text || len > QE_MAX_BODY)
+    if (!text || len > e->limit.max)
         return false;
     qe_answer a;
     qe_verdict v;
@@ -346,7 +376,7 @@ static quo_status finding_case(explorer *e, qc_case_list *cases, finding *f, siz
     quo_buf cmd;
     quo_buf_init(&cmd);
     qe_curl_command(&cmd, cases->method, cases->path, cases->auth_header, cases->auth_scheme,
-                    &f->req, e->media, bodyfile);
+                    &cases->required_headers, &f->req, e->media, bodyfile);
     bool ok = qc_strlist_addf(fl, "%s", f->detail) &&
               qc_strlist_addf(fl,
                               "found after %.2f s (%zu hits) by \"%s\"; minimised in %zu sends "
@@ -398,12 +428,14 @@ static quo_status build_results(explorer *e, qc_case_list *cases, const qc_case_
     for (size_t k = 0; k < e->nfd && st == QUO_OK; k++)
         st = finding_case(e, cases, &e->fd[k], k, out, k, err);
     if (st == QUO_OK) {
-        char reason[512];
+        char reason[1024], limit[400];
+        qe_limit_describe(&e->limit, limit, sizeof limit);
         snprintf(reason, sizeof reason,
                  "explored %.1f s with seed %llu: %zu requests (%.0f requests/s while "
-                 "exploring), %zu findings (%zu reproduced); replay with --explore %g --seed %llu",
+                 "exploring), %zu findings (%zu reproduced); %s; replay with --explore %g "
+                 "--seed %llu",
                  spent, (unsigned long long)out->seed, out->requests,
-                 spent > 0 ? (double)out->requests / spent : 0.0, e->nfd, out->confirmed,
+                 spent > 0 ? (double)out->requests / spent : 0.0, e->nfd, out->confirmed, limit,
                  e->s->cfg->explore.seconds, (unsigned long long)out->seed);
         qc_case *c = qc_cases_append(cases);
         size_t slot = extra - 1;
@@ -480,6 +512,8 @@ static quo_status explorer_open(explorer *e, const qe_setup *s, const qc_case_li
 {
     memset(e, 0, sizeof *e);
     e->s = s;
+    qe_limit_init(&e->limit, s->cfg->explore.max_body ? s->cfg->explore.max_body
+                                                      : QC_EXPLORE_MAX_BODY_DEFAULT);
     e->media = quo_contract_body_media(quo_spec_contract(s->spec));
     if (!e->media)
         e->media = "application/json";
@@ -488,7 +522,7 @@ static quo_status explorer_open(explorer *e, const qe_setup *s, const qc_case_li
     if (!e->seen || !e->pool)
         return quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
     return qe_sender_open(s->cfg, s->base_url, cases->path, cases->auth_header,
-                          cases->auth_scheme, &e->sender, err);
+                          cases->auth_scheme, &cases->required_headers, &e->sender, err);
 }
 
 quo_status qe_explore(const qe_setup *s, qc_case_list *cases, const qc_case_result *base,
@@ -497,6 +531,7 @@ quo_status qe_explore(const qe_setup *s, qc_case_list *cases, const qc_case_resu
     explorer e;
     quo_status st = explorer_open(&e, s, cases, err);
     e.created = created;
+    e.learn = true;
     qe_req *seeds = NULL;
     size_t nseeds = 0;
     if (st == QUO_OK)
@@ -521,6 +556,7 @@ quo_status qe_explore(const qe_setup *s, qc_case_list *cases, const qc_case_resu
             quo_error_set(err, st, 0, "out of memory while exploring");
         f->requests = e.requests;
         f->seconds = spent;
+        f->limit = e.limit;
         for (size_t k = 0; k < e.nfd && st == QUO_OK; k++) {
             settle(&e, &e.fd[k]);
             printf("quo-conformance: explore: finding %zu %s: %zu -> %zu bytes in %zu sends\n",

@@ -14,6 +14,8 @@
  *                     the server's answer (quo_response_parse, transport),
  *                     giving a finding signature and a feedback key.
  *   explore_min.c     minimisation of a finding (tree first, then bytes).
+ *   explore_limit.c   the target's body size limit, learnt from its 413s
+ *                     (or closed connections) by binary search.
  *   explore_send.c    the ONE adapter onto the suite's HTTP client.
  *   explore.c         the loop (pool, feedback, budget), findings, replay,
  *                     and the findings as failed MUST cases for the reports.
@@ -39,9 +41,9 @@
 #include "report.h"
 #include "text.h"
 
-/* Bodies are never generated larger than this (the embedded mock's body
- * limit is 1 MiB; a limit answer is not a finding but teaches nothing). */
-#define QE_MAX_BODY (512u * 1024u)
+/* Bodies are never generated larger than cfg->explore.max_body
+ * (--explore-max-body, QC_EXPLORE_MAX_BODY_DEFAULT), nor, once learnt,
+ * than the target's limit (qe_limit below). */
 /* The library judges nesting up to this depth; deeper is "not judged". */
 #define QE_JUDGE_DEPTH 1000u
 
@@ -70,11 +72,33 @@ typedef struct qe_member {
     size_t raw_len;
 } qe_member;
 
+/* HTTP-layer variations, a bit each (qe_req.framing); qe_framings() is
+ * their one list: file word, and whether the body's verdict still holds. */
 enum {
-    QE_F_CHUNKED = 1u,  /* Transfer-Encoding: chunked */
-    QE_F_EXPECT = 2u,   /* Expect: 100-continue */
-    QE_F_DUPHDR = 4u    /* a repeated Content-Type header */
+    QE_F_CHUNKED = 1u,       /* Transfer-Encoding: chunked */
+    QE_F_EXPECT = 2u,        /* Expect: 100-continue */
+    QE_F_DUPHDR = 4u,        /* Content-Type twice (same value) */
+    QE_F_DUP_AUTH = 8u,      /* the auth header twice, the same key */
+    QE_F_AUTH_OTHER = 16u,   /* the auth header twice: the key, then another value */
+    QE_F_DUP_ACCEPT = 32u,   /* Accept twice (the media type, then * / *) */
+    QE_F_EXPECT_TWICE = 64u, /* Expect: 100-continue twice */
+    QE_F_DUP_PARAM = 128u    /* each required header parameter twice (two values) */
 };
+
+typedef struct qe_framing {
+    unsigned bit;
+    const char *word;  /* in saved request files ("framing: chunked ...") */
+    const char *op;    /* the mutation's name, for people */
+    /* RFC 9110 5.3: a field that is not a list may not be repeated, and a
+     * server given it twice may refuse (400) or use either value; for list
+     * fields (Accept, Expect) and chunked framing the body's verdict holds.
+     * Expect twice is judged as not judged too: 417 is a fair answer to an
+     * expectation the server will not parse (qe_judge). */
+    bool judged;
+} qe_framing;
+const qe_framing *qe_framings(size_t *n);
+/* The value sent as the "other" auth value (QE_F_AUTH_OTHER): not a key. */
+#define QE_OTHER_KEY "quo-explore-other-key-0000"
 
 typedef struct qe_req {
     qe_member *m;       /* tree form (raw == NULL) */
@@ -116,6 +140,18 @@ const qe_ctype *qe_content_types(size_t *n);
  * chunk for it, and a correct server would wait for one (a false
  * "timeout"). */
 bool qe_req_headers(const qe_req *r, const char *media, size_t body_len, qc_strlist *out);
+/* The auth header line(s) of r: "Name: [scheme ]key", repeated as its
+ * framing says (QE_F_DUP_AUTH, QE_F_AUTH_OTHER). No line when name is NULL.
+ * `key` is the real key when sending, "$QUO_API_KEY" for reproducers. */
+bool qe_auth_lines(const qe_req *r, const char *name, const char *scheme, const char *key,
+                   qc_strlist *out);
+/* A line per required header parameter, "Name: qe-<tag>" (unique per
+ * request: an Idempotency-Key must not repeat), twice with QE_F_DUP_PARAM
+ * (the second "qe-<tag>-b"). */
+bool qe_param_lines(const qe_req *r, const qc_strlist *required, const char *tag,
+                    qc_strlist *out);
+/* Bytes one unit of a sized generator renders to (about, for members). */
+size_t qe_unit_bytes(qe_kind kind, unsigned cls);
 
 /* A saved request (explore/<name>.req): a text head, a blank line, the raw
  * body. The API key is never saved: the head says "auth: key" and the key
@@ -138,16 +174,18 @@ typedef struct qe_answer {
     bool timeout, reset, empty, too_big;
 } qe_answer;
 
+/* required: the contract's required header parameters (kept, not copied). */
 quo_status qe_sender_open(const qc_config *cfg, const char *base_url, const char *path,
                           const char *auth_header, const char *auth_scheme,
-                          qe_sender **out, quo_error *err);
+                          const qc_strlist *required, qe_sender **out, quo_error *err);
 void qe_sender_close(qe_sender *s);
 quo_status qe_send(qe_sender *s, const qe_req *r, const char *media, qe_answer *out);
 void qe_answer_free(qe_answer *a);
 /* A curl command reproducing the saved request file (key as $QUO_API_KEY). */
 void qe_curl_command(quo_buf *b, const char *method, const char *path,
-                     const char *auth_header, const char *auth_scheme, const qe_req *r,
-                     const char *media, const char *body_file);
+                     const char *auth_header, const char *auth_scheme,
+                     const qc_strlist *required, const qe_req *r, const char *media,
+                     const char *body_file);
 
 /* ---- oracle (explore_oracle.c) ----------------------------------------- */
 
@@ -185,8 +223,10 @@ size_t qe_below(qe_rng *g, size_t n);
  * fixtures' ids). *out is an array the caller frees with qe_pool_free. */
 quo_status qe_seeds(const qc_case_list *cases, qe_req **out, size_t *n, quo_error *err);
 void qe_pool_free(qe_req *p, size_t n);
-/* One mutation of r in place (tree, byte or HTTP). false on ENOMEM. */
-bool qe_mutate(const quo_spec *spec, qe_rng *g, qe_req *r);
+/* One mutation of r in place (tree, byte or HTTP); sizes are picked up to
+ * max_body (the limit in force; the caller fits what still renders larger,
+ * qe_fit). false on ENOMEM. */
+bool qe_mutate(const quo_spec *spec, qe_rng *g, size_t max_body, qe_req *r);
 
 /* The sweep, before the random phase: step k of applying every class of
  * every generator once, to the first member of a valid seed (and the
@@ -203,6 +243,46 @@ typedef bool (*qe_still_fn)(void *ctx, const qe_req *candidate);
 /* Shrinks r in place while still() holds, within `max_tries` sends and
  * until `deadline` (monotonic seconds). Returns the sends used. */
 size_t qe_minimise(qe_req *r, qe_still_fn still, void *ctx, size_t max_tries, double deadline);
+
+/* ---- the target's body limit (explore_limit.c) -------------------------- */
+
+/* What the target's answers say about its body size limit. A 413 (or,
+ * while the target never answered 413, a closed connection on a body of
+ * QE_LIMIT_CLOSE_MIN bytes or more) refuses a size; any other answer
+ * accepts it. Between the largest accepted and the smallest refused size
+ * the explorer binary-searches (qe_limit_next), then generates up to the
+ * largest accepted (qe_limit_cap). */
+#define QE_LIMIT_CLOSE_MIN (64u * 1024u)
+typedef struct qe_limit {
+    size_t max;          /* the configured cap (--explore-max-body) */
+    size_t accepted;     /* largest body size not refused (0: none) */
+    size_t refused;      /* smallest size refused above `accepted`; SIZE_MAX: none */
+    bool by_close;       /* refused by closing, never by a 413 */
+    bool seen_413;
+    unsigned probes;     /* search sends so far (the caller counts its own) */
+    size_t odd_413;      /* 413s for bodies no larger than one accepted before */
+    size_t odd_413_min;  /* the smallest such body */
+} qe_limit;
+
+void qe_limit_init(qe_limit *l, size_t max);
+/* Bodies are generated up to this: max, or the largest accepted size once
+ * a refusal is known. */
+size_t qe_limit_cap(const qe_limit *l);
+/* Learns from one answer to a body of `size` bytes. Returns true when that
+ * answer is the target's limit speaking (a 413, or a close while the limit
+ * is known to be enforced by closing): never a finding. */
+bool qe_limit_note(qe_limit *l, size_t size, const qe_answer *a);
+/* The next size the binary search wants sent, or 0 when it is done. */
+size_t qe_limit_next(const qe_limit *l);
+/* Fits r (tree form) to at most cap body bytes by shrinking its largest
+ * generator; *len is the rendered size. false when it cannot (byte form,
+ * nothing sized) or on ENOMEM (*oom). */
+bool qe_fit(qe_req *r, size_t cap, size_t *len, bool *oom);
+/* A body of exactly `size` bytes (or the nearest above the base): the valid
+ * seed with a long ASCII string added. false on ENOMEM. */
+bool qe_limit_body(const qe_req *base, size_t size, qe_req *out);
+/* One sentence for the report: the learnt limit and the odd 413s. */
+void qe_limit_describe(const qe_limit *l, char *out, size_t outsz);
 
 /* ---- the run (explore.c) ----------------------------------------------- */
 
@@ -224,6 +304,7 @@ typedef struct qe_findings {
     size_t requests;
     double seconds;
     uint64_t seed;
+    qe_limit limit;          /* what the run learnt of the target's body limit */
 } qe_findings;
 
 void qe_findings_init(qe_findings *f);

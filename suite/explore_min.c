@@ -96,14 +96,15 @@ static void shrink_sizes(mctx *m, qe_req *r)
 
 static void undo_framing(mctx *m, qe_req *r)
 {
-    static const unsigned bits[] = {QE_F_CHUNKED, QE_F_EXPECT, QE_F_DUPHDR};
-    for (size_t k = 0; k < 3 && budget(m); k++) {
-        if (!(r->framing & bits[k]))
+    size_t nf;
+    const qe_framing *f = qe_framings(&nf);
+    for (size_t k = 0; k < nf && budget(m); k++) {
+        if (!(r->framing & f[k].bit))
             continue;
         qe_req c;
         if (!qe_req_copy(&c, r))
             return;
-        c.framing &= ~bits[k];
+        c.framing &= ~f[k].bit;
         attempt(m, r, &c);
     }
     if (r->ctype && budget(m)) {

@@ -146,12 +146,16 @@ static void string_prefix(const qe_member *m, const char **p, size_t *n)
 }
 
 /* Mostly small sizes (cheap to send, so more requests per second), now
- * and then thousands, rarely the size limit. */
+ * and then thousands, rarely near the size limit (the 0 entry: between
+ * half of max and max, so the large-body classes reach the target's limit
+ * once it is learnt, and --explore-max-body otherwise). */
 static size_t pick_size(qe_rng *g, size_t small, size_t max)
 {
-    static const size_t sizes[] = {2,    10,   100,  2,     10,     100,   2,     10,
-                                   100,  1000, 1000, 5000, 20000, 20000, 100000, 300000};
+    static const size_t sizes[] = {2,    10,   100,  2,     10,    100,    2,      10,
+                                   100,  1000, 1000, 5000,  20000, 100000, 300000, 0};
     size_t n = sizes[qe_below(g, sizeof sizes / sizeof sizes[0])] * small;
+    if (n == 0)
+        return max / 2 + qe_below(g, max / 2 + 1);
     n += qe_below(g, n / 2 + 1);
     return n > max ? max : n;
 }
@@ -293,7 +297,7 @@ static bool op_respell(qe_rng *g, qe_req *r)
     return true;
 }
 
-static bool op_string(const quo_spec *spec, qe_rng *g, qe_req *r, bool longstr)
+static bool op_string(const quo_spec *spec, qe_rng *g, size_t max, qe_req *r, bool longstr)
 {
     if (!r->nm)
         return true;
@@ -306,8 +310,10 @@ static bool op_string(const quo_spec *spec, qe_rng *g, qe_req *r, bool longstr)
     char *keep = qc_strndup(p, n);
     if (!keep)
         return false;
-    bool ok = longstr ? set_value(r, i, NULL, QE_V_LONGSTR, pick_size(g, 1, QE_MAX_BODY / 4),
-                                  (unsigned)qe_below(g, qe_class_count(QE_V_LONGSTR)), keep, n)
+    unsigned cls = (unsigned)qe_below(g, qe_class_count(QE_V_LONGSTR));
+    bool ok = longstr ? set_value(r, i, NULL, QE_V_LONGSTR,
+                                  pick_size(g, 1, max / qe_unit_bytes(QE_V_LONGSTR, cls)), cls,
+                                  keep, n)
                       : set_value(r, i, NULL, QE_V_SPECIAL, 0,
                                   (unsigned)qe_below(g, qe_class_count(QE_V_SPECIAL)), keep, n);
     free(keep);
@@ -336,18 +342,18 @@ static bool op_retype(qe_rng *g, qe_req *r)
     return set_value(r, pick_member(g, r), NULL, QE_V_RAW, 0, 0, v, strlen(v));
 }
 
-static bool op_structure(qe_rng *g, qe_req *r, bool nest)
+static bool op_structure(qe_rng *g, size_t max, qe_req *r, bool nest)
 {
     qe_kind kind = nest ? QE_V_NEST : (qe_below(g, 2) ? QE_V_SPLICE : QE_V_MANY);
-    size_t n = nest ? pick_size(g, 1, QE_MAX_BODY / 6) : pick_size(g, 1, QE_MAX_BODY / 16);
     unsigned cls = (unsigned)qe_below(g, 3);
+    size_t n = pick_size(g, 1, max / qe_unit_bytes(kind, cls));
     if (kind == QE_V_SPLICE || !r->nm || qe_below(g, 2))
         return set_value(r, r->nm, kind == QE_V_SPLICE ? NULL : "\"extra\"", kind, n, cls, NULL,
                          0);
     return set_value(r, pick_member(g, r), NULL, kind, n, cls, NULL, 0);
 }
 
-static bool op_tree(const quo_spec *spec, qe_rng *g, qe_req *r)
+static bool op_tree(const quo_spec *spec, qe_rng *g, size_t max, qe_req *r)
 {
     const quo_contract_member *cm;
     /* Special characters in strings are a third of the tree mutations:
@@ -357,10 +363,10 @@ static bool op_tree(const quo_spec *spec, qe_rng *g, qe_req *r)
     case 0:
     case 1:
         r->op = "string: special characters";
-        return op_string(spec, g, r, false);
+        return op_string(spec, g, max, r, false);
     case 2:
         r->op = "string: long";
-        return op_string(spec, g, r, true);
+        return op_string(spec, g, max, r, true);
     case 3:
         r->op = "number";
         return op_number(g, r);
@@ -371,10 +377,10 @@ static bool op_tree(const quo_spec *spec, qe_rng *g, qe_req *r)
                                    (unsigned)qe_below(g, qe_class_count(QE_V_DATETIME)), NULL);
     case 5:
         r->op = "structure: nesting";
-        return op_structure(g, r, true);
+        return op_structure(g, max, r, true);
     case 6:
         r->op = "structure: many members";
-        return op_structure(g, r, false);
+        return op_structure(g, max, r, false);
     case 7:
         r->op = "duplicate member";
         return op_duplicate(g, r, qe_below(g, 2));
@@ -404,7 +410,7 @@ static const char *const tokens[] = {"{", "}", "[", "]", ",", ":", "\"", "\\", "
                                      "null", "1e999", "-0", "\x00", "\xff", "\r\n", " ", "{}",
                                      "\"a\":1", "//", "/*", "\xef\xbb\xbf"};
 
-static bool op_bytes(qe_rng *g, qe_req *r)
+static bool op_bytes(qe_rng *g, size_t max, qe_req *r)
 {
     if (!qe_req_to_raw(r))
         return false;
@@ -447,8 +453,9 @@ static bool op_bytes(qe_rng *g, qe_req *r)
         return true;
     default: {
         r->op = "bytes repeated";
+        /* The tail from `at`, repeated once; up to the limit in force. */
         size_t n = qe_below(g, len - (at < len ? at : len) + 1);
-        if (n > 4096 || len + n > QE_MAX_BODY)
+        if (len + n > max)
             return true;
         char *p = realloc(r->raw, len + n + 1);
         if (!p)
@@ -462,31 +469,24 @@ static bool op_bytes(qe_rng *g, qe_req *r)
     }
 }
 
+/* One HTTP-layer variation: framing bits from their one list
+ * (qe_framings), or the Content-Type. */
 static void op_http(qe_rng *g, qe_req *r)
 {
-    size_t nct;
+    size_t nct, nf;
     qe_content_types(&nct);
-    switch (qe_below(g, 4)) {
-    case 0:
-        r->op = "chunked body";
-        r->framing ^= QE_F_CHUNKED;
-        break;
-    case 1:
-        r->op = "Expect: 100-continue";
-        r->framing ^= QE_F_EXPECT;
-        break;
-    case 2:
+    const qe_framing *f = qe_framings(&nf);
+    size_t k = qe_below(g, nf + 1);
+    if (k == nf) {
         r->op = "Content-Type varied";
         r->ctype = (unsigned)qe_below(g, nct);
-        break;
-    default:
-        r->op = "repeated header";
-        r->framing ^= QE_F_DUPHDR;
-        break;
+        return;
     }
+    r->op = f[k].op;
+    r->framing ^= f[k].bit;
 }
 
-bool qe_mutate(const quo_spec *spec, qe_rng *g, qe_req *r)
+bool qe_mutate(const quo_spec *spec, qe_rng *g, size_t max_body, qe_req *r)
 {
     size_t k = qe_below(g, 10);
     if (k < 2) {
@@ -494,8 +494,8 @@ bool qe_mutate(const quo_spec *spec, qe_rng *g, qe_req *r)
         return true;
     }
     if (k < 3 || r->raw)
-        return op_bytes(g, r);
-    return op_tree(spec, g, r);
+        return op_bytes(g, max_body, r);
+    return op_tree(spec, g, max_body, r);
 }
 
 /* ---- the sweep: every class once, before the random phase -------------- */
@@ -509,8 +509,9 @@ typedef enum sweep_step {
 
 static size_t step_count(sweep_step s)
 {
-    size_t nct;
+    size_t nct, nf;
     qe_content_types(&nct);
+    qe_framings(&nf);
     switch (s) {
     case SW_SPECIAL: case SW_INVALID_SPECIAL: return qe_class_count(QE_V_SPECIAL);
     case SW_NUMBER: return qe_class_count(QE_V_NUMBER);
@@ -520,7 +521,7 @@ static size_t step_count(sweep_step s)
     case SW_MANY: return 2;
     case SW_DUP: return 2;
     case SW_RESPELL: return 1;
-    case SW_HTTP: return 3 + (nct - 1);
+    case SW_HTTP: return nf + (nct - 1);
     case SW_LONG: case SW_INVALID_LONG: return 2;
     default: return 0;
     }
@@ -583,18 +584,19 @@ static bool sweep_apply(const quo_spec *spec, sweep_step s, size_t i, qe_req *r)
         r->op = "name spelt with an escape";
         ok = op_respell(&g, r);
         break;
-    case SW_HTTP:
-        r->op = i == 0 ? "chunked body" : i == 1 ? "Expect: 100-continue"
-                : i == 2 ? "repeated header" : "Content-Type varied";
-        if (i == 0)
-            r->framing |= QE_F_CHUNKED;
-        else if (i == 1)
-            r->framing |= QE_F_EXPECT;
-        else if (i == 2)
-            r->framing |= QE_F_DUPHDR;
-        else
-            r->ctype = (unsigned)(i - 2);
+    case SW_HTTP: {
+        /* Each framing variation, then each Content-Type but the first. */
+        size_t nf;
+        const qe_framing *f = qe_framings(&nf);
+        if (i < nf) {
+            r->op = f[i].op;
+            r->framing |= f[i].bit;
+        } else {
+            r->op = "Content-Type varied";
+            r->ctype = (unsigned)(i - nf + 1);
+        }
         break;
+    }
     default:
         break;
     }

@@ -10,9 +10,11 @@
  *   - a body the library rejects answered 2xx, 403 or 404.
  * The last two need a verdict: when the library cannot give one (nesting
  * beyond its limits, a Content-Type that is not the contract's media type,
- * repeated headers) only the first three apply. Limit answers (413, 429
- * after the client's retries, 431) are never findings: a server may refuse
- * more than it wants to read.
+ * a repeated header that is not a list field, qe_framings()) only the first
+ * three apply. Limit answers (413, 429 after the client's retries, 431, and
+ * 417 to an Expect sent twice) are never findings: a server may refuse more
+ * than it wants to read. A close on a body over the learnt limit is the
+ * limit too (explore_limit.c, decided by the caller).
  */
 #include "explore.h"
 
@@ -29,8 +31,13 @@ quo_status qe_expectation(const quo_spec *spec, const qe_req *r, const char *bod
     size_t n;
     const qe_ctype *t = qe_content_types(&n);
     *out = QE_EXPECT_UNJUDGED;
-    if (!t[r->ctype % n].same || (r->framing & QE_F_DUPHDR))
+    if (!t[r->ctype % n].same)
         return QUO_OK;
+    size_t nf;
+    const qe_framing *f = qe_framings(&nf);
+    for (size_t i = 0; i < nf; i++)
+        if ((r->framing & f[i].bit) && !f[i].judged)
+            return QUO_OK;
     quo_error e = {0};
     /* Deeper than any server needs to read: the server's depth limit
      * answers, not the library's. */
@@ -180,7 +187,8 @@ quo_status qe_judge(const quo_spec *spec, const qe_req *r, const char *body, siz
         return QUO_OK;
     }
     h = mix_str(h, a->content_type);
-    if (a->status == 413 || a->status == 429 || a->status == 431) {
+    if (a->status == 413 || a->status == 429 || a->status == 431 ||
+        (a->status == 417 && (r->framing & QE_F_EXPECT_TWICE))) {
         out->feedback = h;
         return QUO_OK;
     }

@@ -319,6 +319,23 @@ const qe_ctype *qe_content_types(size_t *n)
     return ctypes;
 }
 
+static const qe_framing framings[] = {
+    {QE_F_CHUNKED, "chunked", "chunked body", true},
+    {QE_F_EXPECT, "expect", "Expect: 100-continue", true},
+    {QE_F_DUPHDR, "repeated-content-type", "repeated header: Content-Type", false},
+    {QE_F_DUP_AUTH, "repeated-auth", "repeated header: auth, same key", false},
+    {QE_F_AUTH_OTHER, "auth-other", "repeated header: auth, another value", false},
+    {QE_F_DUP_ACCEPT, "repeated-accept", "repeated header: Accept", true},
+    {QE_F_EXPECT_TWICE, "expect-twice", "repeated header: Expect: 100-continue", false},
+    {QE_F_DUP_PARAM, "repeated-param", "repeated header: a required parameter", false},
+};
+
+const qe_framing *qe_framings(size_t *n)
+{
+    *n = sizeof framings / sizeof framings[0];
+    return framings;
+}
+
 bool qe_req_headers(const qe_req *r, const char *media, size_t body_len, qc_strlist *out)
 {
     size_t n;
@@ -332,9 +349,53 @@ bool qe_req_headers(const qe_req *r, const char *media, size_t body_len, qc_strl
     }
     if (ok && (r->framing & QE_F_CHUNKED) && body_len)
         ok = qc_strlist_add(out, "Transfer-Encoding: chunked");
-    if (ok && (r->framing & QE_F_EXPECT) && body_len)
+    if (ok && (r->framing & (QE_F_EXPECT | QE_F_EXPECT_TWICE)) && body_len)
         ok = qc_strlist_add(out, "Expect: 100-continue");
+    if (ok && (r->framing & QE_F_EXPECT_TWICE) && body_len)
+        ok = qc_strlist_add(out, "Expect: 100-continue");
+    if (ok && (r->framing & QE_F_DUP_ACCEPT))
+        ok = qc_strlist_addf(out, "Accept: %s", media) && qc_strlist_add(out, "Accept: */*");
     return ok;
+}
+
+bool qe_auth_lines(const qe_req *r, const char *name, const char *scheme, const char *key,
+                   qc_strlist *out)
+{
+    if (!name)
+        return true;
+    const char *sp = scheme ? " " : "";
+    if (!scheme)
+        scheme = "";
+    bool ok = qc_strlist_addf(out, "%s: %s%s%s", name, scheme, sp, key);
+    if (ok && (r->framing & QE_F_DUP_AUTH))
+        ok = qc_strlist_addf(out, "%s: %s%s%s", name, scheme, sp, key);
+    if (ok && (r->framing & QE_F_AUTH_OTHER))
+        ok = qc_strlist_addf(out, "%s: %s%s%s", name, scheme, sp, QE_OTHER_KEY);
+    return ok;
+}
+
+bool qe_param_lines(const qe_req *r, const qc_strlist *required, const char *tag,
+                    qc_strlist *out)
+{
+    bool ok = true;
+    for (size_t i = 0; ok && required && i < required->count; i++) {
+        ok = qc_strlist_addf(out, "%s: qe-%s", required->items[i], tag);
+        if (ok && (r->framing & QE_F_DUP_PARAM))
+            ok = qc_strlist_addf(out, "%s: qe-%s-b", required->items[i], tag);
+    }
+    return ok;
+}
+
+size_t qe_unit_bytes(qe_kind kind, unsigned cls)
+{
+    switch (kind) {
+    case QE_V_LONGSTR: return strlen(units[cls % NUNITS]);
+    case QE_V_NEST: return cls % 3 == 1 ? 6 : cls % 3 == 2 ? 1 : 2;
+    case QE_V_MANY:
+    case QE_V_SPLICE: return 14; /* "k12345":12345, */
+    case QE_V_DIGITS: return 1;
+    default: return 1;
+    }
 }
 
 /* ---- saved request files ----------------------------------------------- */
@@ -350,12 +411,15 @@ quo_status qe_req_save(const qe_req *r, const char *media, const char *dir, cons
         return quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
     quo_buf b;
     quo_buf_init(&b);
-    quo_buf_printf(&b, "%s\nmethod: POST\ncontent-type-index: %u\nframing:%s%s%s\n"
-                       "ids-touched: %d\nauth: key\nbody-bytes: %zu\n",
-                   QE_FILE_MAGIC, r->ctype, r->framing & QE_F_CHUNKED ? " chunked" : "",
-                   r->framing & QE_F_EXPECT ? " expect" : "",
-                   r->framing & QE_F_DUPHDR ? " repeated-content-type" : "",
-                   r->ids_touched ? 1 : 0, len);
+    quo_buf_printf(&b, "%s\nmethod: POST\ncontent-type-index: %u\nframing:", QE_FILE_MAGIC,
+                   r->ctype);
+    size_t nf;
+    const qe_framing *f = qe_framings(&nf);
+    for (size_t i = 0; i < nf; i++)
+        if (r->framing & f[i].bit)
+            quo_buf_printf(&b, " %s", f[i].word);
+    quo_buf_printf(&b, "\nids-touched: %d\nauth: key\nbody-bytes: %zu\n", r->ids_touched ? 1 : 0,
+                   len);
     qc_strlist h;
     qc_strlist_init(&h);
     if (!qe_req_headers(r, media, len, &h))
@@ -381,11 +445,13 @@ quo_status qe_req_save(const qe_req *r, const char *media, const char *dir, cons
     return st;
 }
 
+/* Whether the space-separated list s[0..n) holds the word w. */
 static bool has_word(const char *s, size_t n, const char *w)
 {
     size_t wl = strlen(w);
     for (size_t i = 0; i + wl <= n; i++)
-        if (memcmp(s + i, w, wl) == 0)
+        if ((i == 0 || s[i - 1] == ' ') && memcmp(s + i, w, wl) == 0 &&
+            (i + wl == n || s[i + wl] == ' ' || s[i + wl] == '\r'))
             return true;
     return false;
 }
@@ -445,12 +511,11 @@ quo_status qe_req_load(const char *path, qe_req *r, char **media, quo_error *err
     const char *eol = fr ? memchr(fr, '\n', hlen - (size_t)(fr - text)) : NULL;
     if (fr && eol) {
         size_t fl = (size_t)(eol - fr);
-        if (has_word(fr, fl, "chunked"))
-            r->framing |= QE_F_CHUNKED;
-        if (has_word(fr, fl, "expect"))
-            r->framing |= QE_F_EXPECT;
-        if (has_word(fr, fl, "repeated-content-type"))
-            r->framing |= QE_F_DUPHDR;
+        size_t nf;
+        const qe_framing *f = qe_framings(&nf);
+        for (size_t i = 0; i < nf; i++)
+            if (has_word(fr, fl, f[i].word))
+                r->framing |= f[i].bit;
     }
     const char *it = head_value(text, hlen, "ids-touched: ");
     r->ids_touched = it && *it == '1';

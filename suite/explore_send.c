@@ -13,11 +13,13 @@ struct qe_sender {
     const char *auth_header;
     const char *auth_scheme;
     const char *key;
+    const qc_strlist *required;
+    size_t serial;       /* numbers the required parameters' values */
 };
 
 quo_status qe_sender_open(const qc_config *cfg, const char *base_url, const char *path,
-                          const char *auth_header, const char *auth_scheme, qe_sender **out,
-                          quo_error *err)
+                          const char *auth_header, const char *auth_scheme,
+                          const qc_strlist *required, qe_sender **out, quo_error *err)
 {
     qe_sender *s = calloc(1, sizeof *s);
     if (!s)
@@ -47,6 +49,7 @@ quo_status qe_sender_open(const qc_config *cfg, const char *base_url, const char
     s->auth_header = auth_header;
     s->auth_scheme = auth_scheme;
     s->key = cfg->api_key ? cfg->api_key : "";
+    s->required = required;
     *out = s;
     return QUO_OK;
 }
@@ -80,11 +83,11 @@ quo_status qe_send(qe_sender *s, const qe_req *r, const char *media, qe_answer *
     char *body = qe_req_render(r, &len);
     qc_strlist lines;
     qc_strlist_init(&lines);
-    bool ok = body && qe_req_headers(r, media, len, &lines);
-    if (ok && s->auth_header)
-        ok = s->auth_scheme
-                 ? qc_strlist_addf(&lines, "%s: %s %s", s->auth_header, s->auth_scheme, s->key)
-                 : qc_strlist_addf(&lines, "%s: %s", s->auth_header, s->key);
+    char tag[32];
+    snprintf(tag, sizeof tag, "%zu", ++s->serial);
+    bool ok = body && qe_req_headers(r, media, len, &lines) &&
+              qe_param_lines(r, s->required, tag, &lines) &&
+              qe_auth_lines(r, s->auth_header, s->auth_scheme, s->key, &lines);
     if (!ok) {
         free(body);
         qc_strlist_free(&lines);
@@ -123,8 +126,8 @@ quo_status qe_send(qe_sender *s, const qe_req *r, const char *media, qe_answer *
 }
 
 void qe_curl_command(quo_buf *b, const char *method, const char *path, const char *auth_header,
-                     const char *auth_scheme, const qe_req *r, const char *media,
-                     const char *body_file)
+                     const char *auth_scheme, const qc_strlist *required, const qe_req *r,
+                     const char *media, const char *body_file)
 {
     quo_buf_printf(b, "curl -sS -i -X %s \"$QUO_BASE_URL%s\"", method, path);
     qc_strlist h;
@@ -137,12 +140,16 @@ void qe_curl_command(quo_buf *b, const char *method, const char *path, const cha
     bool expect = false;
     for (size_t i = 0; i < h.count; i++)
         expect = expect || strncmp(h.items[i], "Expect", 6) == 0;
-    if (auth_header) {
-        if (auth_scheme)
-            quo_buf_printf(b, " -H \"%s: %s $QUO_API_KEY\"", auth_header, auth_scheme);
-        else
-            quo_buf_printf(b, " -H \"%s: $QUO_API_KEY\"", auth_header);
-    }
+    /* The key stays in the environment: double quotes, so the shell puts
+     * it in (names and schemes are the contract's tokens). */
+    qc_strlist auth;
+    qc_strlist_init(&auth);
+    if (!qe_auth_lines(r, auth_header, auth_scheme, "$QUO_API_KEY", &auth) ||
+        !qe_param_lines(r, required, "replay", &auth))
+        b->failed = true;
+    for (size_t i = 0; i < auth.count; i++)
+        quo_buf_printf(b, " -H \"%s\"", auth.items[i]);
+    qc_strlist_free(&auth);
     if (!expect)
         quo_buf_puts(b, " -H 'Expect:'");
     for (size_t i = 0; i < h.count; i++) {

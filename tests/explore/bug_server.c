@@ -22,6 +22,11 @@
  *   chunked      a chunked request body resets the connection
  *   many         503 on more than 1000 members
  *   noctype      a 400 without Content-Type when the body is larger than 32 KiB
+ *   bigbody      500 on a body larger than 640 KiB (its limit, 413, is 1 MiB):
+ *                found only by an explorer whose bodies reach that size
+ *   dupauth      500 when the request has two Authorization header lines
+ * Every mode answers 413 to a body over 1 MiB (read and dropped first, so
+ * the client sees the answer, not a reset).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -45,6 +50,8 @@
 
 #define MAX_HEAD 16384
 #define MAX_BODY (1024u * 1024u)
+#define BIG_BODY (640u * 1024u)
+#define DROP_MAX (80u * 1024u * 1024u) /* read and dropped before a 413, at most */
 #define CANONICAL "{\"title\":\"t\",\"description\":\"d\",\"phoneNumberId\":\"PN1\"}"
 
 static const char *g_mode;
@@ -197,6 +204,8 @@ typedef struct request {
     char *names[32], *values[32];
     size_t nh;
     bool chunked, expect, close;
+    bool too_big;        /* over MAX_BODY: dropped, answered 413 */
+    size_t auth_lines;   /* Authorization header lines */
     long content_length;
     char *body;
     size_t body_len;
@@ -283,6 +292,19 @@ static void reset_connection(int fd)
     _exit(0);
 }
 
+/* Reads and drops n bytes (a body over the limit, before the 413). */
+static bool drop_bytes(conn *c, size_t n)
+{
+    char sink[16384];
+    while (n) {
+        size_t k = n < sizeof sink ? n : sizeof sink;
+        if (!read_exact(c, sink, k))
+            return false;
+        n -= k;
+    }
+    return true;
+}
+
 static bool read_body(conn *c, request *r)
 {
     if (r->chunked) {
@@ -298,8 +320,13 @@ static bool read_body(conn *c, request *r)
                 free(end);
                 return true;
             }
-            if (r->body_len + sz > MAX_BODY)
-                return false;
+            if (r->body_len + sz > MAX_BODY || r->too_big) {
+                /* over the limit: drop the rest, then answer 413 */
+                r->too_big = true;
+                if (sz > DROP_MAX || !drop_bytes(c, sz + 2))
+                    return false;
+                continue;
+            }
             if (r->body_len + sz + 1 > cap) {
                 cap = (r->body_len + sz + 1) * 2;
                 char *p = realloc(r->body, cap);
@@ -315,8 +342,12 @@ static bool read_body(conn *c, request *r)
                 return false;
         }
     }
-    if (r->content_length < 0 || r->content_length > (long)MAX_BODY)
+    if (r->content_length < 0 || r->content_length > (long)DROP_MAX)
         return false;
+    if (r->content_length > (long)MAX_BODY) {
+        r->too_big = true;
+        return drop_bytes(c, (size_t)r->content_length);
+    }
     r->body = malloc((size_t)r->content_length + 1);
     if (!r->body)
         return false;
@@ -358,6 +389,8 @@ static bool read_request(conn *c, request *r)
                 r->expect = true;
             if (strcasecmp(line, "Connection") == 0 && strcasestr(v, "close"))
                 r->close = true;
+            if (strcasecmp(line, "Authorization") == 0)
+                r->auth_lines++;
             r->headers[r->nh].name = r->names[r->nh];
             r->headers[r->nh].value = r->values[r->nh];
             r->nh++;
@@ -413,6 +446,16 @@ static void answer(int fd, const request *r)
 {
     const char *b = r->body ? r->body : "";
     size_t n = r->body_len;
+    if (r->too_big) {
+        static const char msg[] = "{\"message\":\"body > 1MiB\"}";
+        char head[160];
+        int hl = snprintf(head, sizeof head, "HTTP/1.1 413 X\r\nContent-Type: application/json\r\n"
+                                             "Connection: close\r\nContent-Length: %zu\r\n\r\n",
+                          sizeof msg - 1);
+        write_all(fd, head, (size_t)hl);
+        write_all(fd, msg, sizeof msg - 1);
+        return;
+    }
     quo_error e = {0};
     quo_status gate = quo_json_check(b, n, 1000, &e);
     if (mode("deep") && max_depth(b, n) > 400)
@@ -425,6 +468,8 @@ static void answer(int fd, const request *r)
     if ((mode("surrogate") && gate == QUO_ESURROGATE) || (mode("bignum") && bad_number(b, n, false)))
         prefer = "code=500";
     if (mode("leapsecond") && contains(b, n, "T23:59:60"))
+        prefer = "code=500";
+    if ((mode("bigbody") && n > BIG_BODY) || (mode("dupauth") && r->auth_lines > 1))
         prefer = "code=500";
     quo_mock_response m = {0};
     int st = mock_answer(r, prefer, NULL, 0, &m);
@@ -491,7 +536,7 @@ static void serve(int fd)
             break;
         }
         answer(fd, &r);
-        bool close_it = r.close;
+        bool close_it = r.close || r.too_big;
         request_free(&r);
         if (close_it)
             break;
@@ -513,14 +558,16 @@ int main(int argc, char **argv)
 {
     static const char *const modes[] = {"correct", "deep", "surrogate", "bignum", "longstr",
                                         "nul", "dup", "quote", "infinity", "leapsecond",
-                                        "datepass", "chunked", "many", "noctype"};
+                                        "datepass", "chunked", "many", "noctype", "bigbody",
+                                        "dupauth"};
     g_mode = argc == 2 ? argv[1] : "";
     bool known = false;
     for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++)
         known = known || mode(modes[i]);
     if (!known) {
         fprintf(stderr, "usage: bug_server MODE (correct, deep, surrogate, bignum, longstr, nul, "
-                        "dup, quote, infinity, leapsecond, datepass, chunked, many, noctype)\n");
+                        "dup, quote, infinity, leapsecond, datepass, chunked, many, noctype, "
+                        "bigbody, dupauth)\n");
         return 2;
     }
     quo_spec *spec = NULL;
