@@ -1,6 +1,7 @@
 /* suite/explore_min.c - shrinks a finding's request while it still gives
  * the same signature: the member tree first (members dropped, generator
- * sizes halved, string prefixes dropped, framing undone), then the bytes
+ * sizes halved, then bisected where halving overshoots a threshold, string
+ * prefixes dropped, framing undone), then the bytes
  * (chunks deleted, halving the chunk size: a coarse ddmin). Every try is
  * a real send, so both phases stop at the try budget and the deadline. */
 #include "explore.h"
@@ -56,6 +57,25 @@ static void drop_members(mctx *m, qe_req *r)
     }
 }
 
+/* Halving overshot a threshold (n/2 does not reproduce, n does): bisect
+ * between them, to within 1/256 of n (a size bug's reproducer then sits
+ * just over the server's threshold). */
+static void bisect_size(mctx *m, qe_req *r, size_t i)
+{
+    size_t lo = r->m[i].n / 2, hi = r->m[i].n;
+    while (hi - lo > 1 && hi - lo > hi / 256 && budget(m)) {
+        size_t mid = lo + (hi - lo) / 2;
+        qe_req c;
+        if (!qe_req_copy(&c, r))
+            return;
+        c.m[i].n = mid;
+        if (attempt(m, r, &c))
+            hi = mid;
+        else
+            lo = mid;
+    }
+}
+
 static void shrink_sizes(mctx *m, qe_req *r)
 {
     for (size_t i = 0; i < r->nm && budget(m); i++) {
@@ -74,12 +94,8 @@ static void shrink_sizes(mctx *m, qe_req *r)
                 return;
             c.m[i].n /= 2;
             if (!attempt(m, r, &c)) {
-                /* a quarter off, once: halving overshoots thresholds */
-                if (r->m[i].n < 8 || !qe_req_copy(&c, r))
-                    break;
-                c.m[i].n -= c.m[i].n / 4;
-                if (!attempt(m, r, &c))
-                    break;
+                bisect_size(m, r, i);
+                break;
             }
         }
         if ((r->m[i].kind == QE_V_SPECIAL || r->m[i].kind == QE_V_LONGSTR) && r->m[i].raw_len &&
