@@ -188,7 +188,8 @@ void qe_limit_describe(const qe_limit *l, char *out, size_t outsz)
                      "body limit: learnt %zu bytes (%s from %zu bytes on; %u search sends%s)",
                      l->accepted, l->by_close ? "the connection closed" : "413",
                      l->refused, l->probes,
-                     qe_limit_next(l) ? ", search unfinished" : "");
+                     qe_limit_next(l) || l->refused - l->accepted > 1 ? ", search unfinished"
+                                                                       : "");
     if (w > 0 && (size_t)w < outsz && l->odd_413)
         snprintf(out + w, outsz - (size_t)w,
                  "; %zu 413 answers for bodies no larger than one accepted before (smallest "
