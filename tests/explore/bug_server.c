@@ -25,6 +25,8 @@
  *   bigbody      500 on a body larger than 640 KiB (its limit, 413, is 1 MiB):
  *                found only by an explorer whose bodies reach that size
  *   dupauth      500 when the request has two Authorization header lines
+ *   dupparam     500 when the request has two Idempotency-Key header lines (run
+ *                with a contract that requires that header parameter)
  * Every mode answers 413 to a body over 1 MiB (read and dropped first, so
  * the client sees the answer, not a reset).
  */
@@ -206,6 +208,7 @@ typedef struct request {
     bool chunked, expect, close;
     bool too_big;        /* over MAX_BODY: dropped, answered 413 */
     size_t auth_lines;   /* Authorization header lines */
+    size_t idem_lines;   /* Idempotency-Key header lines */
     long content_length;
     char *body;
     size_t body_len;
@@ -391,6 +394,8 @@ static bool read_request(conn *c, request *r)
                 r->close = true;
             if (strcasecmp(line, "Authorization") == 0)
                 r->auth_lines++;
+            if (strcasecmp(line, "Idempotency-Key") == 0)
+                r->idem_lines++;
             r->headers[r->nh].name = r->names[r->nh];
             r->headers[r->nh].value = r->values[r->nh];
             r->nh++;
@@ -469,7 +474,8 @@ static void answer(int fd, const request *r)
         prefer = "code=500";
     if (mode("leapsecond") && contains(b, n, "T23:59:60"))
         prefer = "code=500";
-    if ((mode("bigbody") && n > BIG_BODY) || (mode("dupauth") && r->auth_lines > 1))
+    if ((mode("bigbody") && n > BIG_BODY) || (mode("dupauth") && r->auth_lines > 1) ||
+        (mode("dupparam") && r->idem_lines > 1))
         prefer = "code=500";
     quo_mock_response m = {0};
     int st = mock_answer(r, prefer, NULL, 0, &m);
@@ -559,7 +565,7 @@ int main(int argc, char **argv)
     static const char *const modes[] = {"correct", "deep", "surrogate", "bignum", "longstr",
                                         "nul", "dup", "quote", "infinity", "leapsecond",
                                         "datepass", "chunked", "many", "noctype", "bigbody",
-                                        "dupauth"};
+                                        "dupauth", "dupparam"};
     g_mode = argc == 2 ? argv[1] : "";
     bool known = false;
     for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++)
@@ -567,7 +573,7 @@ int main(int argc, char **argv)
     if (!known) {
         fprintf(stderr, "usage: bug_server MODE (correct, deep, surrogate, bignum, longstr, nul, "
                         "dup, quote, infinity, leapsecond, datepass, chunked, many, noctype, "
-                        "bigbody, dupauth)\n");
+                        "bigbody, dupauth, dupparam)\n");
         return 2;
     }
     quo_spec *spec = NULL;
