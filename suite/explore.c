@@ -189,17 +189,21 @@ static quo_status explore_loop(explorer *e, qe_rng *g, double seconds, double *s
     double t0 = now(), end = t0 + seconds;
     unsigned dead = 0;
     bool searching = false;
+    unsigned turn = 0;
     while (now() < end && !e->oom) {
         qe_req child;
-        size_t want = qe_limit_next(&e->limit);
-        if (want && (e->nvalid || e->npool)) {
+        /* The limit search after the sweep (which touches every class
+         * with small bodies first), three sends in four: a slow target's
+         * large bodies do not starve the generation. */
+        size_t want = e->swept ? qe_limit_next(&e->limit) : 0;
+        if (want && (e->nvalid || e->npool) && (turn++ % 4 != 3)) {
             if (!qe_limit_body(&e->pool[e->nvalid ? e->valid[0] : 0], want, &child))
                 return QUO_ENOMEM;
             e->limit.probes++;
             searching = true;
             goto send;
         }
-        if (searching) {
+        if (searching && !want) {
             searching = false;
             char said[400];
             qe_limit_describe(&e->limit, said, sizeof said);

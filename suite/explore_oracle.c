@@ -165,7 +165,12 @@ quo_status qe_judge(const quo_spec *spec, const qe_req *r, const char *body, siz
                     const qe_answer *a, qe_verdict *out)
 {
     memset(out, 0, sizeof *out);
-    quo_status st = qe_expectation(spec, r, body, len, &out->expect);
+    /* A limit answer is never a finding: the body's verdict is not needed
+     * (it is not worked out: a refused body is often the largest sent). */
+    bool limit = a->status == 413 || a->status == 429 || a->status == 431 ||
+                 (a->status == 417 && (r->framing & QE_F_EXPECT_TWICE));
+    out->expect = QE_EXPECT_UNJUDGED;
+    quo_status st = limit ? QUO_OK : qe_expectation(spec, r, body, len, &out->expect);
     if (st != QUO_OK)
         return st;
     uint64_t h = mix(1469598103934665603ull, &out->expect, sizeof out->expect);
@@ -187,8 +192,7 @@ quo_status qe_judge(const quo_spec *spec, const qe_req *r, const char *body, siz
         return QUO_OK;
     }
     h = mix_str(h, a->content_type);
-    if (a->status == 413 || a->status == 429 || a->status == 431 ||
-        (a->status == 417 && (r->framing & QE_F_EXPECT_TWICE))) {
+    if (limit) {
         out->feedback = h;
         return QUO_OK;
     }

@@ -5,6 +5,7 @@
 #   env QE_CONFIG_EXTRA: JSON members added to the config file (",\"k\":v").
 #   env QE_EXPECT_LOG: a grep -E pattern the run's output must match.
 #   env QE_SPEC: an OpenAPI document for both the run and the replay (--spec).
+#   env QE_TIMEOUT: --timeout for a bug mode (default 1 s: finds a hang fast).
 #   MODE correct, or SIGNATURE "-": the run must pass with no finding (exit 0).
 #   otherwise: the run must fail (exit 1) with a finding whose signature
 #   contains SIGNATURE, saved as a request file whose minimised body has at
@@ -26,7 +27,7 @@ JSON
 url="http://127.0.0.1:$port"
 # A short timeout finds the hang quickly; the correct server gets a long one,
 # so a slow machine (sanitizers) does not turn a slow answer into a timeout.
-timeout=1
+timeout=${QE_TIMEOUT:-1}
 [ "$mode" = correct ] && timeout=10
 [ -n "${QE_SPEC:-}" ] && set -- --spec "$QE_SPEC" "$@"
 "$prog" --config "$work/config.json" --base-url "$url" --report-dir "$work/reports" \
@@ -47,7 +48,7 @@ fi
 [ $rc -eq 1 ] || { echo "FAIL: exit $rc, expected 1"; cat "$work/run.log"; exit 1; }
 for req in "$work"/reports/explore/finding-*.req; do
   [ -f "$req" ] || continue
-  out=$("$prog" --config "$work/config.json" --base-url "$url" --timeout 1 ${QE_SPEC:+--spec "$QE_SPEC"} --replay "$req" 2>&1)
+  out=$("$prog" --config "$work/config.json" --base-url "$url" --timeout "$timeout" ${QE_SPEC:+--spec "$QE_SPEC"} --replay "$req" 2>&1)
   rrc=$?
   case "$out" in
     *"FINDING: "*"$sig"*)
