@@ -104,6 +104,11 @@ typedef struct qc_case {
     size_t field_count;
     qc_strlist paths;    /* ERRORS_PATH: the paths that name the offence */
     char *skip;          /* why this target cannot run it, or NULL */
+
+    /* Set from the check registry (registry.h) once derived: */
+    const struct qc_check *check; /* the row that judges it (static) */
+    char *source;        /* what makes its level MUST or SHOULD: "spec <pointer>: ..."
+                            or an RFC clause (owned) */
 } qc_case;
 
 typedef struct qc_case_list {
@@ -152,9 +157,9 @@ const char *qc_level_name(qc_level level);
 bool qc_case_headers(const qc_case_list *list, const qc_case *c, const char *key,
                      const char *forbidden, qc_strlist *out);
 
-/* Where a case runs: suites in a fixed order (positive, validation, auth,
- * resources, faults, protocol), then test cases within the suite, so a
- * companion's TCase comes after the cases it judges. */
+/* Where a case runs: the index of its check registry row (registry.h:
+ * rows are in suite order, then TCase, and a companion's row comes after
+ * the rows of the cases it judges). A case with no row runs last. */
 size_t qc_case_rank(const qc_case *c);
 
 /* True when c accepts `status`. */
