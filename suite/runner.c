@@ -69,6 +69,11 @@ typedef struct qc_state {
     bool oom;
 } qc_state;
 
+static bool over_budget(const qc_state *st, size_t ci)
+{
+    return st->setup->cut && st->setup->cut[ci];
+}
+
 static qc_state *g_state;
 
 /* ---- signals ------------------------------------------------------------ */
@@ -542,6 +547,10 @@ static quo_status collect(qc_state *st, SRunner *sr, qc_run_result *out)
         if (c->skip) {
             cr->outcome = QC_OUT_SKIPPED;
             reason = c->skip;
+        } else if (over_budget(st, ci)) {
+            cr->outcome = QC_OUT_NOT_RUN;
+            cr->not_run = QC_NR_BUDGET;
+            reason = "not run: over --max-requests";
         } else if (slot->state == SLOT_DONE && slot->verdict == SLOT_NOT_RUN) {
             cr->outcome = QC_OUT_NOT_RUN;
             cr->not_run = (qc_not_run)slot->not_run;
@@ -616,6 +625,10 @@ static void announce_skips(qc_state *st)
     unsigned k = 0;
     for (size_t r = 0; r < st->norder; r++) {
         const qc_case *c = &st->setup->cases->items[st->order[r]];
+        if (over_budget(st, st->order[r])) {
+            k++;
+            continue;
+        }
         if (!c->skip)
             continue;
         k++;
@@ -651,7 +664,8 @@ static bool ck_selects(const qc_group *g)
     return (!inc || in_inc) && !in_exc;
 }
 
-/* The libcheck rows: the selected cases that are not skipped, in groups.
+/* The libcheck rows: the selected cases that are not skipped (nor over
+ * --max-requests), in groups.
  * QUO_EUSAGE when the CK_* variables leave none of them. */
 static quo_status prepare_rows(qc_state *st, size_t **rows, size_t *nrows, quo_error *err)
 {
@@ -660,7 +674,7 @@ static quo_status prepare_rows(qc_state *st, size_t **rows, size_t *nrows, quo_e
         return quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
     size_t keep = 0;
     for (size_t r = 0; r < st->norder; r++)
-        if (!st->setup->cases->items[st->order[r]].skip)
+        if (!st->setup->cases->items[st->order[r]].skip && !over_budget(st, st->order[r]))
             (*rows)[keep++] = st->order[r];
     *nrows = keep;
     size_t *all = st->order, nall = st->norder;
