@@ -129,8 +129,14 @@ START_TEST(docs_table_is_the_registry)
     quo_buf_init(&b);
     qc_registry_markdown(&b);
     ck_assert(!b.failed && b.data);
-    ck_assert_msg((size_t)(z - a) == b.len && memcmp(a, b.data, b.len) == 0,
-                  "docs/conformance.md's check table differs from --list-checks:\n%s", b.data);
+    size_t dl = (size_t)(z - a), at = 0;
+    while (at < dl && at < b.len && a[at] == b.data[at])
+        at++;
+    while (at > 0 && b.data[at - 1] != '\n')
+        at--; /* the start of the first line that differs */
+    ck_assert_msg(dl == b.len && at == b.len,
+                  "docs/conformance.md's check table differs from --list-checks from: %.200s",
+                  b.data + at);
     quo_buf_free(&b);
     free(doc);
 }
