@@ -193,7 +193,7 @@ static void print_budget(const app *a, FILE *f)
         snprintf(pace, sizeof pace, "about %.0f s at %g requests/s", (double)a->requests / c->rate,
                  c->rate);
     else
-        snprintf(pace, sizeof pace, "unpaced (%s target)", c->embedded ? "embedded" : "loopback");
+        snprintf(pace, sizeof pace, "unpaced (%s)", c->embedded ? "embedded" : "loopback");
     fprintf(f, "quo-conformance: budget: %zu requests, %s", a->requests, pace);
     if (a->left_out)
         fprintf(f, "; --max-requests %zu leaves out %zu more (reported as not run)",
