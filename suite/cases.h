@@ -11,13 +11,17 @@
  *   validation   a 400 for each required member missing, each member of a
  *                wrong type, each pattern broken, zero / two / all link ids,
  *                an unknown member, each format broken, and bodies that are
- *                not JSON, not an object, empty, or repeat a name; each with
+ *                not JSON, not an object, empty, or (SHOULD) repeat a name; each with
  *                a SHOULD companion "errors[] names the offending path"
  *   auth         401 (no header, empty, unknown key; Bearer as SHOULD),
  *                403 per link shape with the forbidden key
  *   resources    404 for unknown link ids; unknown referenced ids (SHOULD)
  *   faults       500 via `Prefer: code=500`
- *   protocol     SHOULD: header-name case, a charset parameter, 405 + Allow
+ *   protocol     header-name case and 405 + Allow (MUST), a charset parameter
+ *                (SHOULD)
+ *
+ * Levels, sources, TCases, the run order and the judge come from the
+ * check registry (registry.h), one row per check.
  *
  * Every generated body is classified by the library's own validator
  * (quo_request_validate) before it becomes a case: a negative body the
