@@ -2,13 +2,11 @@
  * run order. The derivation itself is derive.c / derive_spec.c. */
 #include "quo/array.h"
 #include "cases.h"
+#include "registry.h"
 
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const char *const suite_order[] = {"positive", "validation", "auth",
-                                          "resources", "faults", "protocol"};
 
 const char *qc_level_name(qc_level level)
 {
@@ -52,6 +50,7 @@ void qc_case_free(qc_case *c)
     }
     qc_strlist_free(&c->paths);
     free(c->skip);
+    free(c->source);
 }
 
 void qc_cases_free(qc_case_list *list)
@@ -124,19 +123,8 @@ bool qc_case_accepts(const qc_case *c, int status)
 
 size_t qc_case_rank(const qc_case *c)
 {
-    static const char *const tcases[] = {
-        "201", "201-echo", "400-required", "400-type", "400-pattern", "400-links",
-        "400-unknown", "400-format", "400-body", "400-errors-path", "401", "401-bearer", "403",
-        "404", "404-reference", "500", "headers", "405"};
-    size_t ntc = QUO_ARRAY_SIZE(tcases);
-    size_t suite = QUO_ARRAY_SIZE(suite_order);
-    for (size_t i = 0; i < QUO_ARRAY_SIZE(suite_order); i++)
-        if (strcmp(suite_order[i], c->suite) == 0)
-            suite = i;
-    size_t tc = ntc;
-    for (size_t i = 0; i < ntc; i++)
-        if (strcmp(tcases[i], c->tcase) == 0)
-            tc = i;
-    return suite * (ntc + 1) + tc;
+    size_t n = 0;
+    qc_registry_rows(&n);
+    const qc_check *row = c->check ? c->check : qc_registry_match(c, NULL);
+    return row ? qc_registry_index(row) : n;
 }
-

@@ -11,13 +11,17 @@
  *   validation   a 400 for each required member missing, each member of a
  *                wrong type, each pattern broken, zero / two / all link ids,
  *                an unknown member, each format broken, and bodies that are
- *                not JSON, not an object, empty, or repeat a name; each with
+ *                not JSON, not an object, empty, or (SHOULD) repeat a name; each with
  *                a SHOULD companion "errors[] names the offending path"
  *   auth         401 (no header, empty, unknown key; Bearer as SHOULD),
  *                403 per link shape with the forbidden key
  *   resources    404 for unknown link ids; unknown referenced ids (SHOULD)
  *   faults       500 via `Prefer: code=500`
- *   protocol     SHOULD: header-name case, a charset parameter, 405 + Allow
+ *   protocol     header-name case and 405 + Allow (MUST), a charset parameter
+ *                (SHOULD)
+ *
+ * Levels, sources, TCases, the run order and the judge come from the
+ * check registry (registry.h), one row per check.
  *
  * Every generated body is classified by the library's own validator
  * (quo_request_validate) before it becomes a case: a negative body the
@@ -104,6 +108,11 @@ typedef struct qc_case {
     size_t field_count;
     qc_strlist paths;    /* ERRORS_PATH: the paths that name the offence */
     char *skip;          /* why this target cannot run it, or NULL */
+
+    /* Set from the check registry (registry.h) once derived: */
+    const struct qc_check *check; /* the row that judges it (static) */
+    char *source;        /* what makes its level MUST or SHOULD: "spec <pointer>: ..."
+                            or an RFC clause (owned) */
 } qc_case;
 
 typedef struct qc_case_list {
@@ -152,9 +161,9 @@ const char *qc_level_name(qc_level level);
 bool qc_case_headers(const qc_case_list *list, const qc_case *c, const char *key,
                      const char *forbidden, qc_strlist *out);
 
-/* Where a case runs: suites in a fixed order (positive, validation, auth,
- * resources, faults, protocol), then test cases within the suite, so a
- * companion's TCase comes after the cases it judges. */
+/* Where a case runs: the index of its check registry row (registry.h:
+ * rows are in suite order, then TCase, and a companion's row comes after
+ * the rows of the cases it judges). A case with no row runs last. */
 size_t qc_case_rank(const qc_case *c);
 
 /* True when c accepts `status`. */

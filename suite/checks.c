@@ -12,6 +12,7 @@
 #include "quo/buf.h"
 #include "quo/json.h"
 #include "quo/response.h"
+#include "registry.h"
 
 #define QC_VALUE_EXCERPT 80
 
@@ -55,11 +56,13 @@ static void excerpt(char *out, size_t outsz, const char *s)
     out[o] = '\0';
 }
 
-typedef struct ctx {
+/* One check run's state, handed to the judge (registry.h's qc_judge_fn). */
+struct qc_judge {
     const qc_check_input *in;
     qc_check_result *r;
     bool oom;
-} ctx;
+};
+typedef struct qc_judge ctx;
 
 static void fail(ctx *k, const char *fmt, ...)
 #if defined(__GNUC__)
@@ -261,6 +264,7 @@ static void check_allow(ctx *k)
         char text[96];
         snprintf(text, sizeof text, "the server answers %d, not 405: nothing to check", x->status);
         note(k, text);
+        k->r->verdict = QC_SKIP; /* judged nothing: not a pass */
         return;
     }
     const char *method = k->in->list->method ? k->in->list->method : "POST";
@@ -290,18 +294,57 @@ static bool companion_ready(ctx *k, const quo_response *resp)
     return ok;
 }
 
+/* ---- the judges the registry's rows name (checks.h) ------------------- */
+
+/* A primary's verdict: the status it accepts and the spec's verdict on the
+ * response; a created task is a side effect the report lists, whatever
+ * the case expected. */
+void qc_judge_error(ctx *k, const quo_response *resp)
+{
+    check_status(k);
+    check_conformance(k, resp);
+    if (resp->kind == QUO_RESPONSE_TASK && resp->task.task_id &&
+        !(k->r->task_id = recorded_id(resp->task.task_id, resp->task.task_id_len)))
+        k->oom = true;
+}
+
+void qc_judge_task(ctx *k, const quo_response *resp)
+{
+    qc_judge_error(k, resp);
+    check_task(k, resp);
+}
+
+void qc_judge_echo(ctx *k, const quo_response *resp)
+{
+    if (companion_ready(k, resp))
+        check_fields(k, resp, true);
+}
+
+void qc_judge_errors_path(ctx *k, const quo_response *resp)
+{
+    if (companion_ready(k, resp))
+        check_errors_path(k, resp);
+}
+
+void qc_judge_allow(ctx *k, const quo_response *resp)
+{
+    (void)resp; /* the headers decide */
+    check_allow(k);
+}
+
 quo_status qc_check_run(const qc_check_input *in, qc_check_result *r)
 {
     ctx k = {.in = in, .r = r};
     const qc_case *c = in->c;
     const qc_exchange *x = in->x;
+    const qc_check *row = c->check ? c->check : qc_registry_match(c, NULL);
     r->verdict = QC_PASS;
     if (!x->done) {
         fail(&k, "the request was not sent");
     } else if (x->error) {
         fail(&k, "no response: %s", x->error);
-    } else if (c->expect == QC_EXPECT_ALLOW) {
-        check_allow(&k);
+    } else if (!row) {
+        fail(&k, "no row of the check registry judges case %s", c->id);
     } else {
         quo_response resp;
         if (quo_response_parse(in->spec, x->status, x->content_type, x->body ? x->body : "",
@@ -309,23 +352,7 @@ quo_status qc_check_run(const qc_check_input *in, qc_check_result *r)
             quo_response_free(&resp);
             return QUO_ENOMEM;
         }
-        if (c->expect == QC_EXPECT_ECHO) {
-            if (companion_ready(&k, &resp))
-                check_fields(&k, &resp, true);
-        } else if (c->expect == QC_EXPECT_ERRORS_PATH) {
-            if (companion_ready(&k, &resp))
-                check_errors_path(&k, &resp);
-        } else {
-            check_status(&k);
-            check_conformance(&k, &resp);
-            /* Whatever the case expected, a created task is a side effect
-             * the report lists. */
-            if (resp.kind == QUO_RESPONSE_TASK && resp.task.task_id &&
-                !(r->task_id = recorded_id(resp.task.task_id, resp.task.task_id_len)))
-                k.oom = true;
-            if (c->expect == QC_EXPECT_TASK)
-                check_task(&k, &resp);
-        }
+        row->judge(&k, &resp);
         quo_response_free(&resp);
     }
     if (k.oom)

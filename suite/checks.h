@@ -13,6 +13,9 @@
  *   - errors-path (SHOULD companion): a 400's errors[], when present,
  *     names the offending path
  *   - allow: a 405, if the server answers 405, names the method in Allow
+ *     (any other answer: skipped, since nothing was judged)
+ * Which of these apply is the case's check registry row's judge
+ * (registry.h), not a test here.
  * A companion whose primary response is not the one it can judge (e.g. no
  * conforming 400) is skipped, not failed: the primary already failed.
  *
@@ -49,8 +52,22 @@ typedef struct qc_check_result {
 void qc_check_result_init(qc_check_result *r);
 void qc_check_result_free(qc_check_result *r);
 
-/* QUO_OK (read r->verdict) or QUO_ENOMEM. */
+/* QUO_OK (read r->verdict) or QUO_ENOMEM. The case's check registry row
+ * (registry.h) names the judge; transport failures are judged first. */
 quo_status qc_check_run(const qc_check_input *in, qc_check_result *r);
+
+/* The judges the registry's rows name. Each adds failures to the run it
+ * is given (and may set a note, a skip, the created task id). */
+struct qc_judge;
+struct quo_response;
+void qc_judge_task(struct qc_judge *k, const struct quo_response *resp);   /* status,
+                                  conformance, linked ids, unique task id */
+void qc_judge_error(struct qc_judge *k, const struct quo_response *resp);  /* status,
+                                  conformance */
+void qc_judge_echo(struct qc_judge *k, const struct quo_response *resp);   /* companion */
+void qc_judge_errors_path(struct qc_judge *k, const struct quo_response *resp); /* companion */
+void qc_judge_allow(struct qc_judge *k, const struct quo_response *resp);  /* 405 Allow;
+                                  a non-405 answer is skipped */
 
 const char *qc_verdict_name(qc_verdict v);
 

@@ -39,8 +39,26 @@ static void fixtures_free(qc_fixtures *f)
     memset(f, 0, sizeof *f);
 }
 
+static void selection_free(qc_selection *s)
+{
+    qc_strlist_free(&s->filters);
+    qc_strlist_free(&s->excludes);
+    s->max_requests = 0;
+}
+
+bool qc_selection_matches(const qc_selection *s, const char *id)
+{
+    bool in = s->filters.count == 0;
+    for (size_t i = 0; !in && i < s->filters.count; i++)
+        in = qc_glob_match(s->filters.items[i], id);
+    for (size_t i = 0; in && i < s->excludes.count; i++)
+        in = !qc_glob_match(s->excludes.items[i], id);
+    return in;
+}
+
 void qc_layer_free(qc_layer *l)
 {
+    selection_free(&l->select);
     free(l->base_url);
     free(l->api_key);
     free(l->forbidden_key);
@@ -58,7 +76,6 @@ void qc_cli_free(qc_cli *c)
 {
     free(c->config_path);
     free(c->report_dir);
-    free(c->filter);
     free(c->spec_path);
     free(c->explore.replay); /* explore hook */
     qc_cli_init(c);
@@ -77,7 +94,7 @@ void qc_config_free(qc_config *c)
     fixtures_free(&c->fixtures);
     free(c->config_path);
     free(c->report_dir);
-    free(c->filter);
+    selection_free(&c->select);
     free(c->spec_path);
     qc_transport_free(&c->transport);
     free(c->explore.replay); /* explore hook */
@@ -87,7 +104,9 @@ void qc_config_free(qc_config *c)
 const char *qc_config_usage(void)
 {
     return "usage: quo-conformance [--config FILE] [--base-url URL] [--api-key KEY]\n"
-           "                       [--report-dir DIR] [--strict] [--filter GLOB] [--list]\n"
+           "                       [--report-dir DIR] [--strict] [--filter GLOB[,GLOB]]...\n"
+           "                       [--exclude GLOB[,GLOB]]... [--max-requests N]\n"
+           "                       [--list] [--list-checks]\n"
            "                       [--timeout SECONDS] [--rate N] [--max-run-time SECONDS]\n"
            "                       [--cacert FILE] [--capath DIR] [--cert FILE --key FILE]\n"
            "                       [--insecure] [--proxy URL] [--noproxy HOSTS]\n"
@@ -109,8 +128,16 @@ const char *qc_config_usage(void)
            "  --report-dir DIR    where junit.xml, report.json, report.md, report.html,\n"
            "                      conformance.tap and created-tasks go (default reports/)\n"
            "  --strict            SHOULD failures fail the run too\n"
-           "  --filter GLOB       run only the cases whose id matches GLOB\n"
-           "  --list              print the cases with ids and levels; send nothing\n"
+           "  --filter GLOB       run only the cases whose id matches a GLOB (repeatable,\n"
+           "                      and comma-separated; config \"filter\")\n"
+           "  --exclude GLOB      leave out the cases whose id matches a GLOB (repeatable,\n"
+           "                      and comma-separated; config \"exclude\")\n"
+           "  --max-requests N    send at most N case requests, the most important first\n"
+           "                      (MUST before SHOULD, one per check and schema before\n"
+           "                      combinations); the rest are reported \"not run\"\n"
+           "                      (config \"maxRequests\")\n"
+           "  --list              print the cases with ids, levels and sources; send nothing\n"
+           "  --list-checks       print the check registry as a Markdown table\n"
            "  --timeout SECONDS   per request, 0.1 to 600 (default 10)\n"
            "  --rate N            requests per second: 0 (no pacing) or 0.1 to 1000\n"
            "                      (default 5 remote, 0 when the target resolves to loopback)\n"
@@ -200,6 +227,41 @@ static quo_status parse_body_size(const char *what, const char *text, size_t *ou
     return QUO_OK;
 }
 
+/* One --filter / --exclude value (or config string): globs separated by
+ * commas, each non-empty. */
+static quo_status add_patterns(const char *what, const char *value, qc_strlist *l,
+                               quo_error *err)
+{
+    const char *p = value;
+    do {
+        size_t n = strcspn(p, ",");
+        if (n == 0)
+            return quo_error_set(err, QUO_EUSAGE, 0, "%s: an empty pattern in \"%.60s\"", what,
+                                 value);
+        char *one = qc_strndup(p, n);
+        bool ok = one && qc_strlist_add(l, one);
+        free(one);
+        if (!ok)
+            return quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
+        p += n;
+    } while (*p++ == ',');
+    return QUO_OK;
+}
+
+/* A whole number of requests, 1 to QC_MAX_MAX_REQUESTS. */
+static quo_status parse_count(const char *what, const char *text, size_t *out, quo_error *err)
+{
+    char *end = NULL;
+    errno = 0;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (errno || end == text || *end || text[0] == '-' || text[0] == '+' || v < 1 ||
+        v > QC_MAX_MAX_REQUESTS)
+        return quo_error_set(err, QUO_EUSAGE, 0, "%s: \"%.40s\" is out of range: a whole "
+                             "number of requests, 1 to %d", what, text, QC_MAX_MAX_REQUESTS);
+    *out = (size_t)v;
+    return QUO_OK;
+}
+
 /* The flags that take a value, and where it goes. */
 static quo_status take_value(const char *name, const char *value, qc_cli *cli,
                              qc_layer *flags, quo_error *err)
@@ -213,7 +275,11 @@ static quo_status take_value(const char *name, const char *value, qc_cli *cli,
     if (strcmp(name, "--report-dir") == 0)
         return set_string(&cli->report_dir, value, err);
     if (strcmp(name, "--filter") == 0)
-        return set_string(&cli->filter, value, err);
+        return add_patterns("--filter", value, &flags->select.filters, err);
+    if (strcmp(name, "--exclude") == 0)
+        return add_patterns("--exclude", value, &flags->select.excludes, err);
+    if (strcmp(name, "--max-requests") == 0)
+        return parse_count("--max-requests", value, &flags->select.max_requests, err);
     if (strcmp(name, "--spec") == 0)
         return set_string(&cli->spec_path, value, err);
     if (strcmp(name, "--timeout") == 0) {
@@ -276,7 +342,8 @@ static quo_status take_value(const char *name, const char *value, qc_cli *cli,
 static bool takes_value(const char *name)
 {
     static const char *const names[] = {"--config", "--base-url", "--api-key",
-                                        "--report-dir", "--filter", "--spec",
+                                        "--report-dir", "--filter", "--exclude",
+                                        "--max-requests", "--spec",
                                         "--timeout", "--rate", "--max-run-time",
                                         "--cacert", "--capath", "--cert", "--key",
                                         "--proxy", "--noproxy", "--header", "--resolve",
@@ -297,6 +364,8 @@ static quo_status parse_one(int argc, char *const *argv, int *i, qc_cli *cli, qc
         cli->strict = true;
     else if (strcmp(arg, "--list") == 0)
         cli->list = true;
+    else if (strcmp(arg, "--list-checks") == 0)
+        cli->list_checks = true;
     else if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0)
         cli->help = true;
     else if (strcmp(arg, "--version") == 0)
@@ -471,6 +540,48 @@ static quo_status parse_transport(const quo_json_doc *doc, const cJSON *root,
     return st;
 }
 
+/* "filter" / "exclude": a string or an array of strings, each a
+ * comma-separated list of globs; "maxRequests": a whole number. */
+static quo_status file_patterns(const quo_json_doc *doc, const cJSON *root, const char *key,
+                                const char *origin, qc_strlist *l, quo_error *err)
+{
+    const cJSON *v = quo_json_member(doc, root, key);
+    if (!v)
+        return QUO_OK;
+    const cJSON *one = cJSON_IsString(v) ? v : cJSON_IsArray(v) ? v->child : NULL;
+    if (!one && !cJSON_IsArray(v))
+        return quo_error_set(err, QUO_EUSAGE, 0, "config file %s: \"%s\" must be a string or "
+                             "an array of strings (globs over case ids)", origin, key);
+    for (; one; one = one == v ? NULL : one->next) {
+        if (!cJSON_IsString(one) || strlen(one->valuestring) != quo_json_strlen(doc, one))
+            return quo_error_set(err, QUO_EUSAGE, 0, "config file %s: \"%s\" must hold "
+                                 "strings without NUL", origin, key);
+        char what[64];
+        snprintf(what, sizeof what, "config file \"%s\"", key);
+        quo_status st = add_patterns(what, one->valuestring, l, err);
+        if (st != QUO_OK)
+            return st;
+    }
+    return QUO_OK;
+}
+
+static quo_status parse_selection(const quo_json_doc *doc, const cJSON *root,
+                                  const char *origin, qc_selection *s, quo_error *err)
+{
+    quo_status st = file_patterns(doc, root, "filter", origin, &s->filters, err);
+    if (st == QUO_OK)
+        st = file_patterns(doc, root, "exclude", origin, &s->excludes, err);
+    const cJSON *m = quo_json_member(doc, root, "maxRequests");
+    if (st == QUO_OK && m) {
+        double v = cJSON_IsNumber(m) ? m->valuedouble : 0;
+        if (!cJSON_IsNumber(m) || v < 1 || v > QC_MAX_MAX_REQUESTS || v != (double)(size_t)v)
+            return quo_error_set(err, QUO_EUSAGE, 0, "config file %s: \"maxRequests\" must be "
+                                 "a whole number, 1 to %d", origin, QC_MAX_MAX_REQUESTS);
+        s->max_requests = (size_t)v;
+    }
+    return st;
+}
+
 /* True when node is the string `word`, byte for byte over its full length. */
 static bool str_is(const quo_json_doc *doc, const cJSON *node, const char *word)
 {
@@ -576,8 +687,8 @@ static quo_status parse_tree(const quo_json_doc *doc, const char *origin, qc_lay
 {
     static const char *const top[] = {"baseUrl", "apiKey", "fixtures", "forbidden", "faults",
                                       "cacert", "capath", "cert", "key", "insecure", "proxy",
-                                      "noproxy", "headers", "resolve",
-                                      "exploreMaxBody" /* explore hook */};
+                                      "noproxy", "headers", "resolve", "filter", "exclude",
+                                      "maxRequests", "exploreMaxBody" /* explore hook */};
     static const char *const fix[] = {"phoneNumberId", "conversationId", "activityId", "userId"};
     static const char *const forb[] = {"apiKey"};
     const cJSON *root = quo_json_root(doc);
@@ -639,6 +750,8 @@ static quo_status parse_tree(const quo_json_doc *doc, const char *origin, qc_lay
         snprintf(where, sizeof where, "config file %s: exploreMaxBody", origin);
         st = parse_body_size(where, text, &file->explore_max_body, err);
     }
+    if (st == QUO_OK)
+        st = parse_selection(doc, root, origin, &file->select, err);
     return st;
 }
 
@@ -919,6 +1032,16 @@ static quo_status resolve_target(const qc_layer *flags, const qc_layer *env,
     return QUO_OK;
 }
 
+/* The flags' patterns if any, else the file's: a list is replaced whole. */
+static bool merge_patterns(const qc_strlist *flag, const qc_strlist *file, qc_strlist *out)
+{
+    const qc_strlist *from = flag->count ? flag : file;
+    for (size_t i = 0; i < from->count; i++)
+        if (!qc_strlist_add(out, from->items[i]))
+            return false;
+    return true;
+}
+
 quo_status qc_config_resolve(const qc_cli *cli, const qc_layer *flags,
                              const qc_layer *env, const qc_layer *file,
                              const char *config_path, qc_config *out,
@@ -932,12 +1055,16 @@ quo_status qc_config_resolve(const qc_cli *cli, const qc_layer *flags,
         return st;
     if (set_string(&out->report_dir, cli->report_dir ? cli->report_dir : QC_DEFAULT_REPORT_DIR,
                    err) != QUO_OK ||
-        (cli->filter && set_string(&out->filter, cli->filter, err) != QUO_OK) ||
+        !merge_patterns(&flags->select.filters, &file->select.filters, &out->select.filters) ||
+        !merge_patterns(&flags->select.excludes, &file->select.excludes,
+                        &out->select.excludes) ||
         (cli->spec_path && set_string(&out->spec_path, cli->spec_path, err) != QUO_OK) ||
         (config_path && set_string(&out->config_path, config_path, err) != QUO_OK))
         return quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
     if (!*out->report_dir)
         return quo_error_set(err, QUO_EUSAGE, 0, "--report-dir must not be empty");
+    out->select.max_requests = flags->select.max_requests ? flags->select.max_requests
+                                                          : file->select.max_requests;
     out->strict = cli->strict;
     out->list = cli->list;
     out->timeout = cli->timeout_set ? cli->timeout : QC_DEFAULT_TIMEOUT;

@@ -72,6 +72,23 @@ typedef struct qc_fixtures {
 const char *qc_fixtures_find(const qc_fixtures *f, const char *member,
                              const char **owner_member, const char **owner_id);
 
+/* Which cases run. --filter and --exclude are repeatable and each value
+ * may hold several globs separated by commas (case ids hold no comma);
+ * the config file's "filter" / "exclude" are a string (comma-separated
+ * likewise) or an array of such strings. A case runs when it matches any
+ * filter (or there is none) and no exclude. max_requests (--max-requests,
+ * config "maxRequests") keeps the most important requests (main.c's
+ * budget order, docs/conformance.md); 0 = no limit. Flags replace the
+ * file's list or limit as a whole. */
+typedef struct qc_selection {
+    qc_strlist filters;
+    qc_strlist excludes;
+    size_t max_requests;
+} qc_selection;
+
+/* A case passes the filters and excludes (above). */
+bool qc_selection_matches(const qc_selection *s, const char *id);
+
 typedef struct qc_layer {
     char *base_url;
     char *api_key;
@@ -79,6 +96,7 @@ typedef struct qc_layer {
     qc_fixtures fixtures;
     qc_faults faults;
     qc_transport transport;
+    qc_selection select;
     size_t explore_max_body; /* explore hook: config exploreMaxBody, 0 = not given */
 } qc_layer;
 
@@ -105,10 +123,10 @@ typedef struct qc_explore_opts {
 typedef struct qc_cli {
     char *config_path;
     char *report_dir;
-    char *filter;
     char *spec_path;
     bool strict;
     bool list;
+    bool list_checks;    /* --list-checks: the check registry as Markdown */
     bool help;
     bool version;
     bool timeout_set;
@@ -128,7 +146,7 @@ typedef struct qc_config {
     qc_faults faults;
     char *config_path;   /* the file read, or NULL */
     char *report_dir;
-    char *filter;        /* NULL = every case */
+    qc_selection select; /* --filter / --exclude / --max-requests, or the file's */
     char *spec_path;     /* NULL = the compiled-in spec */
     bool strict;
     bool list;
@@ -151,6 +169,7 @@ typedef struct qc_config {
  * room for slow servers and back-offs, and still ends a stuck CI job. */
 #define QC_DEFAULT_MAX_RUN_TIME 3600.0
 #define QC_MAX_MAX_RUN_TIME 86400.0
+#define QC_MAX_MAX_REQUESTS 1000000
 
 void qc_layer_init(qc_layer *l);
 void qc_layer_free(qc_layer *l);

@@ -2,6 +2,7 @@
  * positives, every 400 the schema implies (each gated by the library's
  * validator), auth, unknown resources, faults and protocol SHOULDs. */
 #include "derive.h"
+#include "registry.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -225,7 +226,7 @@ static quo_status add_positive(deriver *d, size_t bi, const size_t *opt, size_t 
     return st;
 }
 
-static quo_status derive_positives(deriver *d)
+quo_status derive_positives(deriver *d)
 {
     for (size_t bi = 0; bi < d->nbr; bi++) {
         size_t opt[MAX_PROPS], nopt = 0;
@@ -326,7 +327,7 @@ static quo_status add_negative(deriver *d, const char *tcase, const char *pointe
     return QUO_OK;
 }
 
-static quo_status derive_required(deriver *d)
+quo_status derive_required(deriver *d)
 {
     for (size_t i = 0; i < d->nprops; i++) {
         const prop *p = &d->props[i];
@@ -351,7 +352,7 @@ static quo_status derive_required(deriver *d)
     return QUO_OK;
 }
 
-static quo_status derive_types(deriver *d)
+quo_status derive_types(deriver *d)
 {
     static const char *const types[] = {"string", "number", "boolean", "null", "array", "object"};
     for (size_t i = 0; i < d->nprops; i++) {
@@ -416,7 +417,7 @@ static quo_status pattern_case(deriver *d, size_t i, const char *variant, const 
     return st;
 }
 
-static quo_status derive_patterns(deriver *d)
+quo_status derive_patterns(deriver *d)
 {
     static const struct { const char *id, *bytes, *why; } terms[] = {
         {"lf", "\n", "a line feed after the prefix"},
@@ -467,7 +468,7 @@ static quo_status derive_patterns(deriver *d)
     return QUO_OK;
 }
 
-static quo_status derive_links(deriver *d)
+quo_status derive_links(deriver *d)
 {
     const char *rp = d->combiner ? NULL : d->rp;
     char *ptr = rp ? qc_strdup(rp) : qd_ptr_join(d->rp, d->combiner);
@@ -515,7 +516,7 @@ static quo_status derive_links(deriver *d)
     return st;
 }
 
-static quo_status derive_unknown(deriver *d)
+quo_status derive_unknown(deriver *d)
 {
     char name[64] = "quoConformanceUnknown";
     for (int k = 0; qd_prop_index(d, name) != MAX_PROPS && k < 100; k++)
@@ -539,7 +540,7 @@ static quo_status derive_unknown(deriver *d)
     return st;
 }
 
-static quo_status derive_formats(deriver *d)
+quo_status derive_formats(deriver *d)
 {
     static const struct { const char *id, *value, *why; } bad[] = {
         {"no-offset", "2030-01-02T03:04:05", "no UTC offset"},
@@ -585,7 +586,7 @@ static quo_status derive_formats(deriver *d)
 
 /* Bodies broken below the schema: not JSON, not an object, empty, a
  * repeated member name. All start from branch 0's valid body. */
-static quo_status derive_bodies(deriver *d)
+quo_status derive_bodies(deriver *d)
 {
     body_spec bs;
     qd_body_base(d, 0, &bs);
@@ -672,7 +673,7 @@ static quo_status simple_case(deriver *d, qc_case **out, const char *suite, cons
 
 
 
-static quo_status derive_auth(deriver *d)
+quo_status derive_auth(deriver *d)
 {
     char *ptr = NULL;
     quo_status st = qd_read_auth(d, &ptr);
@@ -712,7 +713,7 @@ static quo_status derive_auth(deriver *d)
     return st;
 }
 
-static quo_status derive_not_found(deriver *d)
+quo_status derive_not_found(deriver *d)
 {
     if (!documented(d, 404))
         return qc_strlist_add(&d->out->discarded, "404.*: the spec documents no 404") ? QUO_OK
@@ -750,7 +751,7 @@ static quo_status derive_not_found(deriver *d)
     return QUO_OK;
 }
 
-static quo_status derive_faults(deriver *d)
+quo_status derive_faults(deriver *d)
 {
     quo_status st = QUO_OK;
     for (size_t i = 0; st == QUO_OK && i < quo_spec_status_count(d->spec); i++) {
@@ -777,7 +778,7 @@ static quo_status derive_faults(deriver *d)
     return st;
 }
 
-static quo_status derive_protocol(deriver *d)
+quo_status derive_protocol(deriver *d)
 {
     char *sp = NULL;
     quo_status st = QUO_OK;
@@ -856,13 +857,18 @@ quo_status qc_cases_derive(const quo_spec *spec, const qc_derive_input *in,
         *p = (char)toupper((unsigned char)*p);
     if (st == QUO_OK && (!d->doc || !d->rp))
         st = quo_error_set(err, QUO_ESPEC, 0, "the spec has no request schema");
-    quo_status (*const steps[])(deriver *) = {
-        qd_read_branches, qd_read_props, qd_read_success, qd_make_valid_values, derive_positives,
-        derive_required, derive_types, derive_patterns, derive_links, derive_unknown,
-        derive_formats, derive_bodies, derive_auth, derive_not_found, derive_faults,
-        derive_protocol, check_ids};
-    for (size_t i = 0; st == QUO_OK && i < QUO_ARRAY_SIZE(steps); i++)
-        st = steps[i](d);
+    /* The spec walk, then the check registry's derivation steps in row
+     * order (registry.h), then the registry gives each case its row. */
+    quo_status (*const walk[])(deriver *) = {qd_read_branches, qd_read_props, qd_read_success,
+                                             qd_make_valid_values};
+    for (size_t i = 0; st == QUO_OK && i < QUO_ARRAY_SIZE(walk); i++)
+        st = walk[i](d);
+    for (size_t k = 0; st == QUO_OK && qc_registry_step(k); k++)
+        st = qc_registry_step(k)(d);
+    if (st == QUO_OK)
+        st = check_ids(d);
+    if (st == QUO_OK)
+        st = qc_registry_assign(out, in, err);
     for (size_t i = 0; i < d->nbr; i++)
         free(d->br[i].pointer);
     for (size_t i = 0; i < d->nprops; i++) {

@@ -2,7 +2,8 @@
  *
  * Order of work: settings (flags > env > file) -> spec -> target (the
  * embedded mock when no base URL is given) -> cases derived from the spec
- * -> --filter -> (--list stops here) -> report dir and reachability
+ * -> --filter / --exclude -> --max-requests (budget.h) -> (--list stops
+ * here) -> the budget line -> report dir and reachability
  * -> the runner (preflight: exit 2 before any case runs when the key, the
  * gateway, the fixtures or the target are not right; then the libcheck
  * run, which may stop early) -> reports, committed as a set -> exit 0
@@ -22,6 +23,7 @@
 
 #include "quo/array.h"
 #include "quo/quo.h"
+#include "budget.h"
 #include "cases.h"
 #include "config.h"
 #include "embedded.h"
@@ -29,6 +31,7 @@
 #include "http.h"
 #include "report.h"
 #include "ledger.h"
+#include "registry.h"
 #include "runner.h"
 #include "scrub.h"
 #include "text.h"
@@ -46,6 +49,9 @@ typedef struct app {
     qc_case_list cases;
     bool *selected;
     size_t nselected;
+    bool *cut;          /* over --max-requests */
+    size_t requests;    /* the requests the run sends */
+    size_t left_out;    /* requests over --max-requests */
     qc_scrubber scrub;
     time_t started;
 } app;
@@ -155,19 +161,45 @@ static quo_status derive(app *a, quo_error *err)
     quo_status st = qc_cases_derive(a->spec, &in, &a->cases, err);
     if (st != QUO_OK)
         return st;
-    a->selected = calloc(a->cases.count ? a->cases.count : 1, sizeof *a->selected);
-    if (!a->selected)
+    size_t nc = a->cases.count ? a->cases.count : 1;
+    a->selected = calloc(nc, sizeof *a->selected);
+    a->cut = calloc(nc, sizeof *a->cut);
+    if (!a->selected || !a->cut)
         return quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
+    const qc_selection *sel = &a->cfg.select;
     for (size_t i = 0; i < a->cases.count; i++) {
-        a->selected[i] = !a->cfg.filter || qc_glob_match(a->cfg.filter, a->cases.items[i].id);
+        a->selected[i] = qc_selection_matches(sel, a->cases.items[i].id);
         a->nselected += a->selected[i];
     }
     for (size_t i = 0; i < a->cases.discarded.count; i++)
         fprintf(stderr, "quo-conformance: note: not used: %s\n", a->cases.discarded.items[i]);
     if (a->nselected == 0)
-        return quo_error_set(err, QUO_EUSAGE, 0, "no case id matches --filter \"%s\" (see --list)",
-                             a->cfg.filter);
+        return quo_error_set(err, QUO_EUSAGE, 0, "no case id matches --filter and --exclude "
+                             "(%zu filter and %zu exclude patterns; see --list)",
+                             sel->filters.count, sel->excludes.count);
+    if (!qc_budget_cut(&a->cases, a->selected, sel->max_requests, a->cut, &a->requests,
+                       &a->left_out))
+        return quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
     return QUO_OK;
+}
+
+/* The budget line: what the run will send and how long the pacing takes,
+ * printed before anything is sent (and by --list). */
+static void print_budget(const app *a, FILE *f)
+{
+    const qc_config *c = &a->cfg;
+    char pace[96];
+    if (c->rate > 0)
+        snprintf(pace, sizeof pace, "about %.0f s at %g requests/s", (double)a->requests / c->rate,
+                 c->rate);
+    else
+        snprintf(pace, sizeof pace, "unpaced (%s)", c->embedded ? "embedded" : "loopback");
+    fprintf(f, "quo-conformance: budget: %zu requests, %s", a->requests, pace);
+    if (a->left_out)
+        fprintf(f, "; --max-requests %zu leaves out %zu more (reported as not run)",
+                c->select.max_requests, a->left_out);
+    fputc('\n', f);
+    fflush(f);
 }
 
 static void print_list(const app *a)
@@ -186,10 +218,29 @@ static void print_list(const app *a)
             requests++;
         if (c->skip)
             printf(" [skipped: %s]", c->skip);
-        putchar('\n');
+        else if (a->cut[order[k]])
+            printf(" [not run: over --max-requests]");
+        printf("\n    source: %s\n", c->source ? c->source : "");
     }
     printf("%zu cases (%zu requests) of %zu generated\n", n, requests, a->cases.count);
+    print_budget(a, stdout);
     free(order);
+}
+
+/* --list-checks: the check registry as Markdown (docs/conformance.md). */
+static int print_checks(void)
+{
+    quo_buf b;
+    quo_buf_init(&b);
+    qc_registry_markdown(&b);
+    if (b.failed || !b.data) {
+        quo_buf_free(&b);
+        fprintf(stderr, "quo-conformance: out of memory\n");
+        return EXIT_USAGE;
+    }
+    fputs(b.data, stdout);
+    quo_buf_free(&b);
+    return EXIT_PASS;
 }
 
 /* Prints a line through the scrubber. */
@@ -214,20 +265,11 @@ static void say(const app *a, FILE *f, const char *fmt, ...)
 static void print_start(const app *a, const char *shown_url)
 {
     const qc_config *c = &a->cfg;
-    size_t requests = 0;
-    for (size_t i = 0; i < a->cases.count; i++)
-        requests += a->selected[i] && a->cases.items[i].exchange == i && !a->cases.items[i].skip;
-    char rate[48];
-    if (c->rate > 0)
-        snprintf(rate, sizeof rate, "%g requests/s (about %.0f s of pacing)", c->rate,
-                 (double)requests / c->rate);
-    else
-        snprintf(rate, sizeof rate, "unpaced (%s)", c->embedded ? "embedded" : "loopback");
     say(a, stdout,
-        "quo-conformance: %zu cases (%zu requests) against %s%s, %s, --timeout %g s, "
-        "--max-run-time %g s\n",
-        a->nselected, requests, shown_url, c->embedded ? " (embedded mock)" : "", rate,
-        c->timeout, c->max_run_time);
+        "quo-conformance: %zu cases against %s%s, --timeout %g s, --max-run-time %g s\n",
+        a->nselected, shown_url, c->embedded ? " (embedded mock)" : "", c->timeout,
+        c->max_run_time);
+    print_budget(a, stdout);
     if (c->transport.insecure)
         say(a, stdout, "quo-conformance: WARNING: --insecure: TLS certificates and host names "
                        "are NOT verified; the reports say so\n");
@@ -353,7 +395,8 @@ static int run(app *a)
     /* end explore hook */
     double t0 = now_seconds();
     qc_runner_setup setup = {.spec = a->spec, .cfg = &a->cfg, .cases = &a->cases,
-                             .selected = a->selected, .base_url = a->base_url,
+                             .selected = a->selected, .cut = a->cut,
+                             .base_url = a->base_url,
                              .scrub = &a->scrub, .report_dir = a->cfg.report_dir,
                              .deadline = qc_http_now() + a->cfg.max_run_time,
                              .no_proxy = a->cfg.embedded};
@@ -412,6 +455,7 @@ static void app_free(app *a)
     qc_embedded_stop(a->mock);
     qc_cases_free(&a->cases);
     free(a->selected);
+    free(a->cut);
     quo_spec_free(a->spec);
     free(a->base_url);
     qc_config_free(&a->cfg);
@@ -439,6 +483,8 @@ int main(int argc, char **argv)
     if (st == QUO_OK && a.cli.help) {
         fputs(qc_config_usage(), stdout);
         code = EXIT_PASS;
+    } else if (st == QUO_OK && a.cli.list_checks) {
+        code = print_checks();
     } else if (st == QUO_OK && a.cli.version) {
         printf("quo-conformance %s\n", QUO_VERSION);
         code = EXIT_PASS;

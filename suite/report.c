@@ -33,7 +33,7 @@ const char *qc_run_verdict_name(qc_run_verdict v)
 static const char *not_run_name(qc_not_run n)
 {
     static const char *const names[] = {NULL, "ck-filter", "environment", "stopped",
-                                        "preflight"};
+                                        "preflight", "over-max-requests"};
     return (unsigned)n < QUO_ARRAY_SIZE(names) ? names[n] : NULL;
 }
 
@@ -71,6 +71,7 @@ void qc_report_count(const qc_report *r, qc_counts *out)
             out->not_run++;
             out->not_run_environment += cr->not_run == QC_NR_ENVIRONMENT;
             out->not_run_stopped += cr->not_run == QC_NR_STOPPED || cr->not_run == QC_NR_PREFLIGHT;
+            out->not_run_budget += cr->not_run == QC_NR_BUDGET;
             break;
         }
     }
@@ -202,7 +203,8 @@ static void junit_details(quo_buf *b, const qc_report *r, const qc_case_result *
         quo_buf_printf(&d, "%s\n", cr->failures->items[i]);
     if (cr->reason)
         quo_buf_printf(&d, "%s\n", cr->reason);
-    quo_buf_printf(&d, "\nspec: %s\naccepts:", cr->c->spec_pointer);
+    quo_buf_printf(&d, "\n%s because: %s\nspec: %s\naccepts:", qc_level_name(cr->c->level),
+                   cr->c->source ? cr->c->source : "", cr->c->spec_pointer);
     for (size_t i = 0; i < cr->c->accept_count; i++)
         quo_buf_printf(&d, " %d", cr->c->accepts[i]);
     if (cr->x && cr->x->done && !cr->x->error) {
@@ -499,6 +501,7 @@ static cJSON *json_case(const qc_report *r, const qc_case_result *cr)
              cJSON_AddStringToObject(o, "tcase", c->tcase) &&
              add_cstr(o, "summary", r, c->summary) &&
              add_cstr(o, "specLocation", r, c->spec_pointer) &&
+             add_cstr(o, "source", r, c->source) &&
              cJSON_AddStringToObject(o, "result", outcome_name(cr->outcome)) &&
              add_cstr(o, "reason", r, cr->reason) &&
              (cr->outcome != QC_OUT_NOT_RUN || !not_run_name(cr->not_run) ||
@@ -600,6 +603,24 @@ static cJSON *json_target(const qc_report *r)
     return o;
 }
 
+/* "filter" and "exclude" (arrays of globs) and "maxRequests" (or null). */
+static bool add_selection(cJSON *root, const qc_report *r)
+{
+    const qc_selection *sel = &r->cfg->select;
+    const qc_strlist *lists[] = {&sel->filters, &sel->excludes};
+    const char *names[] = {"filter", "exclude"};
+    for (size_t i = 0; i < 2; i++) {
+        cJSON *a = json_strings(r, lists[i]);
+        if (!a || !cJSON_AddItemToObject(root, names[i], a)) {
+            cJSON_Delete(a);
+            return false;
+        }
+    }
+    return sel->max_requests ? cJSON_AddNumberToObject(root, "maxRequests",
+                                                       (double)sel->max_requests) != NULL
+                             : cJSON_AddNullToObject(root, "maxRequests") != NULL;
+}
+
 char *qc_report_json(const qc_report *r)
 {
     cJSON *root = cJSON_CreateObject();
@@ -612,7 +633,7 @@ char *qc_report_json(const qc_report *r)
               add_cstr(root, "runEndReason", r, r->end_reason) &&
               add_cstr(root, "createdTasksLedger", r, r->ledger_file) &&
               cJSON_AddBoolToObject(root, "strict", r->cfg->strict) &&
-              add_cstr(root, "filter", r, r->cfg->filter) &&
+              add_selection(root, r) &&
               cJSON_AddNumberToObject(root, "seconds", r->seconds);
     cJSON *parts[] = {json_target(r), json_counts(r), json_strings(r, r->created),
                       json_strings(r, &r->cases->discarded)};
@@ -666,6 +687,28 @@ static void md_status(quo_buf *b, const qc_case_result *cr)
         quo_buf_printf(b, "%d", cr->x->status);
 }
 
+/* How the cases were chosen: the --filter / --exclude globs, the cap. */
+static void md_globs(quo_buf *b, const qc_report *r, const char *word, const qc_strlist *l)
+{
+    for (size_t i = 0; i < l->count; i++) {
+        quo_buf_printf(b, "%s`", i ? ", " : word);
+        md_cell(b, r, l->items[i], 0);
+        quo_buf_puts(b, "`");
+    }
+}
+
+static void md_selection(quo_buf *b, const qc_report *r, const qc_counts *n)
+{
+    const qc_selection *sel = &r->cfg->select;
+    md_globs(b, r, " by ", &sel->filters);
+    md_globs(b, r, sel->filters.count ? " excluding " : " (excluding ", &sel->excludes);
+    if (!sel->filters.count && sel->excludes.count)
+        quo_buf_puts(b, ")");
+    if (n->not_run_budget)
+        quo_buf_printf(b, "; %zu not run: over --max-requests %zu (listed below)",
+                       n->not_run_budget, sel->max_requests);
+}
+
 static void md_failure(quo_buf *b, const qc_report *r, const qc_case_result *cr)
 {
     const qc_case *c = cr->c;
@@ -674,6 +717,8 @@ static void md_failure(quo_buf *b, const qc_report *r, const qc_case_result *cr)
     quo_buf_printf(b, "` (%s, %s)\n\n", qc_level_name(c->level),
                   cr->outcome == QC_OUT_CRASHED ? "crashed" : "failed");
     md_cell(b, r, c->summary, 0);
+    quo_buf_printf(b, ". %s because: ", qc_level_name(c->level));
+    md_cell(b, r, c->source ? c->source : "", 0);
     quo_buf_puts(b, ". Spec: `");
     md_cell(b, r, c->spec_pointer, 0);
     quo_buf_puts(b, "`. Accepts:");
@@ -753,10 +798,10 @@ static void md_header(quo_buf *b, const qc_report *r, const qc_counts *n)
         quo_buf_puts(b, "> **WARNING: --insecure: TLS certificates were NOT verified.**\n\n");
     quo_buf_puts(b, "Target: `");
     md_cell(b, r, r->target, 0);
-    quo_buf_printf(b, "`%s. %zu cases generated from the spec, %zu selected%s%s%s, run in %.2f s%s.\n\n",
-                  r->cfg->embedded ? " (the embedded mock)" : "", n->generated, n->selected,
-                  r->cfg->filter ? " by `" : "", r->cfg->filter ? r->cfg->filter : "",
-                  r->cfg->filter ? "`" : "", r->seconds, r->cfg->strict ? " (strict)" : "");
+    quo_buf_printf(b, "`%s. %zu cases generated from the spec, %zu selected",
+                   r->cfg->embedded ? " (the embedded mock)" : "", n->generated, n->selected);
+    md_selection(b, r, n);
+    quo_buf_printf(b, ", run in %.2f s%s.\n\n", r->seconds, r->cfg->strict ? " (strict)" : "");
     quo_buf_puts(b, "| Result | MUST | SHOULD | All |\n|---|---:|---:|---:|\n");
     size_t pm = 0, ps = 0, sm = 0, ss = 0, nm = 0, ns = 0;
     for (size_t i = 0; i < r->count; i++) {

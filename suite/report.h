@@ -42,7 +42,8 @@ typedef enum qc_not_run {
                           non-JSON refusal, 502/503/504, a transport error,
                           rate limiting), not from the API: no verdict */
     QC_NR_STOPPED,     /* not sent: the run stopped (see qc_report.end) */
-    QC_NR_PREFLIGHT    /* not sent: the preflight failed */
+    QC_NR_PREFLIGHT,   /* not sent: the preflight failed */
+    QC_NR_BUDGET       /* not sent: over --max-requests (budget.h) */
 } qc_not_run;
 
 /* How the run ended. Anything but COMPLETE means no conformance verdict
@@ -105,6 +106,7 @@ typedef struct qc_counts {
     size_t must_failed, should_failed;
     size_t not_run_environment; /* of not_run: answers from the environment */
     size_t not_run_stopped;     /* of not_run: unsent (run stopped, preflight) */
+    size_t not_run_budget;      /* of not_run: over --max-requests */
 } qc_counts;
 
 void qc_report_count(const qc_report *r, qc_counts *out);

@@ -212,11 +212,20 @@ static void put_verdict(quo_buf *b, const qc_report *r, const qc_counts *n)
     put_str(b, r, r->target);
     quo_buf_printf(b, "</code>%s &middot; %zu of %zu generated cases selected",
                    r->cfg->embedded ? " (the embedded mock)" : "", n->selected, n->generated);
-    if (r->cfg->filter) {
-        quo_buf_puts(b, " by <code>");
-        put_str(b, r, r->cfg->filter);
+    const qc_selection *sel = &r->cfg->select;
+    for (size_t i = 0; i < sel->filters.count; i++) {
+        quo_buf_puts(b, i ? ", <code>" : " by <code>");
+        put_str(b, r, sel->filters.items[i]);
         quo_buf_puts(b, "</code>");
     }
+    for (size_t i = 0; i < sel->excludes.count; i++) {
+        quo_buf_puts(b, i ? ", <code>" : " excluding <code>");
+        put_str(b, r, sel->excludes.items[i]);
+        quo_buf_puts(b, "</code>");
+    }
+    if (n->not_run_budget)
+        quo_buf_printf(b, " &middot; %zu not run: over --max-requests %zu", n->not_run_budget,
+                       sel->max_requests);
     quo_buf_printf(b, " &middot; %.2f s%s</p>\n</header>\n", r->seconds,
                    r->cfg->strict ? " &middot; strict" : "");
 }
@@ -371,7 +380,9 @@ static void put_failure(quo_buf *b, const qc_report *r, size_t i)
     put_got(b, cr);
     quo_buf_puts(b, " &middot; spec <code>");
     put_str(b, r, c->spec_pointer);
-    quo_buf_puts(b, "</code></p>\n<ul>\n");
+    quo_buf_printf(b, "</code></p>\n<p class=\"source\">%s because: ", qc_level_name(c->level));
+    put_str(b, r, c->source ? c->source : "");
+    quo_buf_puts(b, "</p>\n<ul>\n");
     for (size_t k = 0; cr->failures && k < cr->failures->count; k++) {
         quo_buf_puts(b, "<li>");
         put_str(b, r, cr->failures->items[k]);

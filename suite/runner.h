@@ -60,7 +60,9 @@ typedef struct qc_runner_setup {
     const quo_spec *spec;
     const qc_config *cfg;
     const qc_case_list *cases;
-    const bool *selected;   /* per case: chosen by --filter */
+    const bool *selected;   /* per case: chosen by --filter / --exclude */
+    const bool *cut;        /* per case: over --max-requests (reported not run,
+                               never sent), or NULL */
     const char *base_url;
     const qc_scrubber *scrub;
     const char *report_dir; /* the created-task ledger goes here */

@@ -1,6 +1,7 @@
 /* tests/suite/helpers.c - see helpers.h. */
 #include "quo/array.h"
 #include "helpers.h"
+#include "registry.h"
 
 #include <check.h>
 #include <stdio.h>
@@ -110,4 +111,25 @@ void th_error_body(int status, const char *replace_member, const char *with, con
         first = false;
     }
     snprintf(buf + o, size - o, "%s}", extra);
+}
+
+void th_assert_registry(const qc_case_list *l)
+{
+    for (size_t i = 0; i < l->count; i++) {
+        const qc_case *c = &l->items[i];
+        bool ambiguous = true;
+        const qc_check *row = qc_registry_match(c, &ambiguous);
+        ck_assert_msg(row && !ambiguous, "%s (%s/%s) matches %s row", c->id, c->suite, c->tcase,
+                      ambiguous ? "more than one" : "no");
+        ck_assert_msg(c->check == row, "%s: check not set from its row", c->id);
+        ck_assert_msg(c->level == row->level, "%s: level not the row's", c->id);
+        ck_assert_msg(c->source && *c->source, "%s: no source", c->id);
+        if (row->from_spec || c->constraint)
+            ck_assert_msg(strncmp(c->source, "spec ", 5) == 0 &&
+                              strstr(c->source, c->spec_pointer),
+                          "%s: source %s does not name its spec pointer", c->id, c->source);
+        if (c->exchange != i)
+            ck_assert_msg(qc_case_rank(c) > qc_case_rank(&l->items[c->exchange]),
+                          "%s runs before the case it judges", c->id);
+    }
 }

@@ -43,4 +43,8 @@ bool th_failed_with(const qc_check_result *r, const char *needle);
 void th_error_body(int status, const char *replace_member, const char *with, const char *extra,
                    char *buf, size_t size);
 
+/* Every case of l belongs to exactly one check registry row (registry.h),
+ * which set its level and source; companions run after their primaries. */
+void th_assert_registry(const qc_case_list *l);
+
 #endif

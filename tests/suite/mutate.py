@@ -44,6 +44,18 @@ muts = [
  ('src/buf.c', 'html NUL and controls kept', "        bool control = (c < 0x20 && c != '\\t' && c != '\\n' && c != '\\r') || c == 0x7F;", "        bool control = false;", 'test_buf'),
  ('suite/report.c', '--strict ignored', '    bool failed = n.must_failed > 0 || (r->cfg->strict && n.should_failed > 0);', '    bool failed = n.must_failed > 0;', 'test_suite_e2e'),
  ('suite/http.c', '429 not retried', '        if (st != QUO_OK || out->status != 429 || n >= h->opts.max_retries)', '        if (1)', 'test_suite_e2e'),
+ ('suite/registry.c', 'a case matches rows of any TCase', "        if (strcmp(rows[i].tcase, c->tcase) != 0 || strcmp(rows[i].suite, c->suite) != 0 ||", "        if (strcmp(rows[i].suite, c->suite) != 0 ||", 'test_suite_registry'),
+ ('suite/registry.c', 'level not taken from the row', '        c->level = row->level;', '        (void)0;', 'test_suite_registry'),
+ ('suite/registry.c', 'source ignores the spec pointer', '    if (!c->constraint && !row->from_spec)\n        return qc_strdup(row->source);', '    if (1)\n        return qc_strdup(row->source);', 'test_suite_registry'),
+ ('suite/registry.c', 'docs table drops a column', '        cell(b, r->judge_name);', '        (void)0;', 'test_suite_registry'),
+ ('suite/budget.c', 'SHOULD requests before MUST', '    if (x->level != y->level)\n        return x->level < y->level ? -1 : 1;', '    if (0)\n        return x->level < y->level ? -1 : 1;', 'test_suite_registry'),
+ ('suite/budget.c', 'combinations before one per constraint', '        r[m].tier = seen_before(cases, need, i) ? 1 : 0;', '        r[m].tier = 0;', 'test_suite_registry'),
+ ('suite/budget.c', 'companions cut apart from primaries', '                 !kept[c->exchange];', '                 !kept[i];', 'test_suite_registry'),
+ ('suite/config.c', '--exclude ignored', '        in = !qc_glob_match(s->excludes.items[i], id);', '        in = true;', 'test_suite_config'),
+ ('suite/config.c', 'comma-separated patterns not split', "    } while (*p++ == ',');", '    } while (0);', 'test_suite_config'),
+ ('suite/report.c', 'report.md drops the source', '    quo_buf_printf(b, ". %s because: ", qc_level_name(c->level));\n    md_cell(b, r, c->source ? c->source : "", 0);', '    quo_buf_puts(b, ". ");', 'test_suite_e2e'),
+ ('suite/main.c', 'budget line not printed', '        c->max_run_time);\n    print_budget(a, stdout);', '        c->max_run_time);', 'test_suite_e2e'),
+ ('suite/runner.c', 'requests over --max-requests sent', '        if (!st->setup->cases->items[st->order[r]].skip && !over_budget(st, st->order[r]))', '        if (!st->setup->cases->items[st->order[r]].skip)', 'test_suite_e2e'),
 ]
 
 

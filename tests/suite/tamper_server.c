@@ -221,6 +221,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
             "{\"data\":{\"taskId\":\"TK1\",\"revision\":\"1\",\"phoneNumberId\":\"PN1\"}}";
         return answer(conn, 201, task, sizeof task - 1, json, 1, false);
     }
+    const char *ctype = request_header(r, "Content-Type");
+    if (s->mode == TS_CHARSET_REFUSED && ctype && strstr(ctype, "charset")) {
+        static const char refused[] = "{\"message\":\"unsupported media type\"}";
+        return answer(conn, 415, refused, sizeof refused - 1, json, 1, false);
+    }
     quo_mock_request req = {.method = method, .path = url, .headers = r->headers,
                             .header_count = r->header_count, .body = r->body ? r->body : "",
                             .body_len = r->len};

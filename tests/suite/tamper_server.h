@@ -13,7 +13,7 @@
 
 typedef enum ts_mode {
     TS_FAITHFUL = 0,    /* the mock as it is */
-    TS_DROP_ALLOW,      /* 405 without Allow (a SHOULD) */
+    TS_DROP_ALLOW,      /* 405 without Allow (a MUST: RFC 9110 section 15.5.6) */
     TS_WRONG_400_CODE,  /* 400 bodies carry another code (a MUST) */
     TS_ECHO_KEY,        /* error messages repeat the Authorization value */
     TS_RATE_LIMIT_FIRST,/* the first request gets 429 Retry-After: 0 */
@@ -30,7 +30,8 @@ typedef enum ts_mode {
     TS_KEY_REVOKED,     /* a JSON 401 for every request */
     TS_201_NOT_JSON,    /* every request: 201 text/plain "created" */
     TS_LONG_TASK_ID,    /* every request: a 201 whose taskId is 600 characters */
-    TS_SILENT           /* accepts connections, reads, never answers */
+    TS_SILENT,          /* accepts connections, reads, never answers */
+    TS_CHARSET_REFUSED  /* a Content-Type with a charset parameter gets 415 (a SHOULD) */
 } ts_mode;
 
 typedef struct ts_server ts_server;

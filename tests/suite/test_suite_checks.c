@@ -329,7 +329,7 @@ START_TEST(allow_on_405)
     ck_assert_int_eq(th_judge("http.405-allow", &x, NULL, 0, &r), QC_PASS);
     qc_check_result_free(&r);
     qc_exchange y = th_exchange(404, "application/json", "{}");
-    ck_assert_int_eq(th_judge("http.405-allow", &y, NULL, 0, &r), QC_PASS);
+    ck_assert_int_eq(th_judge("http.405-allow", &y, NULL, 0, &r), QC_SKIP);
     ck_assert_ptr_nonnull(r.note); /* the server does not use 405: nothing to check */
 }
 END_TEST

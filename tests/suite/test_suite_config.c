@@ -123,7 +123,8 @@ START_TEST(file_alone_and_empty_env)
     ck_assert(cfg.rate == QC_DEFAULT_REMOTE_RATE);
     ck_assert(cfg.timeout == QC_DEFAULT_TIMEOUT);
     ck_assert_str_eq(cfg.report_dir, "reports");
-    ck_assert_ptr_null(cfg.filter);
+    ck_assert_uint_eq(cfg.select.filters.count, 0);
+    ck_assert_uint_eq(cfg.select.max_requests, 0);
 }
 END_TEST
 
@@ -161,8 +162,65 @@ START_TEST(rate_and_timeout)
     ck_assert(cfg.rate == 2.5);
     ck_assert(cfg.timeout == 3);
     ck_assert(cfg.strict && cfg.list);
-    ck_assert_str_eq(cfg.filter, "400.*");
+    ck_assert_uint_eq(cfg.select.filters.count, 1);
+    ck_assert_str_eq(cfg.select.filters.items[0], "400.*");
     ck_assert_str_eq(cfg.report_dir, "out");
+}
+END_TEST
+
+/* --filter / --exclude: repeatable and comma-separated; the config file's
+ * "filter" / "exclude" (a string or an array) are replaced whole by flags;
+ * --max-requests likewise. */
+START_TEST(filters_and_excludes_take_several_patterns)
+{
+    ck_assert_int_eq(file_text("{\"filter\":[\"401.*\",\"403.*,404.*\"],\"exclude\":\"*.bearer\","
+                               "\"maxRequests\":7}"),
+                     QUO_OK);
+    ck_assert_int_eq(resolve(), QUO_OK);
+    ck_assert_uint_eq(cfg.select.filters.count, 3);
+    ck_assert_str_eq(cfg.select.filters.items[2], "404.*");
+    ck_assert_uint_eq(cfg.select.excludes.count, 1);
+    ck_assert_uint_eq(cfg.select.max_requests, 7);
+    ck_assert(qc_selection_matches(&cfg.select, "403.phoneNumberId"));
+    ck_assert(qc_selection_matches(&cfg.select, "404.userId"));
+    ck_assert(!qc_selection_matches(&cfg.select, "401.bearer"));   /* excluded */
+    ck_assert(!qc_selection_matches(&cfg.select, "400.type.x.y")); /* no filter matches */
+    qc_config_free(&cfg);
+    const char *argv[] = {"x", "--filter", "400.type.*,400.pattern.*", "--filter=http.*",
+                          "--exclude", "*.errors-path", "--exclude=*.null,*.array",
+                          "--max-requests", "3"};
+    ck_assert_int_eq(args(9, argv), QUO_OK);
+    ck_assert_int_eq(qc_config_resolve(&cli, &flags, &env, &file, NULL, &cfg, &err), QUO_OK);
+    ck_assert_uint_eq(cfg.select.filters.count, 3); /* the file's three are replaced */
+    ck_assert_uint_eq(cfg.select.excludes.count, 3);
+    ck_assert_uint_eq(cfg.select.max_requests, 3);
+    ck_assert(qc_selection_matches(&cfg.select, "400.type.title.number"));
+    ck_assert(qc_selection_matches(&cfg.select, "http.405-allow"));
+    ck_assert(!qc_selection_matches(&cfg.select, "400.type.title.null"));
+    ck_assert(!qc_selection_matches(&cfg.select, "400.type.title.number.errors-path"));
+    ck_assert(!qc_selection_matches(&cfg.select, "401.empty"));
+}
+END_TEST
+
+START_TEST(bad_selections)
+{
+    static const struct { int argc; const char *argv[3]; const char *needle; } rows[] = {
+        {3, {"x", "--filter", "a,,b"}, "--filter: an empty pattern"},
+        {3, {"x", "--exclude", ""}, "--exclude: an empty pattern"},
+        {3, {"x", "--max-requests", "0"}, "--max-requests"},
+        {3, {"x", "--max-requests", "-4"}, "--max-requests"},
+        {3, {"x", "--max-requests", "2x"}, "--max-requests"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        qc_cli_free(&cli);
+        qc_layer_free(&flags);
+        ck_assert_int_eq(args(rows[i].argc, rows[i].argv), QUO_EUSAGE);
+        ck_assert_msg(strstr(err.message, rows[i].needle), "%s", err.message);
+    }
+    ck_assert_int_eq(file_text("{\"filter\":3}"), QUO_EUSAGE);
+    ck_assert(strstr(err.message, "\"filter\" must be a string or an array"));
+    ck_assert_int_eq(file_text("{\"maxRequests\":1.5}"), QUO_EUSAGE);
+    ck_assert_int_eq(file_text("{\"exclude\":[\"a,\"]}"), QUO_EUSAGE);
 }
 END_TEST
 
@@ -366,6 +424,8 @@ static Suite *config_suite(void)
     tc = tcase_create("errors");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, bad_arguments);
+    tcase_add_test(tc, filters_and_excludes_take_several_patterns);
+    tcase_add_test(tc, bad_selections);
     tcase_add_test(tc, config_file_keys_are_strict);
     tcase_add_test(tc, remote_target_needs_key_and_fixtures);
     tcase_add_test(tc, bad_base_urls);

@@ -206,7 +206,7 @@ END_TEST
 
 START_TEST(should_failure_counts_only_with_strict)
 {
-    start(TS_DROP_ALLOW, true, true);
+    start(TS_CHARSET_REFUSED, true, true);
     ck_assert_int_eq(run(NULL, 0, NULL), 0);
     ck_assert_int_eq(count("failedShould"), 1);
     ck_assert_int_eq(count("failedMust"), 0);
@@ -214,9 +214,123 @@ START_TEST(should_failure_counts_only_with_strict)
     ck_assert_int_eq(run(args, 1, NULL), 1);
     char *md = report("report.md");
     ck_assert(strstr(md, "# quo-conformance: FAILED"));
-    ck_assert(strstr(md, "### `http.405-allow` (SHOULD, failed)"));
-    ck_assert(strstr(md, "405 without an Allow header"));
+    ck_assert(strstr(md, "### `http.content-type-charset` (SHOULD, failed)"));
+    ck_assert(strstr(md, "status 415"));
     free(md);
+}
+END_TEST
+
+static bool report_has(const char *name, const char *needle);
+
+/* report.json parsed (caller deletes); a case's string member or NULL;
+ * whether the case is listed at all. */
+static cJSON *report_json(void)
+{
+    char *text = report("report.json");
+    cJSON *root = cJSON_Parse(text);
+    free(text);
+    ck_assert_ptr_nonnull(root);
+    return root;
+}
+
+static const cJSON *json_case(const cJSON *root, const char *id)
+{
+    const cJSON *c;
+    cJSON_ArrayForEach(c, cJSON_GetObjectItem(root, "cases"))
+    {
+        const cJSON *v = cJSON_GetObjectItem(c, "id");
+        if (cJSON_IsString(v) && strcmp(v->valuestring, id) == 0)
+            return c;
+    }
+    return NULL;
+}
+
+static const char *case_string(const cJSON *root, const char *id, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItem(json_case(root, id), key);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* 405 without Allow is a MUST failure (RFC 9110 section 15.5.6), and
+ * every report names that source with the failure. */
+START_TEST(reports_show_the_source_of_each_failure)
+{
+    start(TS_DROP_ALLOW, true, true);
+    const char *args[] = {"--filter", "http.*"};
+    ck_assert_int_eq(run(args, 2, NULL), 1);
+    ck_assert_int_eq(count("failedMust"), 1);
+    const char *src = "RFC 9110 section 15.5.6: the origin server MUST generate an Allow";
+    char *md = report("report.md");
+    ck_assert(strstr(md, "### `http.405-allow` (MUST, failed)"));
+    ck_assert_msg(strstr(md, "MUST because: RFC 9110 section 15.5.6"), "%s", md);
+    free(md);
+    char *x = report("junit.xml");
+    ck_assert(strstr(x, "MUST because: RFC 9110 section 15.5.6"));
+    free(x);
+    char *h = report("report.html");
+    ck_assert(strstr(h, "MUST because: RFC 9110 section 15.5.6"));
+    free(h);
+    cJSON *j = report_json();
+    const char *got = case_string(j, "http.405-allow", "source");
+    ck_assert_msg(got && strstr(got, src), "%s", got ? got : "(none)");
+    cJSON_Delete(j);
+}
+END_TEST
+
+/* The budget line comes before the first request; --max-requests sends
+ * that many case requests and reports the rest as not run, never as
+ * passes or failures. */
+START_TEST(max_requests_caps_the_run)
+{
+    start(TS_FAITHFUL, true, true);
+    const char *args[] = {"--max-requests", "6", "--rate", "50", "--strict"};
+    ck_assert_int_eq(run(args, 5, NULL), 0);
+    char *out = slurp(out_path);
+    const char *budget = strstr(out, "quo-conformance: budget: 6 requests, about 0 s at 50 "
+                                     "requests/s; --max-requests 6 leaves out 96 more");
+    ck_assert_msg(budget, "%s", out);
+    const char *first = strstr(out, "\n  > ");
+    ck_assert(first && budget < first);
+    free(out);
+    ck_assert_int_eq(count("failed"), 0);
+    ck_assert_int_eq(count("notRun"), count("selected") - count("passed"));
+    ck_assert_int_le(ts_requests(server), 6 + 5); /* and the preflight's, at most */
+    cJSON *j = report_json();
+    ck_assert_str_eq(case_string(j, "201.phoneNumberId+dueDate", "notRun"), "over-max-requests");
+    ck_assert_str_eq(case_string(j, "201.phoneNumberId+dueDate", "result"), "not-run");
+    ck_assert_str_eq(case_string(j, "201.phoneNumberId", "result"), "passed");
+    ck_assert_int_eq(cJSON_GetObjectItem(j, "maxRequests")->valueint, 6);
+    cJSON_Delete(j);
+    char *md = report("report.md");
+    ck_assert(strstr(md, "not run: over --max-requests 6"));
+    ck_assert(strstr(md, "not run: over --max-requests"));
+    free(md);
+    /* The kept ones are the first of the documented order. */
+    ck_assert(report_has("conformance.tap", "ok 1 - 201.phoneNumberId [MUST]\n"));
+    ck_assert(report_has("conformance.tap", "201.phoneNumberId+dueDate [MUST] # SKIP not run: "
+                                            "not run: over --max-requests"));
+}
+END_TEST
+
+/* Several --filter and --exclude patterns, repeated and comma-separated. */
+START_TEST(filters_and_excludes_combine)
+{
+    start(TS_FAITHFUL, true, true);
+    const char *args[] = {"--filter", "401.*,403.*", "--filter", "404.*",
+                          "--exclude", "401.bearer", "--exclude=403.activityId,404.assignedTo"};
+    ck_assert_int_eq(run(args, 7, NULL), 0);
+    ck_assert_int_eq(count("selected"), 3 + 2 + 3);
+    cJSON *j = report_json();
+    ck_assert_ptr_null(json_case(j, "401.bearer"));
+    ck_assert_ptr_null(json_case(j, "403.activityId"));
+    ck_assert_ptr_null(json_case(j, "404.assignedTo"));
+    ck_assert_ptr_nonnull(json_case(j, "403.phoneNumberId"));
+    ck_assert_ptr_nonnull(json_case(j, "401.empty"));
+    ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(j, "filter")), 3);
+    ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(j, "exclude")), 3);
+    cJSON_Delete(j);
+    const char *all[] = {"--exclude", "*"};
+    ck_assert_int_eq(run(all, 2, NULL), 2); /* nothing left: usage */
 }
 END_TEST
 
@@ -342,7 +456,7 @@ END_TEST
 
 START_TEST(exclude_tags_leaves_should_out)
 {
-    start(TS_DROP_ALLOW, true, true);
+    start(TS_CHARSET_REFUSED, true, true);
     const char *args[] = {"--strict"};
     ck_assert_int_eq(run(args, 1, "CK_EXCLUDE_TAGS=SHOULD"), 0);
     ck_assert_int_gt(count("notRun"), 80);
@@ -542,7 +656,7 @@ START_TEST(ledger_keeps_unknown_and_long_ids)
     ck_assert_int_eq(run(NULL, 0, NULL), 1);
     ck_assert(report_has("created-tasks", "\tid unknown: "));
     /* GET answered 201, not 405: nothing to judge, so skipped, not passed. */
-    ck_assert(report_has("conformance.tap", "http.405-allow [SHOULD] # SKIP"));
+    ck_assert(report_has("conformance.tap", "http.405-allow [MUST] # SKIP"));
     const char *one[] = {"--filter", "*.errors-path"};
     /* --filter'ed companions: their primaries' requests are still listed
      * (the companions are skipped: their primaries got no 400). */
@@ -707,6 +821,9 @@ static Suite *e2e_suite(void)
     tcase_add_test(tc, bad_config_exits_2);
     tcase_add_test(tc, list_sends_nothing);
     tcase_add_test(tc, filter_reruns_one_case);
+    tcase_add_test(tc, reports_show_the_source_of_each_failure);
+    tcase_add_test(tc, max_requests_caps_the_run);
+    tcase_add_test(tc, filters_and_excludes_combine);
     tcase_add_test(tc, target_without_forbidden_key_or_faults_skips);
     tcase_add_test(tc, exclude_tags_leaves_should_out);
     tcase_add_test(tc, crashing_check_hides_no_other_case);
