@@ -125,10 +125,10 @@ static const char *success_pointer(deriver *d)
     return p ? p : "";
 }
 
-static bool in_required(const cJSON *dreq, const char *name)
+static bool in_required(const deriver *d, const cJSON *dreq, const char *name)
 {
     const cJSON *it;
-    cJSON_ArrayForEach(it, dreq) if (cJSON_IsString(it) && strcmp(it->valuestring, name) == 0)
+    cJSON_ArrayForEach(it, dreq) if (qd_text_is(d, it, name))
         return true;
     return false;
 }
@@ -149,16 +149,16 @@ static quo_status task_fields(deriver *d, qc_case *c, size_t li, bool echo)
 {
     const char *wrapper;
     const cJSON *data = quo_contract_success_object(quo_spec_contract(d->spec), &wrapper);
-    const cJSON *dprops = cJSON_GetObjectItemCaseSensitive(data, "properties");
-    const cJSON *dreq = cJSON_GetObjectItemCaseSensitive(data, "required");
+    const cJSON *dprops = qd_keyword(d, data, "properties");
+    const cJSON *dreq = qd_keyword(d, data, "required");
     const prop *p = &d->props[d->links[li]];
     if (!p->valid || !cJSON_IsString(p->valid))
         return QUO_OK;
     const char *name = p->name, *value = p->valid->valuestring;
     const char *om = p->owner_member, *oid = p->owner_id;
     for (size_t step = 0; name && value && step <= d->nprops; step++) {
-        if (cJSON_GetObjectItemCaseSensitive(dprops, name)) {
-            bool required = in_required(dreq, name);
+        if (qd_keyword(d, dprops, name)) {
+            bool required = in_required(d, dreq, name);
             qc_field_mode mode = required ? QC_FIELD_EQUAL
                                  : step == 0 ? QC_FIELD_ECHO : QC_FIELD_IF_PRESENT;
             if ((mode == QC_FIELD_EQUAL) != echo && !case_field(c, name, value, mode))
@@ -356,7 +356,7 @@ static quo_status derive_types(deriver *d)
     static const char *const types[] = {"string", "number", "boolean", "null", "array", "object"};
     for (size_t i = 0; i < d->nprops; i++) {
         const prop *p = &d->props[i];
-        const char *declared = qd_schema_type(p->schema);
+        const char *declared = p->m->type;
         for (size_t t = 0; t < QUO_ARRAY_SIZE(types); t++) {
             if (declared && strcmp(declared, types[t]) == 0)
                 continue;
@@ -426,7 +426,7 @@ static quo_status derive_patterns(deriver *d)
     };
     for (size_t i = 0; i < d->nprops; i++) {
         const prop *p = &d->props[i];
-        const char *pattern = qd_schema_string(p->schema, "pattern");
+        const char *pattern = p->m->pattern;
         if (!pattern)
             continue;
         char prefix[64];
@@ -469,8 +469,7 @@ static quo_status derive_patterns(deriver *d)
 
 static quo_status derive_links(deriver *d)
 {
-    const char *rp = d->combiner ? NULL : d->rp;
-    char *ptr = rp ? qc_strdup(rp) : qd_ptr_join(d->rp, d->combiner);
+    char *ptr = qc_strdup(d->combiner_ptr ? d->combiner_ptr : d->rp);
     if (!ptr)
         return qd_oom(d);
     const char *off[1 + MAX_BRANCHES];
@@ -549,7 +548,7 @@ static quo_status derive_formats(deriver *d)
     };
     for (size_t i = 0; i < d->nprops; i++) {
         const prop *p = &d->props[i];
-        const char *fmt = qd_schema_string(p->schema, "format");
+        const char *fmt = p->m->format;
         if (!fmt)
             continue;
         if (strcmp(fmt, "date-time") != 0) {
@@ -779,13 +778,9 @@ static quo_status derive_faults(deriver *d)
 
 static quo_status derive_protocol(deriver *d)
 {
-    char *sp = NULL;
     quo_status st = QUO_OK;
-    const cJSON *schemes = qd_ptr_get(d->doc, "/components/securitySchemes");
-    for (const cJSON *s = schemes ? schemes->child : NULL; s && !sp; s = s->next)
-        if (s->string && strcmp(qd_schema_string(s, "name") ? qd_schema_string(s, "name") : "",
-                                d->out->auth_header) == 0)
-            sp = qd_scheme_pointer(d, s->string);
+    const quo_contract_security *sec = quo_contract_security_at(quo_spec_contract(d->spec), 0);
+    char *sp = sec ? qd_scheme_pointer(d, sec->scheme_name) : NULL;
     qc_case *c = NULL;
     st = simple_case(d, &c, "protocol", "headers", QC_SHOULD, QC_EXPECT_TASK, d->success,
                      sp ? sp : "", "the auth header name in lower case (names are "
@@ -843,7 +838,6 @@ quo_status qc_cases_derive(const quo_spec *spec, const qc_derive_input *in,
     if (!d)
         return quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
     d->spec = spec;
-    d->doc = quo_spec_document(spec);
     d->in = in;
     d->out = out;
     d->err = err;
@@ -854,7 +848,7 @@ quo_status qc_cases_derive(const quo_spec *spec, const qc_derive_input *in,
     quo_status st = out->path && out->method ? QUO_OK : qd_oom(d);
     for (char *p = out->method; p && *p; p++)
         *p = (char)toupper((unsigned char)*p);
-    if (st == QUO_OK && (!d->doc || !d->rp))
+    if (st == QUO_OK && (!quo_spec_contract(spec) || !d->rp))
         st = quo_error_set(err, QUO_ESPEC, 0, "the spec has no request schema");
     quo_status (*const steps[])(deriver *) = {
         qd_read_branches, qd_read_props, qd_read_success, qd_make_valid_values, derive_positives,
@@ -865,6 +859,7 @@ quo_status qc_cases_derive(const quo_spec *spec, const qc_derive_input *in,
         st = steps[i](d);
     for (size_t i = 0; i < d->nbr; i++)
         free(d->br[i].pointer);
+    free(d->combiner_ptr);
     for (size_t i = 0; i < d->nprops; i++) {
         free(d->props[i].pointer);
         cJSON_Delete(d->props[i].valid);

@@ -2,8 +2,9 @@
  * derivation and the spec walk that fills it (derive_spec.c), shared with
  * the case generators (derive.c).
  *
- * The walk: find the request schema's branches (anyOf/oneOf) and the union
- * of their properties; make one valid value per property (a fixture the
+ * The walk reads the compiled contract only (quo/contract.h; nothing here
+ * walks the OpenAPI document): the request's alternatives and the union
+ * of their members; make one valid value per property (a fixture the
  * property's own compiled schema accepts, a date-time for a date-time
  * format, the spec's example for plain strings). The generators then build
  * each case's body by adding, removing or replacing members of a branch's
@@ -34,7 +35,8 @@
 
 typedef struct prop {
     const char *name;
-    const cJSON *schema; /* after $ref */
+    const quo_contract_member *m; /* the contract's member (home branch) */
+    const cJSON *schema; /* m->schema_json: after $ref */
     char *pointer;       /* of the resolved schema */
     size_t home;         /* first branch that declares it */
     bool is_link;
@@ -52,12 +54,12 @@ typedef struct branch {
 
 typedef struct deriver {
     const quo_spec *spec;
-    const cJSON *doc;
     const qc_derive_input *in;
     qc_case_list *out;
     quo_error *err;
     const char *rp;      /* request schema pointer */
     const char *combiner; /* "anyOf" / "oneOf" / NULL */
+    char *combiner_ptr;  /* its pointer (owned), or NULL */
     branch br[MAX_BRANCHES];
     size_t nbr;
     prop props[MAX_PROPS];
@@ -73,18 +75,17 @@ typedef struct deriver {
 /* An error value for ENOMEM (also filling d->err). */
 quo_status qd_oom(deriver *d);
 
-/* RFC 6901 helpers: a new pointer with one token (escaped) appended; the
- * node a pointer names ("" = root) or NULL; local $ref resolution that
- * updates *node and its owned *pointer. */
+/* RFC 6901 helpers: a new pointer with one token (escaped) appended. */
 char *qd_ptr_join(const char *base, const char *token);
 char *qd_ptr_index(const char *base, size_t i);
-const cJSON *qd_ptr_get(const cJSON *doc, const char *ptr);
-quo_status qd_resolve_ref(deriver *d, const cJSON **node, char **pointer);
 
-/* Schema reading: the (first non-null) type, a string keyword, whether a
- * branch requires / declares a member, a prop's index (MAX_PROPS if none). */
-const char *qd_schema_type(const cJSON *schema);
-const char *qd_schema_string(const cJSON *schema, const char *key);
+/* Reading a schema the contract handed out (a member's schema_json, $ref
+ * followed): a keyword by full name length, a string keyword, whether a
+ * string node is exactly `text` (NUL-aware). Whether a branch requires /
+ * declares a member, a prop's index (MAX_PROPS if none). */
+const cJSON *qd_keyword(const deriver *d, const cJSON *schema, const char *key);
+const char *qd_keyword_string(const deriver *d, const cJSON *schema, const char *key);
+bool qd_text_is(const deriver *d, const cJSON *node, const char *text);
 bool qd_is_required(const branch *b, const char *name);
 bool qd_declares(const branch *b, const char *name);
 size_t qd_prop_index(const deriver *d, const char *name);
