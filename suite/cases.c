@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static const char *const suite_order[] = {"positive", "validation", "auth",
                                           "resources", "faults", "protocol"};
@@ -45,6 +46,8 @@ void qc_case_free(qc_case *c)
     free(c->spec_pointer);
     free(c->content_type);
     free(c->prefer);
+    free(c->header_name);
+    free(c->header_value);
     free(c->body);
     for (size_t i = 0; i < c->field_count; i++) {
         free(c->fields[i].name);
@@ -102,11 +105,20 @@ bool qc_case_headers(const qc_case_list *list, const qc_case *c, const char *key
         ok = qc_strlist_addf(out, "%s: %s%s%s", name, sch, sp, forbidden);
         break;
     case QC_AUTH_KEY_LOWER: ok = qc_strlist_addf(out, "%s: %s%s%s", lower, sch, sp, key); break;
+    case QC_AUTH_OTHER_SCHEME:
+        ok = qc_strlist_addf(out, "%s: %s %s", name,
+                             sch[0] && strcasecmp(sch, "Basic") != 0 ? "Basic" : sch[0] ? "Bearer"
+                                                                                   : "Basic",
+                             key);
+        break;
     }
     /* Each required header parameter, with a value unique to the case (an
      * Idempotency-Key must not repeat across different bodies). */
     for (size_t i = 0; ok && i < list->required_headers.count; i++)
-        ok = qc_strlist_addf(out, "%s: qc-%s", list->required_headers.items[i], c->id);
+        if (!c->header_name || strcasecmp(c->header_name, list->required_headers.items[i]) != 0)
+            ok = qc_strlist_addf(out, "%s: qc-%s", list->required_headers.items[i], c->id);
+    if (ok && c->header_name && c->header_value)
+        ok = qc_strlist_addf(out, "%s: %s", c->header_name, c->header_value);
     if (ok && c->content_type)
         ok = qc_strlist_addf(out, "Content-Type: %s", c->content_type);
     if (ok && c->prefer)
@@ -125,8 +137,9 @@ bool qc_case_accepts(const qc_case *c, int status)
 size_t qc_case_rank(const qc_case *c)
 {
     static const char *const tcases[] = {
-        "201", "201-echo", "400-required", "400-type", "400-pattern", "400-links",
-        "400-unknown", "400-format", "400-body", "400-errors-path", "401", "401-bearer", "403",
+        "201", "201-values", "201-echo", "400-required", "400-type", "400-pattern", "400-links",
+        "400-unknown", "400-format", "400-body", "400-header", "400-combiner", "400-closed", "400-values",
+        "400-errors-path", "401", "401-bearer", "401-scheme", "403",
         "404", "404-reference", "500", "headers", "405"};
     size_t ntc = QUO_ARRAY_SIZE(tcases);
     size_t suite = QUO_ARRAY_SIZE(suite_order);

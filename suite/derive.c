@@ -14,15 +14,7 @@
 
 /* ---- case construction ----------------------------------------------- */
 
-static qc_case *case_new(deriver *d, const char *suite, const char *tcase, qc_level level,
-                         qc_expect expect, const char *pointer, const char *summary,
-                         const char *idfmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 8, 9)))
-#endif
-    ;
-
-static qc_case *case_new(deriver *d, const char *suite, const char *tcase, qc_level level,
+qc_case *qd_case_new(deriver *d, const char *suite, const char *tcase, qc_level level,
                          qc_expect expect, const char *pointer, const char *summary,
                          const char *idfmt, ...)
 {
@@ -40,6 +32,7 @@ static qc_case *case_new(deriver *d, const char *suite, const char *tcase, qc_le
     c->spec_pointer = qc_strdup(pointer);
     c->suite = suite;
     c->tcase = tcase;
+    c->constraint = d->constraint;
     c->level = level;
     c->expect = expect;
     c->method = "POST";
@@ -52,7 +45,7 @@ static qc_case *case_new(deriver *d, const char *suite, const char *tcase, qc_le
     return c;
 }
 
-static bool case_accept(qc_case *c, int status)
+bool qd_case_accept(qc_case *c, int status)
 {
     if (c->accept_count == QC_MAX_ACCEPTS)
         return false;
@@ -78,7 +71,7 @@ static bool case_field(qc_case *c, const char *name, const char *value, qc_field
 }
 
 /* Sets the JSON content type and the rendered body of a POST case. */
-static quo_status case_body(deriver *d, qc_case *c, const body_spec *bs)
+quo_status qd_case_body(deriver *d, qc_case *c, const body_spec *bs)
 {
     c->body = qd_body_render(d, bs, c->id, &c->body_len);
     c->content_type = qc_strdup("application/json");
@@ -94,7 +87,7 @@ static quo_status case_raw_body(deriver *d, qc_case *c, const char *bytes, size_
 }
 
 /* Drops the last case (a negative the validator found valid) and notes why. */
-static quo_status discard_last(deriver *d, const char *why)
+quo_status qd_discard_last(deriver *d, const char *why)
 {
     qc_case *c = &d->out->items[d->out->count - 1];
     bool ok = qc_strlist_addf(&d->out->discarded, "%s: %s", c->id, why);
@@ -104,7 +97,7 @@ static quo_status discard_last(deriver *d, const char *why)
 }
 
 /* A positive body must be valid; anything else is a fixture or spec problem. */
-static quo_status require_valid(deriver *d, qc_case *c)
+quo_status qd_require_valid(deriver *d, qc_case *c)
 {
     bool valid = false;
     quo_status st = qd_classify(d, c->body, c->body_len, &valid, NULL);
@@ -179,7 +172,7 @@ static quo_status task_fields(deriver *d, qc_case *c, size_t li, bool echo)
     return QUO_OK;
 }
 
-static quo_status add_positive(deriver *d, size_t bi, const size_t *opt, size_t nopt,
+quo_status qd_add_positive(deriver *d, size_t bi, const size_t *opt, size_t nopt,
                                unsigned mask)
 {
     body_spec bs;
@@ -199,22 +192,22 @@ static quo_status add_positive(deriver *d, size_t bi, const size_t *opt, size_t 
         if (n >= (int)sizeof id || sn >= (int)sizeof summary)
             return quo_error_set(d->err, QUO_ESPEC, 0, "request property names too long");
     }
-    qc_case *c = case_new(d, "positive", "201", QC_MUST, QC_EXPECT_TASK, d->br[bi].pointer,
+    qc_case *c = qd_case_new(d, "positive", "201", QC_MUST, QC_EXPECT_TASK, d->br[bi].pointer,
                           summary, "%s", id);
-    if (!c || !case_accept(c, d->success))
+    if (!c || !qd_case_accept(c, d->success))
         return qd_oom(d);
-    quo_status st = case_body(d, c, &bs);
+    quo_status st = qd_case_body(d, c, &bs);
     if (st == QUO_OK)
-        st = require_valid(d, c);
+        st = qd_require_valid(d, c);
     if (st == QUO_OK)
         st = task_fields(d, c, d->br[bi].link, false);
     if (st != QUO_OK)
         return st;
     /* The SHOULD companion: link ids echoed. Only where there is one to echo. */
     size_t primary = d->out->count - 1;
-    qc_case *e = case_new(d, "positive", "201-echo", QC_SHOULD, QC_EXPECT_ECHO,
+    qc_case *e = qd_case_new(d, "positive", "201-echo", QC_SHOULD, QC_EXPECT_ECHO,
                           success_pointer(d), "the 201 echoes the link ids", "%s.echo", id);
-    if (!e || !case_accept(e, d->success))
+    if (!e || !qd_case_accept(e, d->success))
         return qd_oom(d);
     e->exchange = primary;
     st = task_fields(d, e, d->br[bi].link, true);
@@ -243,13 +236,13 @@ static quo_status derive_positives(deriver *d)
         quo_status st = QUO_OK;
         if (nopt <= MAX_SUBSET_OPTIONALS) {
             for (unsigned mask = 0; st == QUO_OK && mask < (1u << nopt); mask++)
-                st = add_positive(d, bi, opt, nopt, mask);
+                st = qd_add_positive(d, bi, opt, nopt, mask);
         } else {
-            st = add_positive(d, bi, opt, nopt, 0);
+            st = qd_add_positive(d, bi, opt, nopt, 0);
             for (size_t k = 0; st == QUO_OK && k < nopt; k++)
-                st = add_positive(d, bi, opt, nopt, 1u << k);
+                st = qd_add_positive(d, bi, opt, nopt, 1u << k);
             if (st == QUO_OK)
-                st = add_positive(d, bi, opt, nopt, (1u << nopt) - 1);
+                st = qd_add_positive(d, bi, opt, nopt, (1u << nopt) - 1);
         }
         if (st != QUO_OK)
             return st;
@@ -259,14 +252,7 @@ static quo_status derive_positives(deriver *d)
 
 /* ---- negatives (400) -------------------------------------------------- */
 
-/* A case id from a format (a per-deriver buffer, valid until the next call). */
-static const char *qc_idf(deriver *d, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-
-static const char *qc_idf(deriver *d, const char *fmt, ...)
+const char *qd_idf(deriver *d, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -275,19 +261,35 @@ static const char *qc_idf(deriver *d, const char *fmt, ...)
     return d->idbuf;
 }
 
+/* Whether one of the validator's violations (d->v, just classified) lies at
+ * an offending path or inside it: a negative must fail for the intended
+ * reason, not for a side effect of how its body was built. */
+static bool fails_at(const deriver *d, const char *const *offending, size_t noff)
+{
+    for (size_t i = 0; i < d->v.count; i++) {
+        const char *vp = d->v.items[i].path;
+        for (size_t k = 0; k < noff; k++) {
+            size_t n = strlen(offending[k]);
+            if (strncmp(vp, offending[k], n) == 0 && (vp[n] == '\0' || vp[n] == '/'))
+                return true;
+        }
+    }
+    return false;
+}
+
 /* Adds a 400 case with the given body (rendered from bs, or raw bytes when
  * raw is non-NULL), gates it, and adds its errors-path companion when
  * `offending` (a path or NULL) names where the offence is. */
-static quo_status add_negative(deriver *d, const char *tcase, const char *pointer,
+quo_status qd_add_negative(deriver *d, const char *tcase, const char *pointer,
                                const char *summary, const body_spec *bs, const char *raw,
                                size_t raw_len, const char *const *offending, size_t noff,
                                const char *id)
 {
-    qc_case *c = case_new(d, "validation", tcase, QC_MUST, QC_EXPECT_ERROR, pointer, summary,
+    qc_case *c = qd_case_new(d, "validation", tcase, QC_MUST, QC_EXPECT_ERROR, pointer, summary,
                           "%s", id);
-    if (!c || !case_accept(c, 400))
+    if (!c || !qd_case_accept(c, 400))
         return qd_oom(d);
-    quo_status st = raw ? case_raw_body(d, c, raw, raw_len) : case_body(d, c, bs);
+    quo_status st = raw ? case_raw_body(d, c, raw, raw_len) : qd_case_body(d, c, bs);
     if (st != QUO_OK)
         return st;
     qc_strlist paths;
@@ -299,9 +301,12 @@ static quo_status add_negative(deriver *d, const char *tcase, const char *pointe
         }
     bool valid = false;
     st = qd_classify(d, c->body, c->body_len, &valid, noff ? &paths : NULL);
-    if (st == QUO_OK && valid)
-        st = discard_last(d, "the generated body is valid per the spec's own validator");
-    if (st != QUO_OK || valid || noff == 0) {
+    bool dropped = st == QUO_OK && (valid || (noff && !fails_at(d, offending, noff)));
+    if (dropped)
+        st = qd_discard_last(d, valid ? "the generated body is valid per the spec's own validator"
+                                      : "the spec's own validator rejects the body, but not at "
+                                        "the offending path");
+    if (st != QUO_OK || dropped || noff == 0) {
         qc_strlist_free(&paths);
         return st;
     }
@@ -312,12 +317,12 @@ static quo_status add_negative(deriver *d, const char *tcase, const char *pointe
     char *errs = qd_ptr_join(ep ? ep : "", "properties");
     char *errs2 = errs ? qd_ptr_join(errs, "errors") : NULL;
     free(errs);
-    qc_case *e = errs2 ? case_new(d, "validation", "400-errors-path", QC_SHOULD,
+    qc_case *e = errs2 ? qd_case_new(d, "validation", "400-errors-path", QC_SHOULD,
                                   QC_EXPECT_ERRORS_PATH, errs2,
                                   "errors[] names the offending path", "%s", eid)
                        : NULL;
     free(errs2);
-    if (!e || !case_accept(e, 400)) {
+    if (!e || !qd_case_accept(e, 400)) {
         qc_strlist_free(&paths);
         return qd_oom(d);
     }
@@ -328,6 +333,7 @@ static quo_status add_negative(deriver *d, const char *tcase, const char *pointe
 
 static quo_status derive_required(deriver *d)
 {
+    d->constraint = "required";
     for (size_t i = 0; i < d->nprops; i++) {
         const prop *p = &d->props[i];
         if (p->is_link || !qd_is_required(&d->br[p->home], p->name))
@@ -341,8 +347,8 @@ static quo_status derive_required(deriver *d)
         const char *off[] = {path, ""};
         char summary[240];
         snprintf(summary, sizeof summary, "required member %s missing", p->name);
-        quo_status st = ptr ? add_negative(d, "400-required", ptr, summary, &bs, NULL, 0, off, 2,
-                                           qc_idf(d, "400.required.%s", p->name))
+        quo_status st = ptr ? qd_add_negative(d, "400-required", ptr, summary, &bs, NULL, 0, off, 2,
+                                           qd_idf(d, "400.required.%s", p->name))
                             : qd_oom(d);
         free(ptr);
         if (st != QUO_OK)
@@ -353,6 +359,7 @@ static quo_status derive_required(deriver *d)
 
 static quo_status derive_types(deriver *d)
 {
+    d->constraint = "type";
     static const char *const types[] = {"string", "number", "boolean", "null", "array", "object"};
     for (size_t i = 0; i < d->nprops; i++) {
         const prop *p = &d->props[i];
@@ -379,8 +386,8 @@ static quo_status derive_types(deriver *d)
             char summary[240];
             snprintf(summary, sizeof summary, "%s of type %s instead of %s", p->name, types[t],
                      declared ? declared : "its schema's");
-            quo_status st = ptr ? add_negative(d, "400-type", ptr, summary, &bs, NULL, 0, off, 1,
-                                               qc_idf(d, "400.type.%s.%s", p->name, types[t]))
+            quo_status st = ptr ? qd_add_negative(d, "400-type", ptr, summary, &bs, NULL, 0, off, 1,
+                                               qd_idf(d, "400.type.%s.%s", p->name, types[t]))
                                 : qd_oom(d);
             free(ptr);
             cJSON_Delete(v);
@@ -408,8 +415,8 @@ static quo_status pattern_case(deriver *d, size_t i, const char *variant, const 
     const char *off[] = {path};
     char summary[240];
     snprintf(summary, sizeof summary, "%s breaks its pattern: %s", p->name, why);
-    quo_status st = ptr ? add_negative(d, "400-pattern", ptr, summary, &bs, NULL, 0, off, 1,
-                                       qc_idf(d, "400.pattern.%s.%s", p->name, variant))
+    quo_status st = ptr ? qd_add_negative(d, "400-pattern", ptr, summary, &bs, NULL, 0, off, 1,
+                                       qd_idf(d, "400.pattern.%s.%s", p->name, variant))
                         : qd_oom(d);
     free(ptr);
     cJSON_Delete(v);
@@ -418,6 +425,7 @@ static quo_status pattern_case(deriver *d, size_t i, const char *variant, const 
 
 static quo_status derive_patterns(deriver *d)
 {
+    d->constraint = "pattern";
     static const struct { const char *id, *bytes, *why; } terms[] = {
         {"lf", "\n", "a line feed after the prefix"},
         {"cr", "\r", "a carriage return after the prefix"},
@@ -469,6 +477,7 @@ static quo_status derive_patterns(deriver *d)
 
 static quo_status derive_links(deriver *d)
 {
+    d->constraint = d->combiner ? d->combiner : "required";
     char *ptr = qc_strdup(d->combiner_ptr ? d->combiner_ptr : d->rp);
     if (!ptr)
         return qd_oom(d);
@@ -507,8 +516,8 @@ static quo_status derive_links(deriver *d)
         char summary[400];
         snprintf(summary, sizeof summary, "%s link ids (%s)",
                  bits == 0 ? "zero" : all ? "all the" : "two", bits ? name : "none");
-        st = add_negative(d, "400-links", ptr, summary, &bs, NULL, 0, off, noff,
-                          qc_idf(d, "400.links.%s", label));
+        st = qd_add_negative(d, "400-links", ptr, summary, &bs, NULL, 0, off, noff,
+                          qd_idf(d, "400.links.%s", label));
     }
     free(ptr);
     return st;
@@ -516,6 +525,7 @@ static quo_status derive_links(deriver *d)
 
 static quo_status derive_unknown(deriver *d)
 {
+    d->constraint = "additionalProperties";
     char name[64] = "quoConformanceUnknown";
     for (int k = 0; qd_prop_index(d, name) != MAX_PROPS && k < 100; k++)
         snprintf(name, sizeof name, "quoConformanceUnknown%d", k);
@@ -530,7 +540,7 @@ static quo_status derive_unknown(deriver *d)
     char path[80];
     snprintf(path, sizeof path, "/%s", name);
     const char *off[] = {path, ""};
-    quo_status st = ptr ? add_negative(d, "400-unknown", ptr, "an unknown member", &bs, NULL, 0,
+    quo_status st = ptr ? qd_add_negative(d, "400-unknown", ptr, "an unknown member", &bs, NULL, 0,
                                        off, 2, "400.unknown-property")
                         : qd_oom(d);
     free(ptr);
@@ -540,6 +550,7 @@ static quo_status derive_unknown(deriver *d)
 
 static quo_status derive_formats(deriver *d)
 {
+    d->constraint = "format";
     static const struct { const char *id, *value, *why; } bad[] = {
         {"no-offset", "2030-01-02T03:04:05", "no UTC offset"},
         {"impossible-date", "2030-02-30T03:04:05Z", "February 30th"},
@@ -570,8 +581,8 @@ static quo_status derive_formats(deriver *d)
             const char *off[] = {path};
             char summary[240];
             snprintf(summary, sizeof summary, "%s not RFC 3339: %s", p->name, bad[k].why);
-            quo_status st = ptr ? add_negative(d, "400-format", ptr, summary, &bs, NULL, 0, off,
-                                               1, qc_idf(d, "400.format.%s.%s", p->name, bad[k].id))
+            quo_status st = ptr ? qd_add_negative(d, "400-format", ptr, summary, &bs, NULL, 0, off,
+                                               1, qd_idf(d, "400.format.%s.%s", p->name, bad[k].id))
                                 : qd_oom(d);
             free(ptr);
             cJSON_Delete(v);
@@ -623,17 +634,17 @@ static quo_status derive_bodies(deriver *d)
         quo_buf_append(&dup, base + 1, len - 1);
     }
     free(one);
-    quo_status st = add_negative(d, "400-body", ptr, "a body that is not JSON", NULL, base,
+    quo_status st = qd_add_negative(d, "400-body", ptr, "a body that is not JSON", NULL, base,
                                  len - 1, NULL, 0, "400.body.not-json");
     if (st == QUO_OK)
         st = arr.failed ? qd_oom(d)
-                        : add_negative(d, "400-body", ptr, "a body that is not an object", NULL,
+                        : qd_add_negative(d, "400-body", ptr, "a body that is not an object", NULL,
                                        arr.data, arr.len, NULL, 0, "400.body.not-object");
     if (st == QUO_OK)
-        st = add_negative(d, "400-body", ptr, "an empty body", NULL, "", 0, NULL, 0,
+        st = qd_add_negative(d, "400-body", ptr, "an empty body", NULL, "", 0, NULL, 0,
                           "400.body.empty");
     if (st == QUO_OK)
-        st = dup.failed || !dup.data ? qd_oom(d) : add_negative(d, "400-body", ptr, "a body that repeats a member name", NULL,
+        st = dup.failed || !dup.data ? qd_oom(d) : qd_add_negative(d, "400-body", ptr, "a body that repeats a member name", NULL,
                           dup.data, dup.len, NULL, 0, "400.body.duplicate-name");
     free(base);
     free(ptr);
@@ -651,18 +662,18 @@ static bool documented(const deriver *d, int status)
 
 /* A positive-shaped request (branch bi's minimal valid body) for a case
  * that varies something other than the body. */
-static quo_status simple_case(deriver *d, qc_case **out, const char *suite, const char *tcase,
+quo_status qd_simple_case(deriver *d, qc_case **out, const char *suite, const char *tcase,
                               qc_level level, qc_expect expect, int status, const char *pointer,
                               const char *summary, size_t bi, const char *id)
 {
-    qc_case *c = case_new(d, suite, tcase, level, expect, pointer, summary, "%s", id);
-    if (!c || !case_accept(c, status))
+    qc_case *c = qd_case_new(d, suite, tcase, level, expect, pointer, summary, "%s", id);
+    if (!c || !qd_case_accept(c, status))
         return qd_oom(d);
     body_spec bs;
     qd_body_base(d, bi, &bs);
-    quo_status st = case_body(d, c, &bs);
+    quo_status st = qd_case_body(d, c, &bs);
     if (st == QUO_OK)
-        st = require_valid(d, c);
+        st = qd_require_valid(d, c);
     if (st == QUO_OK && expect == QC_EXPECT_TASK)
         st = task_fields(d, c, d->br[bi].link, false);
     *out = c;
@@ -673,6 +684,7 @@ static quo_status simple_case(deriver *d, qc_case **out, const char *suite, cons
 
 static quo_status derive_auth(deriver *d)
 {
+    d->constraint = "security";
     char *ptr = NULL;
     quo_status st = qd_read_auth(d, &ptr);
     static const struct { const char *id, *summary; qc_auth auth; qc_level level; } v401[] = {
@@ -684,7 +696,7 @@ static quo_status derive_auth(deriver *d)
     };
     for (size_t i = 0; st == QUO_OK && documented(d, 401) && i < QUO_ARRAY_SIZE(v401); i++) {
         qc_case *c = NULL;
-        st = simple_case(d, &c, "auth", v401[i].level == QC_MUST ? "401" : "401-bearer",
+        st = qd_simple_case(d, &c, "auth", v401[i].level == QC_MUST ? "401" : "401-bearer",
                          v401[i].level, QC_EXPECT_ERROR, 401, ptr, v401[i].summary, 0, v401[i].id);
         if (c)
             c->auth = v401[i].auth;
@@ -698,7 +710,7 @@ static quo_status derive_auth(deriver *d)
         snprintf(id, sizeof id, "403.%s", link);
         snprintf(summary, sizeof summary, "a valid key without access, linked by %s", link);
         qc_case *c = NULL;
-        st = simple_case(d, &c, "auth", "403", QC_MUST, QC_EXPECT_ERROR, 403,
+        st = qd_simple_case(d, &c, "auth", "403", QC_MUST, QC_EXPECT_ERROR, 403,
                          quo_spec_response_pointer(d->spec, 403), summary, bi, id);
         if (c) {
             c->auth = QC_AUTH_FORBIDDEN;
@@ -733,15 +745,15 @@ static quo_status derive_not_found(deriver *d)
         bs.values[i] = v;
         char summary[240];
         snprintf(summary, sizeof summary, "a well-formed but unknown %s", p->name);
-        qc_case *c = case_new(d, "resources", p->is_link ? "404" : "404-reference", level,
+        qc_case *c = qd_case_new(d, "resources", p->is_link ? "404" : "404-reference", level,
                               QC_EXPECT_ERROR, quo_spec_response_pointer(d->spec, 404), summary,
                               "404.%s", p->name);
-        quo_status st = c && case_accept(c, 404) ? case_body(d, c, &bs) : qd_oom(d);
+        quo_status st = c && qd_case_accept(c, 404) ? qd_case_body(d, c, &bs) : qd_oom(d);
         bool valid = false;
         if (st == QUO_OK)
             st = qd_classify(d, c->body, c->body_len, &valid, NULL);
         if (st == QUO_OK && !valid)
-            st = discard_last(d, "the unknown id breaks the spec, so 404 is not the answer");
+            st = qd_discard_last(d, "the unknown id breaks the spec, so 404 is not the answer");
         cJSON_Delete(v);
         if (st != QUO_OK)
             return st;
@@ -760,7 +772,7 @@ static quo_status derive_faults(deriver *d)
         snprintf(id, sizeof id, "%d.prefer", status);
         snprintf(prefer, sizeof prefer, "code=%d", status);
         qc_case *c = NULL;
-        st = simple_case(d, &c, "faults", "500", QC_MUST, QC_EXPECT_ERROR, status,
+        st = qd_simple_case(d, &c, "faults", "500", QC_MUST, QC_EXPECT_ERROR, status,
                          quo_spec_response_pointer(d->spec, status),
                          "Prefer: code=NNN asks for the documented fault", 0, id);
         if (c && st == QUO_OK) {
@@ -782,7 +794,7 @@ static quo_status derive_protocol(deriver *d)
     const quo_contract_security *sec = quo_contract_security_at(quo_spec_contract(d->spec), 0);
     char *sp = sec ? qd_scheme_pointer(d, sec->scheme_name) : NULL;
     qc_case *c = NULL;
-    st = simple_case(d, &c, "protocol", "headers", QC_SHOULD, QC_EXPECT_TASK, d->success,
+    st = qd_simple_case(d, &c, "protocol", "headers", QC_SHOULD, QC_EXPECT_TASK, d->success,
                      sp ? sp : "", "the auth header name in lower case (names are "
                                    "case-insensitive)",
                      0, "http.header-name-case");
@@ -793,7 +805,7 @@ static quo_status derive_protocol(deriver *d)
     if (slash)
         *slash = '\0';
     if (st == QUO_OK)
-        st = simple_case(d, &c, "protocol", "headers", QC_SHOULD, QC_EXPECT_TASK, d->success,
+        st = qd_simple_case(d, &c, "protocol", "headers", QC_SHOULD, QC_EXPECT_TASK, d->success,
                          rb ? rb : "", "Content-Type with a charset parameter", 0,
                          "http.content-type-charset");
     if (st == QUO_OK) {
@@ -804,9 +816,9 @@ static quo_status derive_protocol(deriver *d)
     }
     char *pathptr = qd_ptr_join("/paths", quo_spec_path(d->spec));
     if (st == QUO_OK) {
-        c = case_new(d, "protocol", "405", QC_SHOULD, QC_EXPECT_ALLOW, pathptr ? pathptr : "",
+        c = qd_case_new(d, "protocol", "405", QC_SHOULD, QC_EXPECT_ALLOW, pathptr ? pathptr : "",
                      "another method: a 405 carries Allow", "http.405-allow");
-        if (!c || !case_accept(c, 405))
+        if (!c || !qd_case_accept(c, 405))
             st = qd_oom(d);
         else
             c->method = "GET";
@@ -854,9 +866,12 @@ quo_status qc_cases_derive(const quo_spec *spec, const qc_derive_input *in,
         qd_read_branches, qd_read_props, qd_read_success, qd_make_valid_values, derive_positives,
         derive_required, derive_types, derive_patterns, derive_links, derive_unknown,
         derive_formats, derive_bodies, derive_auth, derive_not_found, derive_faults,
-        derive_protocol, check_ids};
-    for (size_t i = 0; st == QUO_OK && i < QUO_ARRAY_SIZE(steps); i++)
+        derive_protocol, qd_derive_pairs, qd_derive_oneof, qd_derive_closed, qd_derive_headers,
+        qd_derive_auth_scheme, check_ids};
+    for (size_t i = 0; st == QUO_OK && i < QUO_ARRAY_SIZE(steps); i++) {
+        d->constraint = NULL;
         st = steps[i](d);
+    }
     for (size_t i = 0; i < d->nbr; i++)
         free(d->br[i].pointer);
     free(d->combiner_ptr);

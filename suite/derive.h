@@ -67,6 +67,8 @@ typedef struct deriver {
     size_t links[MAX_BRANCHES]; /* prop index of link i */
     size_t nlinks;
     size_t marker;       /* prop that carries the case id, or MAX_PROPS */
+    const char *constraint; /* static keyword the cases being made aim at
+                               (copied into each new case), or NULL */
     int success;         /* the documented 2xx status */
     quo_violations v;
     char idbuf[256];
@@ -117,5 +119,61 @@ char *qd_body_render(deriver *d, const body_spec *bs, const char *id, size_t *le
 /* The library's validator on a body: *valid, and (paths non-NULL) the
  * instance paths of its violations. */
 quo_status qd_classify(deriver *d, const char *body, size_t len, bool *valid, qc_strlist *paths);
+
+/* ---- further steps of qc_cases_derive, one file per kind ------------- */
+
+/* derive_request.c: each header parameter missing (when required) and with
+ * values its schema rejects (400-header); the key under another scheme
+ * word (401-scheme). */
+quo_status qd_derive_headers(deriver *d);
+quo_status qd_derive_auth_scheme(deriver *d);
+/* derive_combos.c: every pair of optionals above MAX_SUBSET_OPTIONALS
+ * (201); with oneOf, a body two alternatives accept (400-combiner); a
+ * closed alternative given another's member or an unknown one (400-closed). */
+quo_status qd_derive_pairs(deriver *d);
+quo_status qd_derive_oneof(deriver *d);
+quo_status qd_derive_closed(deriver *d);
+
+/* ---- case construction (derive.c), for the generators in derive_*.c --- */
+
+/* A new case at the end of d->out (id from a format, constraint from
+ * d->constraint), or NULL when out of memory. */
+qc_case *qd_case_new(deriver *d, const char *suite, const char *tcase, qc_level level,
+                     qc_expect expect, const char *pointer, const char *summary,
+                     const char *idfmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 8, 9)))
+#endif
+    ;
+bool qd_case_accept(qc_case *c, int status);
+/* The rendered body of bs and the JSON content type. */
+quo_status qd_case_body(deriver *d, qc_case *c, const body_spec *bs);
+/* Drops the last case and lists it in `discarded` with why. */
+quo_status qd_discard_last(deriver *d, const char *why);
+/* QUO_ESPEC unless c's body is valid (a positive the fixtures cannot make). */
+quo_status qd_require_valid(deriver *d, qc_case *c);
+/* A case id from a format (d->idbuf, valid until the next call). */
+const char *qd_idf(deriver *d, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* The positive for branch bi with the optional members opt[k] whose bit k
+ * is set in mask (id "<2xx>.<link>+<member>..."), and its echo companion. */
+quo_status qd_add_positive(deriver *d, size_t bi, const size_t *opt, size_t nopt,
+                           unsigned mask);
+/* A 400 case: body rendered from bs (or the raw bytes when raw is non-NULL),
+ * judged by the library: dropped to `discarded` when valid, or when it does
+ * not fail at (or inside) one of the `offending` paths; with noff > 0 an
+ * errors-path SHOULD companion follows it. */
+quo_status qd_add_negative(deriver *d, const char *tcase, const char *pointer,
+                           const char *summary, const body_spec *bs, const char *raw,
+                           size_t raw_len, const char *const *offending, size_t noff,
+                           const char *id);
+/* A case with branch bi's minimal valid body, varying something else
+ * (auth, headers, Prefer); *out is the new case. */
+quo_status qd_simple_case(deriver *d, qc_case **out, const char *suite, const char *tcase,
+                          qc_level level, qc_expect expect, int status, const char *pointer,
+                          const char *summary, size_t bi, const char *id);
 
 #endif
