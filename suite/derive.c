@@ -138,7 +138,7 @@ static const prop *prop_named(const deriver *d, const char *name)
  * requires it, else echoed), then each owner up its chain of owners, as
  * the fixtures state it (equal when required, else checked if present).
  * A chain is at most as long as there are request members. */
-static quo_status task_fields(deriver *d, qc_case *c, size_t li, bool echo)
+quo_status qd_task_fields(deriver *d, qc_case *c, size_t li, bool echo)
 {
     const char *wrapper;
     const cJSON *data = quo_contract_success_object(quo_spec_contract(d->spec), &wrapper);
@@ -200,7 +200,7 @@ quo_status qd_add_positive(deriver *d, size_t bi, const size_t *opt, size_t nopt
     if (st == QUO_OK)
         st = qd_require_valid(d, c);
     if (st == QUO_OK)
-        st = task_fields(d, c, d->br[bi].link, false);
+        st = qd_task_fields(d, c, d->br[bi].link, false);
     if (st != QUO_OK)
         return st;
     /* The SHOULD companion: link ids echoed. Only where there is one to echo. */
@@ -210,7 +210,7 @@ quo_status qd_add_positive(deriver *d, size_t bi, const size_t *opt, size_t nopt
     if (!e || !qd_case_accept(e, d->success))
         return qd_oom(d);
     e->exchange = primary;
-    st = task_fields(d, e, d->br[bi].link, true);
+    st = qd_task_fields(d, e, d->br[bi].link, true);
     if (st == QUO_OK && e->field_count == 0) {
         qc_case_free(e);
         d->out->count--;
@@ -675,7 +675,7 @@ quo_status qd_simple_case(deriver *d, qc_case **out, const char *suite, const ch
     if (st == QUO_OK)
         st = qd_require_valid(d, c);
     if (st == QUO_OK && expect == QC_EXPECT_TASK)
-        st = task_fields(d, c, d->br[bi].link, false);
+        st = qd_task_fields(d, c, d->br[bi].link, false);
     *out = c;
     return st;
 }

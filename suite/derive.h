@@ -127,12 +127,21 @@ quo_status qd_classify(deriver *d, const char *body, size_t len, bool *valid, qc
  * word (401-scheme). */
 quo_status qd_derive_headers(deriver *d);
 quo_status qd_derive_auth_scheme(deriver *d);
+/* A header parameter's pointer (caller frees; NULL on ENOMEM), and whether
+ * a value can be sent in a header at all (visible ASCII, no edge spaces). */
+char *qd_param_pointer(const quo_contract_param *p);
+bool qd_header_sendable(const char *text);
 /* derive_combos.c: every pair of optionals above MAX_SUBSET_OPTIONALS
  * (201); with oneOf, a body two alternatives accept (400-combiner); a
  * closed alternative given another's member or an unknown one (400-closed). */
 quo_status qd_derive_pairs(deriver *d);
 quo_status qd_derive_oneof(deriver *d);
 quo_status qd_derive_closed(deriver *d);
+/* derive_values.c: for every member of every alternative and every header
+ * parameter, one case per value suite/valgen.h generates for its schema:
+ * a positive is a 2xx case (201-values), a negative a 400 with its
+ * errors-path companion (400-values, 400-header). */
+quo_status qd_derive_values(deriver *d);
 
 /* ---- case construction (derive.c), for the generators in derive_*.c --- */
 
@@ -162,6 +171,9 @@ const char *qd_idf(deriver *d, const char *fmt, ...)
  * is set in mask (id "<2xx>.<link>+<member>..."), and its echo companion. */
 quo_status qd_add_positive(deriver *d, size_t bi, const size_t *opt, size_t nopt,
                            unsigned mask);
+/* The 2xx expectations of link li on c: the MUST fields (echo false) or
+ * the SHOULD echo fields (echo true). */
+quo_status qd_task_fields(deriver *d, qc_case *c, size_t li, bool echo);
 /* A 400 case: body rendered from bs (or the raw bytes when raw is non-NULL),
  * judged by the library: dropped to `discarded` when valid, or when it does
  * not fail at (or inside) one of the `offending` paths; with noff > 0 an

@@ -13,7 +13,7 @@
 #include "quo/schema.h"
 
 /* A header parameter's pointer: its schema's parent (".../parameters/0"). */
-static char *param_pointer(const quo_contract_param *p)
+char *qd_param_pointer(const quo_contract_param *p)
 {
     const char *sp = p->pointer ? p->pointer : "";
     const char *slash = strrchr(sp, '/');
@@ -24,7 +24,7 @@ static char *param_pointer(const quo_contract_param *p)
 /* Whether `text` can be sent as a header value at all (visible ASCII and
  * inner spaces, RFC 9110 field-value): a value no client could send says
  * nothing about the server. */
-static bool sendable(const char *text)
+bool qd_header_sendable(const char *text)
 {
     size_t n = strlen(text);
     for (size_t i = 0; i < n; i++) {
@@ -61,7 +61,7 @@ static const struct { const char *label, *value, *why; } header_breakers[] = {
 
 static quo_status derive_one_header(deriver *d, const quo_contract_param *p)
 {
-    char *pointer = param_pointer(p);
+    char *pointer = qd_param_pointer(p);
     if (!pointer)
         return qd_oom(d);
     quo_status st = QUO_OK;
@@ -80,7 +80,7 @@ static quo_status derive_one_header(deriver *d, const quo_contract_param *p)
         }
         bool rejected = !quo_schema_is_valid(p->schema, v, NULL);
         cJSON_Delete(v);
-        if (!rejected || !sendable(header_breakers[i].value))
+        if (!rejected || !qd_header_sendable(header_breakers[i].value))
             continue;
         snprintf(summary, sizeof summary, "the %s header breaks its schema: %s", p->name,
                  header_breakers[i].why);
