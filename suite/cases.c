@@ -118,7 +118,8 @@ bool qc_case_headers(const qc_case_list *list, const qc_case *c, const char *key
         if (!c->header_name || strcasecmp(c->header_name, list->required_headers.items[i]) != 0)
             ok = qc_strlist_addf(out, "%s: qc-%s", list->required_headers.items[i], c->id);
     if (ok && c->header_name && c->header_value)
-        ok = qc_strlist_addf(out, "%s: %s", c->header_name, c->header_value);
+        ok = c->header_value[0] ? qc_strlist_addf(out, "%s: %s", c->header_name, c->header_value)
+                                : qc_strlist_addf(out, "%s;", c->header_name);
     if (ok && c->content_type)
         ok = qc_strlist_addf(out, "Content-Type: %s", c->content_type);
     if (ok && c->prefer)
