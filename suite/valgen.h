@@ -21,7 +21,9 @@
  * Every value is checked with the schema's own compiled validator before it
  * is returned: a positive the schema rejects, or a negative it accepts, is
  * not returned (it goes to `dropped` with the reason), so callers can trust
- * the polarity. A negative's `keyword` is the keyword the validator names.
+ * the polarity. A negative's `keyword` is the keyword the validator names;
+ * it is the only one it names, except that a wrong-type negative of a
+ * schema with enum/const also fails those (qv_also_implied()).
  *
  * Ownership: a qv_list owns its values and strings (qv_list_free).
  */
@@ -71,5 +73,9 @@ void qv_list_free(qv_list *l);
  * "not covered", never as a case). */
 quo_status qv_generate(const quo_contract *c, const cJSON *schema, const char *pointer,
                        const quo_schema *compiled, qv_list *out, quo_error *err);
+
+/* True when a negative aimed at `aimed` may also fail `also` (one
+ * violation implies the other): "type" with "enum" or "const". */
+bool qv_also_implied(const char *aimed, const char *also);
 
 #endif

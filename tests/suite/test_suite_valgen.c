@@ -1,0 +1,235 @@
+/* test_suite_valgen.c - the coverage phase's value generator (valgen.h):
+ * for every schema of tests/suite/data/valgen-schemas.json, every value is
+ * re-judged here (a positive validates, a negative fails with its keyword
+ * and only that keyword), labels are unique and well-formed, and the labels
+ * each constraint kind promises are there; patterns of
+ * tests/suite/data/valgen-patterns.json (the shipped spec's among them)
+ * yield generated matches and breakers.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "quo_check.h"
+
+#include "quo/io.h"
+#include "quo/json.h"
+#include "quo/quo.h"
+#include "quo/schema.h"
+#include "valgen.h"
+
+#ifndef QV_TEST_DATA
+#error "QV_TEST_DATA must name tests/suite/data"
+#endif
+
+/* One schema compiled from JSON text, with its generated values. */
+typedef struct gen_run {
+    quo_json_doc *doc;
+    quo_schema *schema;
+    qv_list values;
+    quo_status st;
+    quo_error err;
+} gen_run;
+
+static void run_free(gen_run *r)
+{
+    qv_list_free(&r->values);
+    quo_schema_free(r->schema);
+    quo_json_free(r->doc);
+}
+
+/* Compiles `node` (copied into its own document) and generates. */
+static void run_node(gen_run *r, const cJSON *node)
+{
+    memset(r, 0, sizeof *r);
+    qv_list_init(&r->values);
+    char *text = cJSON_PrintUnformatted(node);
+    ck_assert_ptr_nonnull(text);
+    quo_error err;
+    ck_assert_int_eq(quo_json_parse(text, strlen(text), 0, &r->doc, &err), QUO_OK);
+    cJSON_free(text);
+    const cJSON *root = quo_json_root(r->doc);
+    ck_assert_msg(quo_schema_compile(root, r->doc, "", &r->schema, &err) == QUO_OK,
+                  "compile: %s", err.message);
+    r->st = qv_generate(NULL, root, "", r->schema, &r->values, &r->err);
+}
+
+static void run_text(gen_run *r, const char *json)
+{
+    cJSON *n = cJSON_Parse(json);
+    ck_assert_msg(n != NULL, "bad test schema %s", json);
+    run_node(r, n);
+    cJSON_Delete(n);
+}
+
+static bool label_ok(const char *l)
+{
+    if (!*l)
+        return false;
+    for (; *l; l++)
+        if (!((*l >= 'a' && *l <= 'z') || (*l >= '0' && *l <= '9') || *l == '.' ||
+              *l == '+' || *l == '-'))
+            return false;
+    return true;
+}
+
+/* The invariants every generated list keeps, judged afresh. */
+static void check_invariants(const gen_run *r, const char *what)
+{
+    quo_violations v;
+    quo_violations_init(&v);
+    for (size_t i = 0; i < r->values.count; i++) {
+        const qv_value *x = &r->values.items[i];
+        ck_assert_msg(label_ok(x->label), "%s: bad label \"%s\"", what, x->label);
+        for (size_t j = 0; j < i; j++)
+            ck_assert_msg(strcmp(x->label, r->values.items[j].label) != 0,
+                          "%s: label %s twice", what, x->label);
+        ck_assert_msg(x->keyword && x->pointer && x->summary && x->value, "%s: %s incomplete",
+                      what, x->label);
+        quo_violations_clear(&v);
+        ck_assert_int_eq(quo_schema_validate(r->schema, x->value, NULL, &v), QUO_OK);
+        char *shown = cJSON_PrintUnformatted(x->value);
+        if (x->polarity == QV_POSITIVE) {
+            ck_assert_msg(v.count == 0, "%s: positive %s = %.200s rejected (%s)", what, x->label,
+                          shown, v.count ? v.items[0].keyword : "");
+        } else {
+            ck_assert_msg(v.count > 0, "%s: negative %s = %.200s accepted", what, x->label,
+                          shown);
+            bool named = false;
+            for (size_t k = 0; k < v.count; k++)
+                named = named || strcmp(v.items[k].keyword, x->keyword) == 0;
+            ck_assert_msg(named, "%s: negative %s does not fail %s", what, x->label, x->keyword);
+            for (size_t k = 0; k < v.count; k++)
+                ck_assert_msg(strcmp(v.items[k].keyword, x->keyword) == 0 ||
+                                  qv_also_implied(x->keyword, v.items[k].keyword),
+                              "%s: negative %s aimed at %s fails %s", what, x->label,
+                              x->keyword, v.items[k].keyword);
+        }
+        cJSON_free(shown);
+    }
+    quo_violations_free(&v);
+}
+
+static const qv_value *find_label(const gen_run *r, const char *label)
+{
+    for (size_t i = 0; i < r->values.count; i++)
+        if (strcmp(r->values.items[i].label, label) == 0)
+            return &r->values.items[i];
+    return NULL;
+}
+
+static void dump(const gen_run *r)
+{
+    for (size_t i = 0; i < r->values.count; i++) {
+        char *s = cJSON_PrintUnformatted(r->values.items[i].value);
+        fprintf(stderr, "  %c %-28s %-18s %.120s\n",
+                r->values.items[i].polarity == QV_POSITIVE ? '+' : '-',
+                r->values.items[i].label, r->values.items[i].keyword, s);
+        cJSON_free(s);
+    }
+    for (size_t i = 0; i < r->values.dropped.count; i++)
+        fprintf(stderr, "  dropped %s\n", r->values.dropped.items[i]);
+}
+
+/* ------------------------------------------------------------ the schemas */
+
+static cJSON *schemas;
+
+static void load_schemas(void)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/valgen-schemas.json", QV_TEST_DATA);
+    FILE *f = fopen(path, "rb");
+    ck_assert_msg(f != NULL, "cannot open %s", path);
+    static char buf[1 << 16];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    schemas = cJSON_Parse(buf);
+    ck_assert_msg(schemas != NULL, "%s is not JSON", path);
+}
+
+static void unload_schemas(void)
+{
+    cJSON_Delete(schemas);
+    schemas = NULL;
+}
+
+/* Every row: {"name", "schema", "expect": [labels...], "absent": [...]} */
+START_TEST(test_every_row_keeps_polarity_and_labels)
+{
+    load_schemas();
+    const cJSON *row;
+    cJSON_ArrayForEach(row, schemas) {
+        const char *name = cJSON_GetObjectItem(row, "name")->valuestring;
+        gen_run r;
+        run_node(&r, cJSON_GetObjectItem(row, "schema"));
+        ck_assert_msg(r.st == QUO_OK, "%s: %s", name, r.err.message);
+        if (getenv("QV_DUMP")) {
+            fprintf(stderr, "%s:\n", name);
+            dump(&r);
+        }
+        check_invariants(&r, name);
+        const cJSON *l;
+        cJSON_ArrayForEach(l, cJSON_GetObjectItem(row, "expect")) {
+            if (!find_label(&r, l->valuestring)) {
+                dump(&r);
+                ck_abort_msg("%s: no value labelled %s", name, l->valuestring);
+            }
+        }
+        cJSON_ArrayForEach(l, cJSON_GetObjectItem(row, "absent"))
+            ck_assert_msg(!find_label(&r, l->valuestring), "%s: unexpected %s", name,
+                          l->valuestring);
+        run_free(&r);
+    }
+    unload_schemas();
+}
+END_TEST
+
+START_TEST(test_deterministic)
+{
+    const char *s = "{\"type\":[\"string\",\"null\"],\"minLength\":2,\"maxLength\":5}";
+    gen_run a, b;
+    run_text(&a, s);
+    run_text(&b, s);
+    ck_assert_uint_eq(a.values.count, b.values.count);
+    for (size_t i = 0; i < a.values.count; i++) {
+        ck_assert_str_eq(a.values.items[i].label, b.values.items[i].label);
+        ck_assert(cJSON_Compare(a.values.items[i].value, b.values.items[i].value, true));
+    }
+    run_free(&a);
+    run_free(&b);
+}
+END_TEST
+
+/* A maxLength of a million: bounded output, the gap said in dropped. */
+START_TEST(test_huge_limit_is_bounded)
+{
+    gen_run r;
+    run_text(&r, "{\"type\":\"string\",\"maxLength\":1000000}");
+    ck_assert_int_eq(r.st, QUO_OK);
+    ck_assert_ptr_null(find_label(&r, "max"));
+    bool said = false;
+    for (size_t i = 0; i < r.values.dropped.count; i++)
+        said = said || strstr(r.values.dropped.items[i], "max") != NULL;
+    ck_assert_msg(said, "the skipped at-limit value is not in dropped");
+    check_invariants(&r, "huge");
+    run_free(&r);
+}
+END_TEST
+
+static Suite *valgen_suite(void)
+{
+    Suite *s = suite_create("valgen");
+    TCase *tc = tcase_create("values");
+    tcase_add_test(tc, test_every_row_keeps_polarity_and_labels);
+    tcase_add_test(tc, test_deterministic);
+    tcase_add_test(tc, test_huge_limit_is_bounded);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    return quo_check_run(valgen_suite()) ? 1 : 0;
+}
