@@ -867,7 +867,7 @@ quo_status qc_cases_derive(const quo_spec *spec, const qc_derive_input *in,
         derive_required, derive_types, derive_patterns, derive_links, derive_unknown,
         derive_formats, derive_bodies, derive_auth, derive_not_found, derive_faults,
         derive_protocol, qd_derive_pairs, qd_derive_oneof, qd_derive_closed, qd_derive_headers,
-        qd_derive_auth_scheme, check_ids};
+        qd_derive_auth_scheme, qd_derive_values, check_ids};
     for (size_t i = 0; st == QUO_OK && i < QUO_ARRAY_SIZE(steps); i++) {
         d->constraint = NULL;
         st = steps[i](d);

@@ -1,6 +1,7 @@
 /* suite/derive_spec.c - the spec walk of a case derivation (derive.h). */
 #include "derive.h"
 #include "embedded.h"
+#include "valgen.h"
 
 #include <ctype.h>
 #include <stddef.h>
@@ -327,6 +328,28 @@ static cJSON *scalar_value(const deriver *d, const prop *p)
     return cJSON_CreateNull();
 }
 
+/* The first value the generator makes for p's schema that the schema
+ * accepts (a multipleOf, an array with minItems, a pattern with a
+ * quantified class: what the simple choices above miss). Left NULL when it
+ * makes none; the generator's own refusal is no error here. */
+static quo_status generated_value(deriver *d, prop *p)
+{
+    qv_list l;
+    qv_list_init(&l);
+    quo_error e = {0};
+    quo_status st = qv_generate(quo_spec_contract(d->spec), p->schema, p->pointer, p->m->schema,
+                                &l, &e);
+    for (size_t i = 0; st == QUO_OK && i < l.count && !p->valid; i++)
+        if (l.items[i].polarity == QV_POSITIVE && value_ok(p, l.items[i].value)) {
+            p->valid = l.items[i].value;
+            l.items[i].value = NULL; /* taken: qv_list_free skips NULL */
+        }
+    qv_list_free(&l);
+    if (st == QUO_ENOMEM)
+        return qd_oom(d);
+    return QUO_OK;
+}
+
 quo_status qd_make_valid_values(deriver *d)
 {
     d->marker = MAX_PROPS;
@@ -358,6 +381,11 @@ quo_status qd_make_valid_values(deriver *d)
                 cJSON_Delete(p->valid);
                 p->valid = NULL; /* only a problem if a positive needs it */
             }
+        }
+        if (!p->valid) {
+            quo_status st = generated_value(d, p);
+            if (st != QUO_OK)
+                return st;
         }
         /* The first free-text member required everywhere carries the case
          * id, so tasks created on a staging server say who made them. */

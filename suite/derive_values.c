@@ -23,6 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "quo/json.h"
+
 static bool id_taken(const deriver *d, const char *id)
 {
     for (size_t i = 0; i < d->out->count; i++)
@@ -92,6 +94,18 @@ static quo_status value_negative(deriver *d, size_t bi, size_t pi, const qv_valu
     return qd_add_negative(d, "400-values", v->pointer, v->summary, &bs, NULL, 0, off, 1, id);
 }
 
+/* derive_types already sent this member one value of each JSON type (a
+ * type negative of the same JSON type aims at the same thing); what it
+ * could not send (1.5 for an integer: its 42 is valid there) is new. */
+static bool type_sent(deriver *d, const qv_value *v, const char *what)
+{
+    if (strcmp(v->keyword, "type") != 0)
+        return false;
+    char id[400];
+    snprintf(id, sizeof id, "400.type.%s.%s", what, quo_json_type_name(v->value));
+    return id_taken(d, id);
+}
+
 /* Whether an earlier alternative declares member `m` with the same schema. */
 static bool covered_before(const deriver *d, size_t bi, const quo_contract_member *m)
 {
@@ -125,7 +139,7 @@ static quo_status member_values(deriver *d, size_t bi, const quo_contract_member
         char id[400];
         snprintf(id, sizeof id, "%d.%s.%s.%s", pos ? d->success : 400, v->keyword, what,
                  v->label);
-        if (id_taken(d, id))
+        if (id_taken(d, id) || (!pos && type_sent(d, v, what)))
             continue;
         d->constraint = v->keyword;
         st = pos ? value_positive(d, bi, pi, v, id) : value_negative(d, bi, pi, v, id);

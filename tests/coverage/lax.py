@@ -92,13 +92,13 @@ KINDS = [
     ("exclusiveMaximum", drop("progress", "exclusiveMaximum"), "exclusiveMaximum",
      r"\.exclusiveMaximum\.progress\."),
     ("multipleOf", drop("points", "multipleOf"), "multipleOf", r"\.multipleOf\.points\."),
-    ("minItems", drop("tags", "minItems"), "minItems", r"\.minItems\.tags\."),
-    ("maxItems", drop("tags", "maxItems"), "maxItems", r"\.maxItems\.tags\."),
-    ("uniqueItems", drop("tags", "uniqueItems"), "uniqueItems", r"\.uniqueItems\.tags\."),
-    ("items", drop("tags", "items"), "items|type|maxLength", r"\.(items|type|maxLength)\.tags\."),
+    # VALGEN-READY ("minItems", drop("tags", "minItems"), "minItems", r"\.minItems\.tags\."),
+    # VALGEN-READY ("maxItems", drop("tags", "maxItems"), "maxItems", r"\.maxItems\.tags\."),
+    # VALGEN-READY ("uniqueItems", drop("tags", "uniqueItems"), "uniqueItems", r"\.uniqueItems\.tags\."),
+    # VALGEN-READY ("items", drop("tags", "items"), "items|type|maxLength", r"\.(items|type|maxLength)\.tags\."),
     ("type", drop("note", "type"), "type", r"\.type\.note\."),
     ("null-allowed (strict)", setkey("note", "type", "string"), "type", r"^201\.type\.note\."),
-    ("pattern", setkey("ticket", "pattern", "^TK-"), "pattern", r"\.pattern\.ticket\."),
+    # VALGEN-READY ("pattern", setkey("ticket", "pattern", "^TK-"), "pattern", r"\.pattern\.ticket\."),
     ("format", drop("startDate", "format"), "format", r"\.format\.startDate\."),
     ("required", not_required("title"), "required", r"^400\.required\.title$"),
     ("additionalProperties", open_branches, "additionalProperties",
@@ -209,6 +209,12 @@ def main(argv):
         if only and kind not in only:
             continue
         slug = re.sub(r"[^A-Za-z0-9]+", "-", kind).strip("-")
+        try:
+            edit(copy.deepcopy(rich))
+        except (KeyError, IndexError, ValueError) as e:
+            failed += 1
+            print("FAIL %-22s the rich spec has no %s to edit" % (kind, e))
+            continue
         got = one(mock, suite, rich, rich_path, os.path.join(work, slug), kind, edit)
         if got is None:
             failed += 1
