@@ -20,6 +20,7 @@
 
 #include "quo/buf.h"
 #include "quo/utf8.h"
+#include "regex_gen.h"
 #include "valgen_internal.h"
 
 #define QV_MAX_ITEMS 1024u /* longest array generated */
@@ -413,21 +414,29 @@ static char *plain_of_len(size_t n, spell sp)
 /* A string of n code points that also matches the pattern when there is
  * one (the regex generator picks characters in that spelling where the
  * pattern allows), else NULL. *why says why not. */
-static char *string_of_len(const cset *s, const void *re, size_t n, spell sp)
+static char *string_of_len(const cset *s, const qr_regex *re, size_t n, spell sp)
 {
     (void)s;
-    (void)re;
+    if (re)
+        return qr_match_len(re, n, (qr_style)sp);
     return plain_of_len(n, sp);
 }
 
 /* The string the other string values are built around. */
-static char *base_string(const cset *s, const void *re)
+static char *base_string(const cset *s, const qr_regex *re)
 {
     size_t lo = s->min_len.has ? (size_t)s->min_len.v : 0;
     size_t hi = s->max_len.has ? (size_t)s->max_len.v : SIZE_MAX;
     if (s->format && qv_format_example(s->format))
         return qc_strdup(qv_format_example(s->format));
-    (void)re;
+    if (re) {
+        size_t m = qr_min_len(re);
+        if (m < lo)
+            m = lo;
+        if (m > hi || m > QV_MAX_CP)
+            return NULL;
+        return qr_match_len(re, m, QR_ASCII);
+    }
     size_t n = lo > 4 ? lo : (hi < 4 ? hi : 4);
     return n > QV_MAX_CP ? NULL : plain_of_len(n, SP_ASCII);
 }
@@ -464,7 +473,7 @@ static double base_number(const cset *s, bool integer)
     return v >= lo && v <= hi ? v : NAN;
 }
 
-static cJSON *base_value(gen *g, const cset *s, unsigned type, const void *re,
+static cJSON *base_value(gen *g, const cset *s, unsigned type, const qr_regex *re,
                          unsigned depth);
 
 /* -------------------------------------------------------------- values */
@@ -472,7 +481,7 @@ static cJSON *base_value(gen *g, const cset *s, unsigned type, const void *re,
 typedef struct out {
     gen *g;
     cset *s;
-    const void *re;
+    const qr_regex *re;
     qv_list *l;
     unsigned depth;
 } outctx;
@@ -831,7 +840,7 @@ static bool gen_numbers(outctx *o)
 
 /* ------------------------------------------------------------ base values */
 
-static cJSON *base_value(gen *g, const cset *s, unsigned type, const void *re,
+static cJSON *base_value(gen *g, const cset *s, unsigned type, const qr_regex *re,
                          unsigned depth)
 {
     (void)g;
@@ -994,12 +1003,49 @@ static bool gen_format(outctx *o)
     return o->g->st == QUO_OK;
 }
 
+/* Strings generated from the pattern: sample matches and breakers. */
+static bool gen_pattern(outctx *o)
+{
+    cset *s = o->s;
+    if (!o->re)
+        return true;
+    static const struct {
+        qr_sample which;
+        const char *label, *what;
+    } samples[] = {
+        {QR_SHORTEST, "pattern-shortest", "the shortest match"},
+        {QR_LONGEST, "pattern-longest", "a match with each quantifier at its bound"},
+        {QR_MID, "pattern-mid", "a match half-way, the last alternatives"},
+    };
+    for (size_t i = 0; i < sizeof samples / sizeof samples[0]; i++) {
+        char *m = qr_sample_string(o->re, samples[i].which, QV_MAX_CP);
+        if (!m) {
+            note(o->g, "%s: not generated (longer than %u code points)", samples[i].label,
+                 QV_MAX_CP);
+            continue;
+        }
+        if (!add(o, str_value(m), QV_POSITIVE, "pattern", s->pattern_ptr, samples[i].label,
+                 "%s of the pattern", samples[i].what))
+            return false;
+    }
+    qr_breakers b = {NULL, 0, 0};
+    bool ok = qr_breakers_make(o->re, QV_MAX_CP, &b);
+    for (size_t i = 0; ok && i < b.count; i++) {
+        ok = add(o, cJSON_CreateString(b.items[i].value), QV_NEGATIVE, "pattern",
+                 s->pattern_ptr, b.items[i].label, "%s (pattern)", b.items[i].why);
+    }
+    qr_breakers_free(&b);
+    if (!ok)
+        o->g->st = QUO_ENOMEM;
+    return ok;
+}
+
 /* -------------------------------------------------------------- the driver */
 
 static bool gen_all(outctx *o)
 {
     return gen_types(o) && gen_enum(o) && gen_lengths(o) && gen_free_text(o) &&
-           gen_format(o) && gen_numbers(o);
+           gen_format(o) && gen_pattern(o) && gen_numbers(o);
 }
 
 quo_status qv_generate(const quo_contract *c, const cJSON *schema, const char *pointer,
@@ -1017,13 +1063,21 @@ quo_status qv_generate(const quo_contract *c, const cJSON *schema, const char *p
     qc_strlist_init(&s.ptrs);
     qv_list cands;
     qv_list_init(&cands);
+    qr_regex *re = NULL;
     quo_status st = QUO_OK;
     if (!cs_read(&g, &s, schema, pointer ? pointer : "", 0)) {
         st = g.st == QUO_OK ? QUO_ESCHEMA : g.st;
         goto done;
     }
-    outctx o = {&g, &s, NULL, &cands, 0};
-    if (!gen_all(&o)) {
+    if (s.pattern && allows(&s, T_STR)) {
+        char why[160];
+        re = qr_compile(s.pattern, why, sizeof why);
+        if (!re)
+            note(&g, "pattern: no values generated from it (it uses %s) (%s)", why,
+                 s.pattern_ptr);
+    }
+    outctx o = {&g, &s, re, &cands, 0};
+    if (g.st != QUO_OK || !gen_all(&o)) {
         st = g.st;
         goto done;
     }
@@ -1034,6 +1088,7 @@ quo_status qv_generate(const quo_contract *c, const cJSON *schema, const char *p
     if (st == QUO_ENOMEM)
         quo_error_set(err, QUO_ENOMEM, 0, "valgen: out of memory");
 done:
+    qr_free(re);
     qv_list_free(&cands);
     cs_free(&s);
     qc_strlist_free(&notes);

@@ -135,10 +135,10 @@ static void dump(const gen_run *r)
 
 static cJSON *schemas;
 
-static void load_schemas(void)
+static void load_file(const char *name)
 {
     char path[1024];
-    snprintf(path, sizeof path, "%s/valgen-schemas.json", QV_TEST_DATA);
+    snprintf(path, sizeof path, "%s/%s", QV_TEST_DATA, name);
     FILE *f = fopen(path, "rb");
     ck_assert_msg(f != NULL, "cannot open %s", path);
     static char buf[1 << 16];
@@ -147,6 +147,11 @@ static void load_schemas(void)
     buf[n] = '\0';
     schemas = cJSON_Parse(buf);
     ck_assert_msg(schemas != NULL, "%s is not JSON", path);
+}
+
+static void load_schemas(void)
+{
+    load_file("valgen-schemas.json");
 }
 
 static void unload_schemas(void)
@@ -180,6 +185,81 @@ START_TEST(test_every_row_keeps_polarity_and_labels)
         cJSON_ArrayForEach(l, cJSON_GetObjectItem(row, "absent"))
             ck_assert_msg(!find_label(&r, l->valuestring), "%s: unexpected %s", name,
                           l->valuestring);
+        run_free(&r);
+    }
+    unload_schemas();
+}
+END_TEST
+
+/* {"type": "string", "pattern": p} */
+static void run_pattern(gen_run *r, const char *p)
+{
+    cJSON *n = cJSON_CreateObject();
+    cJSON_AddStringToObject(n, "type", "string");
+    cJSON_AddStringToObject(n, "pattern", p);
+    run_node(r, n);
+    cJSON_Delete(n);
+}
+
+static size_t count_kw(const gen_run *r, const char *kw, qv_polarity pol)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->values.count; i++)
+        n += r->values.items[i].polarity == pol && strcmp(r->values.items[i].keyword, kw) == 0;
+    return n;
+}
+
+START_TEST(test_patterns_generate_matches_and_breakers)
+{
+    load_file("valgen-patterns.json");
+    const cJSON *row;
+    size_t rows = 0;
+    cJSON_ArrayForEach(row, cJSON_GetObjectItem(schemas, "generated")) {
+        const char *p = cJSON_GetObjectItem(row, "p")->valuestring;
+        gen_run r;
+        run_pattern(&r, p);
+        ck_assert_msg(r.st == QUO_OK, "%s: %s", p, r.err.message);
+        if (getenv("QV_DUMP")) {
+            fprintf(stderr, "%s:\n", p);
+            dump(&r);
+        }
+        check_invariants(&r, p);
+        ck_assert_msg(count_kw(&r, "pattern", QV_POSITIVE) > 0, "%s: no match generated", p);
+        const cJSON *l;
+        cJSON_ArrayForEach(l, cJSON_GetObjectItem(row, "expect")) {
+            if (!find_label(&r, l->valuestring)) {
+                dump(&r);
+                ck_abort_msg("%s: no value labelled %s", p, l->valuestring);
+            }
+        }
+        run_free(&r);
+        rows++;
+    }
+    ck_assert_uint_ge(rows, 30);
+    unload_schemas();
+}
+END_TEST
+
+/* Lookaround, backreferences, \b, \p: no pattern values, and why. */
+START_TEST(test_patterns_not_understood_are_said)
+{
+    load_file("valgen-patterns.json");
+    const cJSON *row;
+    cJSON_ArrayForEach(row, cJSON_GetObjectItem(schemas, "refused")) {
+        const char *p = cJSON_GetObjectItem(row, "p")->valuestring;
+        const char *why = cJSON_GetObjectItem(row, "why")->valuestring;
+        gen_run r;
+        run_pattern(&r, p);
+        ck_assert_msg(r.st == QUO_OK, "%s: %s", p, r.err.message);
+        check_invariants(&r, p);
+        ck_assert_msg(count_kw(&r, "pattern", QV_POSITIVE) == 0, "%s: faked a match", p);
+        bool said = false;
+        for (size_t i = 0; i < r.values.dropped.count; i++)
+            said = said || (strstr(r.values.dropped.items[i], "pattern:") &&
+                            strstr(r.values.dropped.items[i], why));
+        if (!said)
+            dump(&r);
+        ck_assert_msg(said, "%s: dropped does not say \"%s\"", p, why);
         run_free(&r);
     }
     unload_schemas();
@@ -223,6 +303,8 @@ static Suite *valgen_suite(void)
     Suite *s = suite_create("valgen");
     TCase *tc = tcase_create("values");
     tcase_add_test(tc, test_every_row_keeps_polarity_and_labels);
+    tcase_add_test(tc, test_patterns_generate_matches_and_breakers);
+    tcase_add_test(tc, test_patterns_not_understood_are_said);
     tcase_add_test(tc, test_deterministic);
     tcase_add_test(tc, test_huge_limit_is_bounded);
     suite_add_tcase(s, tc);
