@@ -98,7 +98,7 @@ KINDS = [
     # VALGEN-READY ("items", drop("tags", "items"), "items|type|maxLength", r"\.(items|type|maxLength)\.tags\."),
     ("type", drop("note", "type"), "type", r"\.type\.note\."),
     ("null-allowed (strict)", setkey("note", "type", "string"), "type", r"^201\.type\.note\."),
-    # VALGEN-READY ("pattern", setkey("ticket", "pattern", "^TK-"), "pattern", r"\.pattern\.ticket\."),
+    ("pattern", setkey("ticket", "pattern", "^TK-"), "pattern", r"\.pattern\.ticket\."),
     ("format", drop("startDate", "format"), "format", r"\.format\.startDate\."),
     ("required", not_required("title"), "required", r"^400\.required\.title$"),
     ("additionalProperties", open_branches, "additionalProperties",

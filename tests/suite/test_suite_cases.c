@@ -78,6 +78,13 @@ START_TEST(shipped_spec_counts)
     ck_assert_uint_eq(count_tcase(&th_cases, "500"), 1);
     ck_assert_uint_eq(count_tcase(&th_cases, "headers"), 2);
     ck_assert_uint_eq(count_tcase(&th_cases, "405"), 1);
+    /* An unknown member in each closed alternative after the first (the
+     * first is 400-unknown); the key under another scheme word. */
+    ck_assert_uint_eq(count_tcase(&th_cases, "400-closed"), 2);
+    ck_assert_uint_eq(count_tcase(&th_cases, "401-scheme"), 1);
+    /* The coverage phase (valgen values; the figures are in docs/coverage.md). */
+    ck_assert_uint_gt(count_tcase(&th_cases, "201-values"), 0);
+    ck_assert_uint_gt(count_tcase(&th_cases, "400-values"), 0);
     ck_assert_uint_eq(th_cases.discarded.count, 0);
     ck_assert_str_eq(th_cases.auth_header, "Authorization");
     ck_assert_str_eq(th_cases.task_member, "data");
