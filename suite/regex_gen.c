@@ -1028,12 +1028,13 @@ static bool lf_breakers(const gctx *g, qr_breakers *out)
 }
 
 /* Quantifier q repeated one time too few / too many, the rest shortest. */
-static bool quant_breakers(const qr_regex *re, const node *n, size_t limit, qr_breakers *out)
+static bool quant_breakers(const qr_regex *re, const node *n, size_t extra, size_t limit,
+                           qr_breakers *out)
 {
     if (!n)
         return true;
     for (size_t i = 0; i < n->nkid; i++)
-        if (!quant_breakers(re, n->kid[i], limit, out))
+        if (!quant_breakers(re, n->kid[i], extra, limit, out))
             return false;
     if (n->kind != N_REP || n->qid > QR_MAX_QUANT_BREAKERS)
         return true;
@@ -1041,7 +1042,8 @@ static bool quant_breakers(const qr_regex *re, const node *n, size_t limit, qr_b
         if (many ? n->hi == UINT32_MAX : n->lo == 0)
             continue;
         unsigned count = many ? n->hi + 1 : n->lo - 1;
-        gctx g = {G_SHORT, QR_ASCII, 0, limit, n->qid, count, false, NULL, 0, 0, false};
+        gctx g = {extra ? G_LEN : G_SHORT, QR_ASCII, extra, limit, n->qid, count, false,
+                  NULL, 0, 0, false};
         bool ok = true;
         if (run(re, &g) && g.forced) {
             char label[48], why[96];
@@ -1057,11 +1059,12 @@ static bool quant_breakers(const qr_regex *re, const node *n, size_t limit, qr_b
     return true;
 }
 
-bool qr_breakers_make(const qr_regex *re, size_t limit, qr_breakers *out)
+bool qr_breakers_make(const qr_regex *re, size_t min_cp, size_t limit, qr_breakers *out)
 {
     if (re->root->minlen == INF)
         return true;
-    gctx g = {G_SHORT, QR_ASCII, 0, limit, 0, 0, false, NULL, 0, 0, false};
+    size_t extra = min_cp > re->root->minlen ? min_cp - re->root->minlen : 0;
+    gctx g = {extra ? G_LEN : G_SHORT, QR_ASCII, extra, limit, 0, 0, false, NULL, 0, 0, false};
     bool ok = true;
     if (run(re, &g)) {
         ok = prefix_breakers(&g, out) && lf_breakers(&g, out);
@@ -1079,7 +1082,7 @@ bool qr_breakers_make(const qr_regex *re, size_t limit, qr_breakers *out)
     }
     /* After the quantifiers: when one of them too few is the empty string,
      * its label is the one kept (valgen keeps the first of equal values). */
-    ok = ok && quant_breakers(re, re->root, limit, out);
+    ok = ok && quant_breakers(re, re->root, extra, limit, out);
     if (ok && re->root->minlen > 0)
         ok = breaker_add(out, "pattern-empty", qc_strdup(""), "the empty string");
     return ok;

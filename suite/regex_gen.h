@@ -67,9 +67,11 @@ typedef struct qr_breakers {
     size_t count, cap;
 } qr_breakers;
 
-/* Appends the breakers of `re` (each string at most `limit` code points).
- * false on ENOMEM. Free with qr_breakers_free(). */
-bool qr_breakers_make(const qr_regex *re, size_t limit, qr_breakers *out);
+/* Appends the breakers of `re`, made from a match of at least `min_cp`
+ * code points where one is found (so a minLength is not what breaks them),
+ * each at most `limit` code points. false on ENOMEM. Free with
+ * qr_breakers_free(). */
+bool qr_breakers_make(const qr_regex *re, size_t min_cp, size_t limit, qr_breakers *out);
 void qr_breakers_free(qr_breakers *b);
 
 #endif

@@ -23,11 +23,8 @@
 #include "regex_gen.h"
 #include "valgen_internal.h"
 
-#define QV_MAX_ITEMS 1024u /* longest array generated */
-#define QV_MAX_ENUM 64u    /* enum values taken one by one */
-#define QV_MAX_DEPTH 3u    /* nesting of items / properties followed */
+#define QV_MAX_ENUM 64u /* enum values taken one by one */
 #define QV_MAX_NOT 4u
-#define QV_MAX_PROPS 32u   /* properties of a nested object followed */
 
 /* JSON types as bits; "number" accepts integers too. */
 enum {
@@ -473,9 +470,6 @@ static double base_number(const cset *s, bool integer)
     return v >= lo && v <= hi ? v : NAN;
 }
 
-static cJSON *base_value(gen *g, const cset *s, unsigned type, const qr_regex *re,
-                         unsigned depth);
-
 /* -------------------------------------------------------------- values */
 
 typedef struct out {
@@ -484,7 +478,11 @@ typedef struct out {
     const qr_regex *re;
     qv_list *l;
     unsigned depth;
+    cJSON *base_arr, *base_obj; /* owned; NULL when none was found */
+    qv_list *later; /* the composites' values, listed after the type values */
 } outctx;
+
+static cJSON *base_value(const outctx *o, unsigned type);
 
 static bool add(outctx *o, cJSON *v, qv_polarity pol, const char *kw, const char *ptr,
                 const char *label, const char *fmt, ...)
@@ -550,7 +548,7 @@ static bool gen_types(outctx *o)
         if (bit == T_INT && (s->types & T_NUM))
             continue; /* an integer is a number: no separate value */
         if (s->types & bit) {
-            if (!add(o, base_value(o->g, s, bit, o->re, o->depth), QV_POSITIVE, "type",
+            if (!add(o, base_value(o, bit), QV_POSITIVE, "type",
                      s->type_ptr, name, "a value of type %s", name))
                 return false;
             if (bit == T_BOOL &&
@@ -561,9 +559,14 @@ static bool gen_types(outctx *o)
             char label[40];
             snprintf(label, sizeof label, "wrong-type-%s", name);
             if (bit == T_NUM && (s->types & T_INT)) {
-                /* The integer type's own negative: 1.5. */
-                if (!add(o, cJSON_CreateNumber(1.5), QV_NEGATIVE, "type", s->type_ptr,
-                         "non-integer", "1.5 where an integer is required"))
+                /* The integer type's own negative: 1.5, or half past the
+                 * base number when the bounds exclude 1.5. */
+                double b = base_number(s, true), h = 1.5;
+                if ((s->minimum.has && h < s->minimum.v) || (s->maximum.has && h > s->maximum.v) ||
+                    (s->xmin.has && h <= s->xmin.v) || (s->xmax.has && h >= s->xmax.v))
+                    h = isfinite(b) ? b + 0.5 : h;
+                if (!add(o, cJSON_CreateNumber(h), QV_NEGATIVE, "type", s->type_ptr,
+                         "non-integer", "%g where an integer is required", h))
                     return false;
                 continue;
             }
@@ -777,6 +780,18 @@ static bool gen_numbers(outctx *o)
     if (!allows(s, T_INT))
         return true;
     bool integer = s->has_type && !(s->types & T_NUM);
+    if (s->mult.has && s->mult.v > 0) {
+        /* Past a bound by one step of multipleOf, so only the bound fails. */
+        double m = s->mult.v;
+        if (s->minimum.has &&
+            !num(o, (ceil(s->minimum.v / m) - 1) * m, QV_NEGATIVE, "minimum", s->minimum.ptr,
+                 "minimum-multiple-below", "the multiple of multipleOf below the minimum"))
+            return false;
+        if (s->maximum.has &&
+            !num(o, (floor(s->maximum.v / m) + 1) * m, QV_NEGATIVE, "maximum", s->maximum.ptr,
+                 "maximum-multiple-above", "the multiple of multipleOf above the maximum"))
+            return false;
+    }
     if (s->minimum.has) {
         double m = integer ? ceil(s->minimum.v) : s->minimum.v;
         if (!num(o, m, QV_POSITIVE, "minimum", s->minimum.ptr, "minimum", "at the minimum"))
@@ -840,11 +855,9 @@ static bool gen_numbers(outctx *o)
 
 /* ------------------------------------------------------------ base values */
 
-static cJSON *base_value(gen *g, const cset *s, unsigned type, const qr_regex *re,
-                         unsigned depth)
+static cJSON *base_value(const outctx *o, unsigned type)
 {
-    (void)g;
-    (void)depth;
+    const cset *s = o->s;
     if (s->const_)
         return cJSON_Duplicate(s->const_, true);
     if (s->enum_) {
@@ -865,20 +878,14 @@ static cJSON *base_value(gen *g, const cset *s, unsigned type, const qr_regex *r
     switch (type) {
     case T_NULL: return cJSON_CreateNull();
     case T_BOOL: return cJSON_CreateTrue();
-    case T_STR: return str_value(base_string(s, re));
+    case T_STR: return str_value(base_string(s, o->re));
     case T_INT:
     case T_NUM: {
         double v = base_number(s, type == T_INT);
         return isfinite(v) ? cJSON_CreateNumber(v) : NULL;
     }
-    case T_ARR: {
-        size_t n = s->min_items.has ? (size_t)s->min_items.v : 0;
-        if (n > 0 && !s->items)
-            return NULL;
-        return n == 0 ? cJSON_CreateArray() : NULL;
-    }
-    default:
-        return s->required && cJSON_GetArraySize(s->required) > 0 ? NULL : cJSON_CreateObject();
+    case T_ARR: return o->base_arr ? cJSON_Duplicate(o->base_arr, true) : NULL;
+    default: return o->base_obj ? cJSON_Duplicate(o->base_obj, true) : NULL;
     }
 }
 
@@ -1017,8 +1024,16 @@ static bool gen_pattern(outctx *o)
         {QR_LONGEST, "pattern-longest", "a match with each quantifier at its bound"},
         {QR_MID, "pattern-mid", "a match half-way, the last alternatives"},
     };
+    size_t lo = s->min_len.has ? (size_t)s->min_len.v : 0;
+    size_t hi = s->max_len.has ? (size_t)s->max_len.v : SIZE_MAX;
     for (size_t i = 0; i < sizeof samples / sizeof samples[0]; i++) {
         char *m = qr_sample_string(o->re, samples[i].which, QV_MAX_CP);
+        size_t n = m ? quo_utf8_count(m, strlen(m)) : 0;
+        if (m && (n < lo || n > hi)) {
+            /* Within the length limits: the sample's length moved onto them. */
+            free(m);
+            m = qr_match_len(o->re, n < lo ? lo : hi, QR_ASCII);
+        }
         if (!m) {
             note(o->g, "%s: not generated (longer than %u code points)", samples[i].label,
                  QV_MAX_CP);
@@ -1029,7 +1044,7 @@ static bool gen_pattern(outctx *o)
             return false;
     }
     qr_breakers b = {NULL, 0, 0};
-    bool ok = qr_breakers_make(o->re, QV_MAX_CP, &b);
+    bool ok = qr_breakers_make(o->re, lo, QV_MAX_CP, &b);
     for (size_t i = 0; ok && i < b.count; i++) {
         ok = add(o, cJSON_CreateString(b.items[i].value), QV_NEGATIVE, "pattern",
                  s->pattern_ptr, b.items[i].label, "%s (pattern)", b.items[i].why);
@@ -1040,16 +1055,83 @@ static bool gen_pattern(outctx *o)
     return ok;
 }
 
+/* Arrays and objects from their item / property values (their bases
+ * first: the type positives use them). */
+static bool gen_composites(outctx *o)
+{
+    cset *s = o->s;
+    bool arr = s->has_type ? (s->types & T_ARR) != 0
+                           : (s->items || s->min_items.has || s->max_items.has || s->unique);
+    if (arr) {
+        qv_array_kw k = {s->items, s->items_ptr, s->min_items.has, s->max_items.has,
+                         s->unique, (size_t)s->min_items.v, (size_t)s->max_items.v,
+                         s->min_items.ptr, s->max_items.ptr, s->unique_ptr};
+        if (!qv_array_values(o->g->c, &k, o->depth, o->later, &o->base_arr, o->g->notes))
+            o->g->st = QUO_ENOMEM;
+    }
+    bool obj = s->has_type ? (s->types & T_OBJ) != 0 : (s->props || s->required || s->closed);
+    if (obj && o->g->st == QUO_OK) {
+        qv_object_kw k = {s->props, s->props_ptr, s->required, s->required_ptr, s->closed,
+                          s->closed_ptr};
+        if (!qv_object_values(o->g->c, &k, o->depth, o->later, &o->base_obj, o->g->notes))
+            o->g->st = QUO_ENOMEM;
+    }
+    return o->g->st == QUO_OK;
+}
+
+/* `not`: what its subschema accepts is a negative here (keyword "not"),
+ * what it rejects may be a positive. */
+static bool gen_not(outctx *o)
+{
+    cset *s = o->s;
+    for (size_t i = 0; i < s->nnot; i++) {
+        qv_list sub;
+        qv_list_init(&sub);
+        if (qv_sub_values(o->g->c, s->not_[i], s->not_ptr[i], o->depth + 1, &sub,
+                          o->g->notes, NULL) != QUO_OK) {
+            qv_list_free(&sub);
+            o->g->st = QUO_ENOMEM;
+            return false;
+        }
+        for (size_t j = 0; j < sub.count; j++) {
+            qv_value *v = &sub.items[j];
+            char *label = format("not.%s", v->label);
+            bool neg = v->polarity == QV_POSITIVE;
+            bool ok = label && add(o, cJSON_Duplicate(v->value, true),
+                                   neg ? QV_NEGATIVE : QV_POSITIVE,
+                                   "not", s->not_ptr[i],
+                                   label, "%s %s", neg ? "matches the not schema:" :
+                                                         "fails the not schema:",
+                                   v->summary);
+            free(label);
+            if (!ok) {
+                qv_list_free(&sub);
+                o->g->st = QUO_ENOMEM;
+                return false;
+            }
+        }
+        qv_list_free(&sub);
+    }
+    return true;
+}
+
 /* -------------------------------------------------------------- the driver */
 
 static bool gen_all(outctx *o)
 {
-    return gen_types(o) && gen_enum(o) && gen_lengths(o) && gen_free_text(o) &&
+    return gen_composites(o) && gen_not(o) && gen_types(o) && gen_enum(o) && gen_lengths(o) && gen_free_text(o) &&
            gen_format(o) && gen_pattern(o) && gen_numbers(o);
 }
 
 quo_status qv_generate(const quo_contract *c, const cJSON *schema, const char *pointer,
                        const quo_schema *compiled, qv_list *out, quo_error *err)
+{
+    return qv_generate_depth(c, schema, pointer, compiled, 0, out, err);
+}
+
+quo_status qv_generate_depth(const quo_contract *c, const cJSON *schema, const char *pointer,
+                             const quo_schema *compiled, unsigned depth, qv_list *out,
+                             quo_error *err)
 {
     if (!schema || !compiled || !out) {
         quo_error_set(err, QUO_ESCHEMA, 0, "valgen: no schema to generate values for");
@@ -1076,9 +1158,20 @@ quo_status qv_generate(const quo_contract *c, const cJSON *schema, const char *p
             note(&g, "pattern: no values generated from it (it uses %s) (%s)", why,
                  s.pattern_ptr);
     }
-    outctx o = {&g, &s, re, &cands, 0};
-    if (g.st != QUO_OK || !gen_all(&o)) {
-        st = g.st;
+    qv_list later;
+    qv_list_init(&later);
+    outctx o = {&g, &s, re, &cands, depth, NULL, NULL, &later};
+    bool ok = g.st == QUO_OK && gen_all(&o);
+    for (size_t i = 0; ok && i < later.count; i++) {
+        ok = list_push(&cands, &later.items[i]);
+        if (ok)
+            memset(&later.items[i], 0, sizeof later.items[i]);
+    }
+    qv_list_free(&later);
+    cJSON_Delete(o.base_arr);
+    cJSON_Delete(o.base_obj);
+    if (!ok) {
+        st = g.st == QUO_OK ? QUO_ENOMEM : g.st;
         goto done;
     }
     st = judge_all(compiled, &cands, out);

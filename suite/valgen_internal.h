@@ -35,4 +35,52 @@ bool qv_format_values(const char *format, const char *pointer, qv_list *l);
 /* A typical valid value of `format` (static), or NULL for an unknown one. */
 const char *qv_format_example(const char *format);
 
+/* valgen.c: qv_generate() for a schema `depth` levels down (an item, a
+ * property, a `not`); beyond QV_MAX_DEPTH nothing is generated. */
+#define QV_MAX_DEPTH 3u
+quo_status qv_generate_depth(const quo_contract *c, const cJSON *schema, const char *pointer,
+                             const quo_schema *compiled, unsigned depth, qv_list *out,
+                             quo_error *err);
+
+/* valgen_nested.c: the judged values of a subschema (items, a property, a
+ * not): the subschema is copied with its $refs inlined, compiled on its
+ * own and given to qv_generate_depth(). QUO_OK with nothing appended (and
+ * a line in `notes`) when it cannot be compiled on its own (a recursive
+ * $ref); QUO_ENOMEM. With `keep`, the compiled subschema is handed to
+ * the caller (quo_schema_free; NULL when there is none). */
+quo_status qv_sub_values(const quo_contract *c, const cJSON *schema, const char *pointer,
+                         unsigned depth, qv_list *out, qc_strlist *notes,
+                         quo_schema **keep);
+
+/* The array keywords of one schema. */
+typedef struct qv_array_kw {
+    const cJSON *items;
+    const char *items_ptr;
+    bool has_min, has_max, unique;
+    size_t min, max;
+    const char *min_ptr, *max_ptr, *unique_ptr;
+} qv_array_kw;
+
+/* Candidates aimed at minItems/maxItems/uniqueItems and at the item
+ * schema (its values in an array), and in *base an array the keywords
+ * accept (NULL when none was found). false on ENOMEM. */
+bool qv_array_values(const quo_contract *c, const qv_array_kw *k, unsigned depth,
+                     qv_list *cands, cJSON **base, qc_strlist *notes);
+
+/* The object keywords of one schema. */
+typedef struct qv_object_kw {
+    const cJSON *props;
+    const char *props_ptr;
+    const cJSON *required;
+    const char *required_ptr;
+    bool closed;
+    const char *closed_ptr;
+} qv_object_kw;
+
+/* Candidates aimed at required/additionalProperties:false and at each
+ * property's schema (its values in an object holding the required
+ * members), and in *base such an object (NULL when none was found). */
+bool qv_object_values(const quo_contract *c, const qv_object_kw *k, unsigned depth,
+                      qv_list *cands, cJSON **base, qc_strlist *notes);
+
 #endif
