@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "quo/buf.h"
+#include "quo/json.h"
 #include "quo/utf8.h"
 #include "regex_gen.h"
 #include "valgen_internal.h"
@@ -443,6 +444,39 @@ static bool is_integral(double v)
     return isfinite(v) && floor(v) == v;
 }
 
+/* The number JSON text carries for v: what cJSON's printer writes for
+ * it, read back (it keeps 15 significant digits when those come within a
+ * relative DBL_EPSILON of v, so 2.2500000000000004 goes out as 2.25;
+ * quo_json_print() is exact). A value this returns is written the same by
+ * both printers. NAN on ENOMEM. */
+static double wire_value(double v)
+{
+    cJSON *n = cJSON_CreateNumber(v);
+    char *t = n ? cJSON_PrintUnformatted(n) : NULL;
+    double back = t ? strtod(t, NULL) : NAN;
+    cJSON_free(t);
+    cJSON_Delete(n);
+    return back;
+}
+
+/* The first number past m (towards `dir`, +1 or -1) that survives JSON
+ * printing: the next double when it does, else a few ulps further. */
+static double wire_next(double m, double dir)
+{
+    double d = m;
+    for (int i = 0; i < 100000; i++) {
+        d = nextafter(d, dir * INFINITY);
+        if (!isfinite(d))
+            return NAN;
+        double w = wire_value(d);
+        if (isnan(w))
+            return NAN;
+        if (dir > 0 ? w > m : w < m)
+            return w;
+    }
+    return NAN;
+}
+
 /* A number every numeric keyword accepts (integer when only integers are
  * allowed), or NAN when none is found by these simple steps. */
 static double base_number(const cset *s, bool integer)
@@ -451,11 +485,11 @@ static double base_number(const cset *s, bool integer)
     if (s->minimum.has)
         lo = s->minimum.v;
     if (s->xmin.has && s->xmin.v >= lo)
-        lo = integer ? floor(s->xmin.v) + 1 : nextafter(s->xmin.v, INFINITY);
+        lo = integer ? floor(s->xmin.v) + 1 : wire_next(s->xmin.v, 1);
     if (s->maximum.has)
         hi = s->maximum.v;
     if (s->xmax.has && s->xmax.v <= hi)
-        hi = integer ? ceil(s->xmax.v) - 1 : nextafter(s->xmax.v, -INFINITY);
+        hi = integer ? ceil(s->xmax.v) - 1 : wire_next(s->xmax.v, -1);
     if (integer) {
         lo = ceil(lo);
         hi = floor(hi);
@@ -798,9 +832,9 @@ static bool gen_numbers(outctx *o)
             return false;
         if (integer ? !num(o, m - 1, QV_NEGATIVE, "minimum", s->minimum.ptr, "minimum-1",
                            "one below the minimum")
-                    : !num(o, nextafter(m, -INFINITY), QV_NEGATIVE, "minimum",
+                    : !num(o, wire_next(m, -1), QV_NEGATIVE, "minimum",
                            s->minimum.ptr, "minimum-ulp",
-                           "the next double below the minimum"))
+                           "the next number below the minimum that JSON text carries"))
             return false;
     }
     if (s->maximum.has) {
@@ -809,18 +843,18 @@ static bool gen_numbers(outctx *o)
             return false;
         if (integer ? !num(o, m + 1, QV_NEGATIVE, "maximum", s->maximum.ptr, "maximum+1",
                            "one above the maximum")
-                    : !num(o, nextafter(m, INFINITY), QV_NEGATIVE, "maximum",
+                    : !num(o, wire_next(m, 1), QV_NEGATIVE, "maximum",
                            s->maximum.ptr, "maximum+ulp",
-                           "the next double above the maximum"))
+                           "the next number above the maximum that JSON text carries"))
             return false;
     }
     if (s->xmin.has) {
         double x = s->xmin.v;
         bool ok = integer ? num(o, floor(x) + 1, QV_POSITIVE, "exclusiveMinimum", s->xmin.ptr,
                                 "exclusive-minimum+1", "the least integer above the bound")
-                          : num(o, nextafter(x, INFINITY), QV_POSITIVE, "exclusiveMinimum",
+                          : num(o, wire_next(x, 1), QV_POSITIVE, "exclusiveMinimum",
                                 s->xmin.ptr, "exclusive-minimum+ulp",
-                                "the next double above the exclusive bound");
+                                "the next number above the bound that JSON text carries");
         if (!ok || !num(o, integer ? floor(x) : x, QV_NEGATIVE, "exclusiveMinimum",
                         s->xmin.ptr, "exclusive-minimum", "exactly the exclusive bound"))
             return false;
@@ -829,9 +863,9 @@ static bool gen_numbers(outctx *o)
         double x = s->xmax.v;
         bool ok = integer ? num(o, ceil(x) - 1, QV_POSITIVE, "exclusiveMaximum", s->xmax.ptr,
                                 "exclusive-maximum-1", "the greatest integer below the bound")
-                          : num(o, nextafter(x, -INFINITY), QV_POSITIVE, "exclusiveMaximum",
+                          : num(o, wire_next(x, -1), QV_POSITIVE, "exclusiveMaximum",
                                 s->xmax.ptr, "exclusive-maximum-ulp",
-                                "the next double below the exclusive bound");
+                                "the next number below the bound that JSON text carries");
         if (!ok || !num(o, integer ? ceil(x) : x, QV_NEGATIVE, "exclusiveMaximum",
                         s->xmax.ptr, "exclusive-maximum", "exactly the exclusive bound"))
             return false;
@@ -898,9 +932,18 @@ bool qv_also_implied(const char *aimed, const char *also)
 }
 
 /* Does the validator agree? Returns the reason it does not, or NULL. */
-static const char *disagreement(const quo_schema *compiled, const qv_value *v,
+static const char *disagreement(const quo_schema *compiled, qv_value *v,
                                 quo_violations *viol, char *why, size_t n)
 {
+    /* Judge what goes on the wire: the value as printed and read back
+     * (a number can lose digits in cJSON's printing, see wire_value()). */
+    char *text = cJSON_PrintUnformatted(v->value);
+    cJSON *back = text ? cJSON_Parse(text) : NULL;
+    cJSON_free(text);
+    if (!back)
+        return "ENOMEM";
+    cJSON_Delete(v->value);
+    v->value = back;
     quo_violations_clear(viol);
     quo_status st = quo_schema_validate(compiled, v->value, NULL, viol);
     if (st == QUO_ENOMEM)
@@ -1032,7 +1075,8 @@ static bool gen_pattern(outctx *o)
         if (m && (n < lo || n > hi)) {
             /* Within the length limits: the sample's length moved onto them. */
             free(m);
-            m = qr_match_len(o->re, n < lo ? lo : hi, QR_ASCII);
+            size_t want = n < lo ? lo : hi;
+            m = want <= QV_MAX_CP ? qr_match_len(o->re, want, QR_ASCII) : NULL;
         }
         if (!m) {
             note(o->g, "%s: not generated (longer than %u code points)", samples[i].label,

@@ -24,6 +24,11 @@
  * the polarity. A negative's `keyword` is the keyword the validator names;
  * it is the only one it names, except that a wrong-type negative of a
  * schema with enum/const also fails those (qv_also_implied()).
+ * Values are judged as JSON text carries them: each is printed with
+ * cJSON_PrintUnformatted() and read back first, so its numbers print the
+ * same with that printer and with quo_json_print() (cJSON keeps 15
+ * significant digits: "just past" a bound of a number is the first value
+ * beyond it that survives, 2.25000000000001 for 2.25, not the next double).
  *
  * Ownership: a qv_list owns its values and strings (qv_list_free).
  */

@@ -337,6 +337,19 @@ bool qv_array_values(const quo_contract *c, const qv_array_kw *k, unsigned depth
             a.oom = true;
     }
     size_t lo = k->has_min ? k->min : 0, hi = k->has_max ? k->max : SIZE_MAX;
+    if (lo > QV_MAX_ITEMS) {
+        /* Bounded output: no array of more than QV_MAX_ITEMS items. */
+        if (!qc_strlist_addf(notes, "min-items: no arrays generated (minItems %zu is more "
+                                    "than the %u items generated)",
+                             lo, QV_MAX_ITEMS))
+            a.oom = true;
+        cJSON_Delete(any);
+        cJSON_Delete(more);
+        free(pool);
+        quo_schema_free(item);
+        qv_list_free(&sub);
+        return !a.oom;
+    }
     size_t one = lo > 1 ? lo : (hi >= 1 ? 1 : 0);
     *base = fill(pool, n, one, k->unique, NULL);
     array_bounds(&a, k, pool, n);

@@ -436,6 +436,40 @@ START_TEST(test_huge_limit_is_bounded)
 }
 END_TEST
 
+/* Limits far beyond what is generated: bounded output, quickly, and
+ * nothing returned that disagrees with the schema. */
+START_TEST(test_huge_limits_elsewhere_are_bounded)
+{
+    static const char *const huge[] = {
+        "{\"type\":\"string\",\"minLength\":1000000}",
+        "{\"type\":\"string\",\"pattern\":\"^(a{1000}){1000}$\"}",
+        "{\"type\":\"string\",\"pattern\":\"^x+$\",\"minLength\":1000000}",
+        "{\"type\":\"array\",\"minItems\":1000000}",
+        "{\"type\":\"array\",\"items\":{\"type\":\"integer\"},\"maxItems\":1000000,"
+        "\"uniqueItems\":true}",
+        "{\"type\":\"integer\",\"minimum\":9007199254740993,\"maximum\":1e308}",
+    };
+    for (size_t i = 0; i < sizeof huge / sizeof huge[0]; i++) {
+        gen_run r;
+        run_text(&r, huge[i]);
+        ck_assert_msg(r.st == QUO_OK, "%s: %s", huge[i], r.err.message);
+        if (getenv("QV_DUMP")) {
+            fprintf(stderr, "%s:\n", huge[i]);
+            dump(&r);
+        }
+        check_invariants(&r, huge[i]);
+        for (size_t j = 0; j < r.values.count; j++) {
+            char *t = cJSON_PrintUnformatted(r.values.items[j].value);
+            ck_assert_uint_le(strlen(t), 4u * 65536u + 64u);
+            cJSON_free(t);
+        }
+        ck_assert_msg(r.values.dropped.count > 0, "%s: the skipped values are not said",
+                      huge[i]);
+        run_free(&r);
+    }
+}
+END_TEST
+
 static Suite *valgen_suite(void)
 {
     Suite *s = suite_create("valgen");
@@ -447,6 +481,7 @@ static Suite *valgen_suite(void)
     tcase_add_test(tc, test_ref_through_contract);
     tcase_add_test(tc, test_deterministic);
     tcase_add_test(tc, test_huge_limit_is_bounded);
+    tcase_add_test(tc, test_huge_limits_elsewhere_are_bounded);
     suite_add_tcase(s, tc);
     return s;
 }
