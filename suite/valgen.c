@@ -9,6 +9,7 @@
  * just dropped); the polarity of what is returned is always the
  * validator's.
  */
+#include "quo/array.h"
 #include "valgen.h"
 
 #include <math.h>
@@ -225,7 +226,7 @@ static void note(gen *g, const char *fmt, ...)
 
 static unsigned type_bit(const char *name)
 {
-    for (size_t i = 0; i < sizeof type_names / sizeof type_names[0]; i++)
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(type_names); i++)
         if (strcmp(type_names[i].name, name) == 0)
             return type_names[i].bit;
     return 0;
@@ -255,7 +256,7 @@ static bool cs_read(gen *g, cset *s, const cJSON *schema, const char *ptr, unsig
 
 static bool cs_read_ref(gen *g, cset *s, const cJSON *schema, const char *ptr, unsigned depth)
 {
-    const cJSON *ref = cJSON_GetObjectItemCaseSensitive(schema, "$ref");
+    const cJSON *ref = quo_json_member(NULL, schema, "$ref");
     if (!cJSON_IsString(ref))
         return true;
     const cJSON *target = g->c ? quo_contract_resolve(g->c, schema) : NULL;
@@ -364,7 +365,7 @@ static bool cs_read(gen *g, cset *s, const cJSON *schema, const char *ptr, unsig
                     return false;
             }
         } else {
-            for (size_t i = 0; i < sizeof not_generated / sizeof not_generated[0]; i++)
+            for (size_t i = 0; i < QUO_ARRAY_SIZE(not_generated); i++)
                 if (strcmp(n, not_generated[i]) == 0)
                     note(g, "%s: no values aimed at it are generated (%s/%s)", n, ptr, n);
         }
@@ -386,20 +387,18 @@ static bool allows(const cset *s, unsigned bit)
     return !s->has_type || (s->types & bit);
 }
 
-/* n code points in one of three spellings: ASCII letters, U+1F600 (four
- * UTF-8 bytes each, two UTF-16 units), or 'e' + U+0301 COMBINING ACUTE
- * ACCENT pairs (a person sees n/2 characters). */
-typedef enum spell { SP_ASCII = 0, SP_ASTRAL, SP_COMBINING } spell;
-
-static char *plain_of_len(size_t n, spell sp)
+/* n code points in one of the three spellings of regex_gen.h: ASCII
+ * letters, U+1F600 (four UTF-8 bytes each, two UTF-16 units), or 'e' +
+ * U+0301 COMBINING ACUTE ACCENT pairs (a person sees n/2 characters). */
+static char *plain_of_len(size_t n, qr_style sp)
 {
     quo_buf b = QUO_BUF_INIT;
     if (!quo_buf_reserve(&b, n * 4 + 1))
         return NULL;
     for (size_t i = 0; i < n; i++) {
-        if (sp == SP_ASTRAL)
+        if (sp == QR_ASTRAL)
             quo_buf_puts(&b, "\xF0\x9F\x98\x80");
-        else if (sp == SP_COMBINING)
+        else if (sp == QR_COMBINING)
             quo_buf_puts(&b, i % 2 ? "\xCC\x81" : "e");
         else
             quo_buf_putc(&b, (char)('a' + i % 26));
@@ -409,14 +408,13 @@ static char *plain_of_len(size_t n, spell sp)
     return quo_buf_take(&b, NULL);
 }
 
-/* A string of n code points that also matches the pattern when there is
- * one (the regex generator picks characters in that spelling where the
- * pattern allows), else NULL. *why says why not. */
-static char *string_of_len(const cset *s, const qr_regex *re, size_t n, spell sp)
+/* A string of n code points, spelt `sp`; with a pattern, a match of it
+ * (the regex generator uses that spelling where the pattern allows), or
+ * NULL when none of that length is found. */
+static char *string_of_len(const qr_regex *re, size_t n, qr_style sp)
 {
-    (void)s;
     if (re)
-        return qr_match_len(re, n, (qr_style)sp);
+        return qr_match_len(re, n, sp);
     return plain_of_len(n, sp);
 }
 
@@ -436,7 +434,7 @@ static char *base_string(const cset *s, const qr_regex *re)
         return qr_match_len(re, m, QR_ASCII);
     }
     size_t n = lo > 4 ? lo : (hi < 4 ? hi : 4);
-    return n > QV_MAX_CP ? NULL : plain_of_len(n, SP_ASCII);
+    return n > QV_MAX_CP ? NULL : plain_of_len(n, QR_ASCII);
 }
 
 static bool is_integral(double v)
@@ -576,7 +574,7 @@ static bool gen_types(outctx *o)
     cset *s = o->s;
     if (!s->has_type)
         return true;
-    for (size_t i = 0; i < sizeof type_names / sizeof type_names[0]; i++) {
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(type_names); i++) {
         unsigned bit = type_names[i].bit;
         const char *name = type_names[i].name;
         if (bit == T_INT && (s->types & T_NUM))
@@ -730,7 +728,7 @@ static bool gen_enum(outctx *o)
 }
 
 /* One length value: n code points spelt `sp`. */
-static bool len_value(outctx *o, size_t n, spell sp, qv_polarity pol, const char *kw,
+static bool len_value(outctx *o, size_t n, qr_style sp, qv_polarity pol, const char *kw,
                       const char *ptr, const char *label, const char *what)
 {
     if (n > QV_MAX_CP) {
@@ -740,7 +738,7 @@ static bool len_value(outctx *o, size_t n, spell sp, qv_polarity pol, const char
     }
     static const char *const spell_name[] = {"", " (astral U+1F600)",
                                              " (e + combining U+0301)"};
-    return add(o, str_value(string_of_len(o->s, o->re, n, sp)), pol, kw, ptr, label,
+    return add(o, str_value(string_of_len(o->re, n, sp)), pol, kw, ptr, label,
                "a string of %zu code points%s (%s %s)", n, spell_name[sp], kw,
                pol == QV_POSITIVE ? "at its limit" : "just past its limit");
 }
@@ -757,10 +755,10 @@ static bool gen_lengths(outctx *o)
             char l1[40], l2[40];
             snprintf(l1, sizeof l1, "%smin", pre[sp]);
             snprintf(l2, sizeof l2, "%smin-1", pre[sp]);
-            if (!len_value(o, n, (spell)sp, QV_POSITIVE, "minLength", s->min_len.ptr, l1,
+            if (!len_value(o, n, (qr_style)sp, QV_POSITIVE, "minLength", s->min_len.ptr, l1,
                            "at-limit"))
                 return false;
-            if (n > 0 && !len_value(o, n - 1, (spell)sp, QV_NEGATIVE, "minLength",
+            if (n > 0 && !len_value(o, n - 1, (qr_style)sp, QV_NEGATIVE, "minLength",
                                     s->min_len.ptr, l2, "too-short"))
                 return false;
         }
@@ -771,11 +769,11 @@ static bool gen_lengths(outctx *o)
             char l1[40], l2[40];
             snprintf(l1, sizeof l1, "%smax", pre[sp]);
             snprintf(l2, sizeof l2, "%smax+1", pre[sp]);
-            if (!len_value(o, n, (spell)sp, QV_POSITIVE, "maxLength", s->max_len.ptr, l1,
+            if (!len_value(o, n, (qr_style)sp, QV_POSITIVE, "maxLength", s->max_len.ptr, l1,
                            "at-limit"))
                 return false;
             if (n < SIZE_MAX &&
-                !len_value(o, n + 1, (spell)sp, QV_NEGATIVE, "maxLength", s->max_len.ptr, l2,
+                !len_value(o, n + 1, (qr_style)sp, QV_NEGATIVE, "maxLength", s->max_len.ptr, l2,
                            "too-long"))
                 return false;
         }
@@ -1069,7 +1067,7 @@ static bool gen_pattern(outctx *o)
     };
     size_t lo = s->min_len.has ? (size_t)s->min_len.v : 0;
     size_t hi = s->max_len.has ? (size_t)s->max_len.v : SIZE_MAX;
-    for (size_t i = 0; i < sizeof samples / sizeof samples[0]; i++) {
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(samples); i++) {
         char *m = qr_sample_string(o->re, samples[i].which, QV_MAX_CP);
         size_t n = m ? quo_utf8_count(m, strlen(m)) : 0;
         if (m && (n < lo || n > hi)) {
@@ -1163,8 +1161,9 @@ static bool gen_not(outctx *o)
 
 static bool gen_all(outctx *o)
 {
-    return gen_composites(o) && gen_not(o) && gen_types(o) && gen_enum(o) && gen_lengths(o) && gen_free_text(o) &&
-           gen_format(o) && gen_pattern(o) && gen_numbers(o);
+    return gen_composites(o) && gen_not(o) && gen_types(o) && gen_enum(o) &&
+           gen_lengths(o) && gen_free_text(o) && gen_format(o) && gen_pattern(o) &&
+           gen_numbers(o);
 }
 
 quo_status qv_generate(const quo_contract *c, const cJSON *schema, const char *pointer,

@@ -64,7 +64,14 @@ typedef struct qv_list {
     size_t count;
     size_t cap;
     qc_strlist dropped;    /* "label: reason" for values the schema judged
-                              against their intended polarity */
+                              against their intended polarity; also (added
+                              by the valgen branch) "keyword: ..." for what
+                              gets no values: a keyword valgen does not
+                              generate for (anyOf, oneOf, if, contains, ...),
+                              a pattern construct it cannot generate from
+                              (lookaround, backreferences, \b, \p{..}), a
+                              value beyond its bounds (strings of 64 Ki code
+                              points, arrays of 1024 items) */
 } qv_list;
 
 void qv_list_init(qv_list *l);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "quo/array.h"
 #include "quo_check.h"
 
 #include "quo/io.h"
@@ -449,7 +450,7 @@ START_TEST(test_huge_limits_elsewhere_are_bounded)
         "\"uniqueItems\":true}",
         "{\"type\":\"integer\",\"minimum\":9007199254740993,\"maximum\":1e308}",
     };
-    for (size_t i = 0; i < sizeof huge / sizeof huge[0]; i++) {
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(huge); i++) {
         gen_run r;
         run_text(&r, huge[i]);
         ck_assert_msg(r.st == QUO_OK, "%s: %s", huge[i], r.err.message);
