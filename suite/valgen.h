@@ -28,7 +28,7 @@
  * cJSON_PrintUnformatted() and read back first, so its numbers print the
  * same with that printer and with quo_json_print() (cJSON keeps 15
  * significant digits: "just past" a bound of a number is the first value
- * beyond it that survives, 2.25000000000001 for 2.25, not the next double).
+ * beyond it that survives: 2.2500000000000009 for 2.25, two doubles up).
  *
  * Ownership: a qv_list owns its values and strings (qv_list_free).
  */
@@ -82,7 +82,11 @@ void qv_list_free(qv_list *l);
  * is the same schema compiled (quo_contract_member.schema), used to check
  * each value. QUO_OK, QUO_ENOMEM, or QUO_ESCHEMA when the schema uses a
  * construct the generator cannot read (err names it; the caller lists it as
- * "not covered", never as a case). */
+ * "not covered", never as a case).
+ * As implemented: QUO_ESCHEMA only for a schema that is not an object (or
+ * true) or a $ref that cannot be followed; keywords and pattern constructs
+ * without values of their own are named in out->dropped and the rest is
+ * generated. `c` may be NULL for a schema without $ref (unit tests). */
 quo_status qv_generate(const quo_contract *c, const cJSON *schema, const char *pointer,
                        const quo_schema *compiled, qv_list *out, quo_error *err);
 
