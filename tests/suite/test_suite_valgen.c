@@ -17,6 +17,7 @@
 #include "quo/json.h"
 #include "quo/quo.h"
 #include "quo/schema.h"
+#include "quo/utf8.h"
 #include "valgen.h"
 
 #ifndef QV_TEST_DATA
@@ -63,6 +64,16 @@ static void run_text(gen_run *r, const char *json)
     cJSON_Delete(n);
 }
 
+/* A value as JSON text for messages: at most 120 bytes, cut on a
+ * character boundary (test output stays valid UTF-8). */
+static void shown(const cJSON *v, char *out, size_t n)
+{
+    char *t = cJSON_PrintUnformatted(v);
+    snprintf(out, n < 121 ? n : 121, "%s", t ? t : "?");
+    cJSON_free(t);
+    quo_utf8_scrub(out);
+}
+
 static bool label_ok(const char *l)
 {
     if (!*l)
@@ -96,13 +107,13 @@ static void check_list(const quo_schema *schema, const qv_list *values, const ch
                       what, x->label);
         quo_violations_clear(&v);
         ck_assert_int_eq(quo_schema_validate(schema, x->value, NULL, &v), QUO_OK);
-        char *shown = cJSON_PrintUnformatted(x->value);
+        char text[128];
+        shown(x->value, text, sizeof text);
         if (x->polarity == QV_POSITIVE) {
-            ck_assert_msg(v.count == 0, "%s: positive %s = %.200s rejected (%s)", what, x->label,
-                          shown, v.count ? v.items[0].keyword : "");
+            ck_assert_msg(v.count == 0, "%s: positive %s = %s rejected (%s)", what, x->label,
+                          text, v.count ? v.items[0].keyword : "");
         } else {
-            ck_assert_msg(v.count > 0, "%s: negative %s = %.200s accepted", what, x->label,
-                          shown);
+            ck_assert_msg(v.count > 0, "%s: negative %s = %s accepted", what, x->label, text);
             bool named = false;
             for (size_t k = 0; k < v.count; k++)
                 named = named || strcmp(v.items[k].keyword, x->keyword) == 0;
@@ -113,7 +124,6 @@ static void check_list(const quo_schema *schema, const qv_list *values, const ch
                               "%s: negative %s aimed at %s fails %s", what, x->label,
                               x->keyword, v.items[k].keyword);
         }
-        cJSON_free(shown);
     }
     quo_violations_free(&v);
 }
@@ -129,11 +139,10 @@ static const qv_value *find_label(const gen_run *r, const char *label)
 static void dump_list(const qv_list *l)
 {
     for (size_t i = 0; i < l->count; i++) {
-        char *s = cJSON_PrintUnformatted(l->items[i].value);
-        fprintf(stderr, "  %c %-28s %-18s %.120s\n",
-                l->items[i].polarity == QV_POSITIVE ? '+' : '-', l->items[i].label,
-                l->items[i].keyword, s);
-        cJSON_free(s);
+        char text[128];
+        shown(l->items[i].value, text, sizeof text);
+        fprintf(stderr, "  %c %-28s %-18s %s\n", l->items[i].polarity == QV_POSITIVE ? '+' : '-',
+                l->items[i].label, l->items[i].keyword, text);
     }
     for (size_t i = 0; i < l->dropped.count; i++)
         fprintf(stderr, "  dropped %s\n", l->dropped.items[i]);
