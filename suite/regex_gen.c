@@ -6,6 +6,7 @@
  * Character sets are sorted, merged code point ranges; negation is a
  * complement over the scalar values (no surrogates).
  */
+#include "quo/array.h"
 #include "regex_gen.h"
 
 #include <limits.h>
@@ -716,7 +717,7 @@ static uint32_t pick(const cset *s, qr_style style, size_t i)
     }
     uint32_t tries[] = {(uint32_t)('a' + i % 26), (uint32_t)('A' + i % 26),
                         (uint32_t)('0' + i % 10)};
-    for (size_t k = 0; k < sizeof tries / sizeof tries[0]; k++)
+    for (size_t k = 0; k < QUO_ARRAY_SIZE(tries); k++)
         if (set_has(s, tries[k]))
             return tries[k];
     for (size_t k = 0; k < s->n; k++) /* the first printable member */
@@ -933,7 +934,7 @@ static bool breaker_add(qr_breakers *b, const char *label, char *value, const ch
 static uint32_t outside(const cset *s, uint32_t prefer)
 {
     const uint32_t tries[] = {prefer, 'X', 'x', 'Q', '0', '-', ' ', '!', 0x0A, 0xE9, 0x1F600};
-    for (size_t i = 0; i < sizeof tries / sizeof tries[0]; i++)
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(tries); i++)
         if (tries[i] != UINT32_MAX && !set_has(s, tries[i]))
             return tries[i];
     return UINT32_MAX;
@@ -1012,18 +1013,15 @@ static bool lf_breakers(const gctx *g, qr_breakers *out)
     char *s = encode(g->out, g->n);
     if (!s)
         return false;
-    char *a = malloc(strlen(s) + 2), *b = malloc(strlen(s) + 2);
-    bool ok = a && b;
-    if (ok) {
-        sprintf(a, "%s\n", s);
-        sprintf(b, "\n%s", s);
-        ok = breaker_add(out, "pattern-lf", a, "a match with a line feed appended") &&
-             breaker_add(out, "pattern-lf-before", b, "a match with a line feed before it");
-    } else {
-        free(a);
-        free(b);
-    }
+    quo_buf a = QUO_BUF_INIT, b = QUO_BUF_INIT;
+    quo_buf_printf(&a, "%s\n", s);
+    quo_buf_printf(&b, "\n%s", s);
     free(s);
+    /* breaker_add takes the string (and refuses NULL: ENOMEM). */
+    bool ok = breaker_add(out, "pattern-lf", quo_buf_take(&a, NULL),
+                          "a match with a line feed appended");
+    ok = breaker_add(out, "pattern-lf-before", quo_buf_take(&b, NULL),
+                     "a match with a line feed before it") && ok;
     return ok;
 }
 

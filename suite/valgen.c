@@ -9,6 +9,7 @@
  * just dropped); the polarity of what is returned is always the
  * validator's.
  */
+#include "quo/array.h"
 #include "valgen.h"
 
 #include <math.h>
@@ -19,6 +20,7 @@
 #include <string.h>
 
 #include "quo/buf.h"
+#include "quo/json.h"
 #include "quo/utf8.h"
 #include "regex_gen.h"
 #include "valgen_internal.h"
@@ -224,7 +226,7 @@ static void note(gen *g, const char *fmt, ...)
 
 static unsigned type_bit(const char *name)
 {
-    for (size_t i = 0; i < sizeof type_names / sizeof type_names[0]; i++)
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(type_names); i++)
         if (strcmp(type_names[i].name, name) == 0)
             return type_names[i].bit;
     return 0;
@@ -254,7 +256,7 @@ static bool cs_read(gen *g, cset *s, const cJSON *schema, const char *ptr, unsig
 
 static bool cs_read_ref(gen *g, cset *s, const cJSON *schema, const char *ptr, unsigned depth)
 {
-    const cJSON *ref = cJSON_GetObjectItemCaseSensitive(schema, "$ref");
+    const cJSON *ref = quo_json_member(NULL, schema, "$ref");
     if (!cJSON_IsString(ref))
         return true;
     const cJSON *target = g->c ? quo_contract_resolve(g->c, schema) : NULL;
@@ -363,7 +365,7 @@ static bool cs_read(gen *g, cset *s, const cJSON *schema, const char *ptr, unsig
                     return false;
             }
         } else {
-            for (size_t i = 0; i < sizeof not_generated / sizeof not_generated[0]; i++)
+            for (size_t i = 0; i < QUO_ARRAY_SIZE(not_generated); i++)
                 if (strcmp(n, not_generated[i]) == 0)
                     note(g, "%s: no values aimed at it are generated (%s/%s)", n, ptr, n);
         }
@@ -385,20 +387,18 @@ static bool allows(const cset *s, unsigned bit)
     return !s->has_type || (s->types & bit);
 }
 
-/* n code points in one of three spellings: ASCII letters, U+1F600 (four
- * UTF-8 bytes each, two UTF-16 units), or 'e' + U+0301 COMBINING ACUTE
- * ACCENT pairs (a person sees n/2 characters). */
-typedef enum spell { SP_ASCII = 0, SP_ASTRAL, SP_COMBINING } spell;
-
-static char *plain_of_len(size_t n, spell sp)
+/* n code points in one of the three spellings of regex_gen.h: ASCII
+ * letters, U+1F600 (four UTF-8 bytes each, two UTF-16 units), or 'e' +
+ * U+0301 COMBINING ACUTE ACCENT pairs (a person sees n/2 characters). */
+static char *plain_of_len(size_t n, qr_style sp)
 {
     quo_buf b = QUO_BUF_INIT;
     if (!quo_buf_reserve(&b, n * 4 + 1))
         return NULL;
     for (size_t i = 0; i < n; i++) {
-        if (sp == SP_ASTRAL)
+        if (sp == QR_ASTRAL)
             quo_buf_puts(&b, "\xF0\x9F\x98\x80");
-        else if (sp == SP_COMBINING)
+        else if (sp == QR_COMBINING)
             quo_buf_puts(&b, i % 2 ? "\xCC\x81" : "e");
         else
             quo_buf_putc(&b, (char)('a' + i % 26));
@@ -408,14 +408,13 @@ static char *plain_of_len(size_t n, spell sp)
     return quo_buf_take(&b, NULL);
 }
 
-/* A string of n code points that also matches the pattern when there is
- * one (the regex generator picks characters in that spelling where the
- * pattern allows), else NULL. *why says why not. */
-static char *string_of_len(const cset *s, const qr_regex *re, size_t n, spell sp)
+/* A string of n code points, spelt `sp`; with a pattern, a match of it
+ * (the regex generator uses that spelling where the pattern allows), or
+ * NULL when none of that length is found. */
+static char *string_of_len(const qr_regex *re, size_t n, qr_style sp)
 {
-    (void)s;
     if (re)
-        return qr_match_len(re, n, (qr_style)sp);
+        return qr_match_len(re, n, sp);
     return plain_of_len(n, sp);
 }
 
@@ -435,12 +434,45 @@ static char *base_string(const cset *s, const qr_regex *re)
         return qr_match_len(re, m, QR_ASCII);
     }
     size_t n = lo > 4 ? lo : (hi < 4 ? hi : 4);
-    return n > QV_MAX_CP ? NULL : plain_of_len(n, SP_ASCII);
+    return n > QV_MAX_CP ? NULL : plain_of_len(n, QR_ASCII);
 }
 
 static bool is_integral(double v)
 {
     return isfinite(v) && floor(v) == v;
+}
+
+/* The number JSON text carries for v: what cJSON's printer writes for
+ * it, read back (it keeps 15 significant digits when those come within a
+ * relative DBL_EPSILON of v, so 2.2500000000000004 goes out as 2.25;
+ * quo_json_print() is exact). A value this returns is written the same by
+ * both printers. NAN on ENOMEM. */
+static double wire_value(double v)
+{
+    cJSON *n = cJSON_CreateNumber(v);
+    char *t = n ? cJSON_PrintUnformatted(n) : NULL;
+    double back = t ? strtod(t, NULL) : NAN;
+    cJSON_free(t);
+    cJSON_Delete(n);
+    return back;
+}
+
+/* The first number past m (towards `dir`, +1 or -1) that survives JSON
+ * printing: the next double when it does, else a few ulps further. */
+static double wire_next(double m, double dir)
+{
+    double d = m;
+    for (int i = 0; i < 100000; i++) {
+        d = nextafter(d, dir * INFINITY);
+        if (!isfinite(d))
+            return NAN;
+        double w = wire_value(d);
+        if (isnan(w))
+            return NAN;
+        if (dir > 0 ? w > m : w < m)
+            return w;
+    }
+    return NAN;
 }
 
 /* A number every numeric keyword accepts (integer when only integers are
@@ -451,11 +483,11 @@ static double base_number(const cset *s, bool integer)
     if (s->minimum.has)
         lo = s->minimum.v;
     if (s->xmin.has && s->xmin.v >= lo)
-        lo = integer ? floor(s->xmin.v) + 1 : nextafter(s->xmin.v, INFINITY);
+        lo = integer ? floor(s->xmin.v) + 1 : wire_next(s->xmin.v, 1);
     if (s->maximum.has)
         hi = s->maximum.v;
     if (s->xmax.has && s->xmax.v <= hi)
-        hi = integer ? ceil(s->xmax.v) - 1 : nextafter(s->xmax.v, -INFINITY);
+        hi = integer ? ceil(s->xmax.v) - 1 : wire_next(s->xmax.v, -1);
     if (integer) {
         lo = ceil(lo);
         hi = floor(hi);
@@ -542,7 +574,7 @@ static bool gen_types(outctx *o)
     cset *s = o->s;
     if (!s->has_type)
         return true;
-    for (size_t i = 0; i < sizeof type_names / sizeof type_names[0]; i++) {
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(type_names); i++) {
         unsigned bit = type_names[i].bit;
         const char *name = type_names[i].name;
         if (bit == T_INT && (s->types & T_NUM))
@@ -696,7 +728,7 @@ static bool gen_enum(outctx *o)
 }
 
 /* One length value: n code points spelt `sp`. */
-static bool len_value(outctx *o, size_t n, spell sp, qv_polarity pol, const char *kw,
+static bool len_value(outctx *o, size_t n, qr_style sp, qv_polarity pol, const char *kw,
                       const char *ptr, const char *label, const char *what)
 {
     if (n > QV_MAX_CP) {
@@ -706,7 +738,7 @@ static bool len_value(outctx *o, size_t n, spell sp, qv_polarity pol, const char
     }
     static const char *const spell_name[] = {"", " (astral U+1F600)",
                                              " (e + combining U+0301)"};
-    return add(o, str_value(string_of_len(o->s, o->re, n, sp)), pol, kw, ptr, label,
+    return add(o, str_value(string_of_len(o->re, n, sp)), pol, kw, ptr, label,
                "a string of %zu code points%s (%s %s)", n, spell_name[sp], kw,
                pol == QV_POSITIVE ? "at its limit" : "just past its limit");
 }
@@ -723,10 +755,10 @@ static bool gen_lengths(outctx *o)
             char l1[40], l2[40];
             snprintf(l1, sizeof l1, "%smin", pre[sp]);
             snprintf(l2, sizeof l2, "%smin-1", pre[sp]);
-            if (!len_value(o, n, (spell)sp, QV_POSITIVE, "minLength", s->min_len.ptr, l1,
+            if (!len_value(o, n, (qr_style)sp, QV_POSITIVE, "minLength", s->min_len.ptr, l1,
                            "at-limit"))
                 return false;
-            if (n > 0 && !len_value(o, n - 1, (spell)sp, QV_NEGATIVE, "minLength",
+            if (n > 0 && !len_value(o, n - 1, (qr_style)sp, QV_NEGATIVE, "minLength",
                                     s->min_len.ptr, l2, "too-short"))
                 return false;
         }
@@ -737,11 +769,11 @@ static bool gen_lengths(outctx *o)
             char l1[40], l2[40];
             snprintf(l1, sizeof l1, "%smax", pre[sp]);
             snprintf(l2, sizeof l2, "%smax+1", pre[sp]);
-            if (!len_value(o, n, (spell)sp, QV_POSITIVE, "maxLength", s->max_len.ptr, l1,
+            if (!len_value(o, n, (qr_style)sp, QV_POSITIVE, "maxLength", s->max_len.ptr, l1,
                            "at-limit"))
                 return false;
             if (n < SIZE_MAX &&
-                !len_value(o, n + 1, (spell)sp, QV_NEGATIVE, "maxLength", s->max_len.ptr, l2,
+                !len_value(o, n + 1, (qr_style)sp, QV_NEGATIVE, "maxLength", s->max_len.ptr, l2,
                            "too-long"))
                 return false;
         }
@@ -798,9 +830,9 @@ static bool gen_numbers(outctx *o)
             return false;
         if (integer ? !num(o, m - 1, QV_NEGATIVE, "minimum", s->minimum.ptr, "minimum-1",
                            "one below the minimum")
-                    : !num(o, nextafter(m, -INFINITY), QV_NEGATIVE, "minimum",
+                    : !num(o, wire_next(m, -1), QV_NEGATIVE, "minimum",
                            s->minimum.ptr, "minimum-ulp",
-                           "the next double below the minimum"))
+                           "the next number below the minimum that JSON text carries"))
             return false;
     }
     if (s->maximum.has) {
@@ -809,18 +841,18 @@ static bool gen_numbers(outctx *o)
             return false;
         if (integer ? !num(o, m + 1, QV_NEGATIVE, "maximum", s->maximum.ptr, "maximum+1",
                            "one above the maximum")
-                    : !num(o, nextafter(m, INFINITY), QV_NEGATIVE, "maximum",
+                    : !num(o, wire_next(m, 1), QV_NEGATIVE, "maximum",
                            s->maximum.ptr, "maximum+ulp",
-                           "the next double above the maximum"))
+                           "the next number above the maximum that JSON text carries"))
             return false;
     }
     if (s->xmin.has) {
         double x = s->xmin.v;
         bool ok = integer ? num(o, floor(x) + 1, QV_POSITIVE, "exclusiveMinimum", s->xmin.ptr,
                                 "exclusive-minimum+1", "the least integer above the bound")
-                          : num(o, nextafter(x, INFINITY), QV_POSITIVE, "exclusiveMinimum",
+                          : num(o, wire_next(x, 1), QV_POSITIVE, "exclusiveMinimum",
                                 s->xmin.ptr, "exclusive-minimum+ulp",
-                                "the next double above the exclusive bound");
+                                "the next number above the bound that JSON text carries");
         if (!ok || !num(o, integer ? floor(x) : x, QV_NEGATIVE, "exclusiveMinimum",
                         s->xmin.ptr, "exclusive-minimum", "exactly the exclusive bound"))
             return false;
@@ -829,9 +861,9 @@ static bool gen_numbers(outctx *o)
         double x = s->xmax.v;
         bool ok = integer ? num(o, ceil(x) - 1, QV_POSITIVE, "exclusiveMaximum", s->xmax.ptr,
                                 "exclusive-maximum-1", "the greatest integer below the bound")
-                          : num(o, nextafter(x, -INFINITY), QV_POSITIVE, "exclusiveMaximum",
+                          : num(o, wire_next(x, -1), QV_POSITIVE, "exclusiveMaximum",
                                 s->xmax.ptr, "exclusive-maximum-ulp",
-                                "the next double below the exclusive bound");
+                                "the next number below the bound that JSON text carries");
         if (!ok || !num(o, integer ? ceil(x) : x, QV_NEGATIVE, "exclusiveMaximum",
                         s->xmax.ptr, "exclusive-maximum", "exactly the exclusive bound"))
             return false;
@@ -898,9 +930,18 @@ bool qv_also_implied(const char *aimed, const char *also)
 }
 
 /* Does the validator agree? Returns the reason it does not, or NULL. */
-static const char *disagreement(const quo_schema *compiled, const qv_value *v,
+static const char *disagreement(const quo_schema *compiled, qv_value *v,
                                 quo_violations *viol, char *why, size_t n)
 {
+    /* Judge what goes on the wire: the value as printed and read back
+     * (a number can lose digits in cJSON's printing, see wire_value()). */
+    char *text = cJSON_PrintUnformatted(v->value);
+    cJSON *back = text ? cJSON_Parse(text) : NULL;
+    cJSON_free(text);
+    if (!back)
+        return "ENOMEM";
+    cJSON_Delete(v->value);
+    v->value = back;
     quo_violations_clear(viol);
     quo_status st = quo_schema_validate(compiled, v->value, NULL, viol);
     if (st == QUO_ENOMEM)
@@ -1026,13 +1067,14 @@ static bool gen_pattern(outctx *o)
     };
     size_t lo = s->min_len.has ? (size_t)s->min_len.v : 0;
     size_t hi = s->max_len.has ? (size_t)s->max_len.v : SIZE_MAX;
-    for (size_t i = 0; i < sizeof samples / sizeof samples[0]; i++) {
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(samples); i++) {
         char *m = qr_sample_string(o->re, samples[i].which, QV_MAX_CP);
         size_t n = m ? quo_utf8_count(m, strlen(m)) : 0;
         if (m && (n < lo || n > hi)) {
             /* Within the length limits: the sample's length moved onto them. */
             free(m);
-            m = qr_match_len(o->re, n < lo ? lo : hi, QR_ASCII);
+            size_t want = n < lo ? lo : hi;
+            m = want <= QV_MAX_CP ? qr_match_len(o->re, want, QR_ASCII) : NULL;
         }
         if (!m) {
             note(o->g, "%s: not generated (longer than %u code points)", samples[i].label,
@@ -1119,8 +1161,9 @@ static bool gen_not(outctx *o)
 
 static bool gen_all(outctx *o)
 {
-    return gen_composites(o) && gen_not(o) && gen_types(o) && gen_enum(o) && gen_lengths(o) && gen_free_text(o) &&
-           gen_format(o) && gen_pattern(o) && gen_numbers(o);
+    return gen_composites(o) && gen_not(o) && gen_types(o) && gen_enum(o) &&
+           gen_lengths(o) && gen_free_text(o) && gen_format(o) && gen_pattern(o) &&
+           gen_numbers(o);
 }
 
 quo_status qv_generate(const quo_contract *c, const cJSON *schema, const char *pointer,

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "quo/array.h"
 #include "valgen_internal.h"
 
 typedef struct fmt_value {
@@ -131,7 +132,7 @@ static const fmt_value fmt_values[] = {
 
 const char *qv_format_example(const char *format)
 {
-    for (size_t i = 0; i < sizeof fmt_values / sizeof fmt_values[0]; i++)
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(fmt_values); i++)
         if (strcmp(fmt_values[i].format, format) == 0)
             return fmt_values[i].value;
     return NULL;
@@ -139,7 +140,7 @@ const char *qv_format_example(const char *format)
 
 bool qv_format_values(const char *format, const char *pointer, qv_list *l)
 {
-    for (size_t i = 0; i < sizeof fmt_values / sizeof fmt_values[0]; i++) {
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(fmt_values); i++) {
         const fmt_value *f = &fmt_values[i];
         if (strcmp(f->format, format) != 0)
             continue;

@@ -4,6 +4,11 @@
  *
  * A candidate is a qv_value whose polarity is only intended; valgen.c
  * moves the ones the validator agrees with into the caller's list.
+ *
+ * Ownership: candidate lists are qv_lists (qv_list_free); qv_cand_add
+ * takes the value it is given. Strings from qv_format_example() are
+ * static. The *base trees of qv_array_values/qv_object_values are the
+ * caller's (cJSON_Delete).
  */
 #ifndef QC_VALGEN_INTERNAL_H
 #define QC_VALGEN_INTERNAL_H
