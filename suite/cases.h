@@ -55,7 +55,10 @@ typedef enum qc_auth {
     QC_AUTH_UNKNOWN,   /* a well-formed key no target knows */
     QC_AUTH_BEARER,    /* "Bearer <key>" */
     QC_AUTH_FORBIDDEN, /* the valid key without access (forbidden.apiKey) */
-    QC_AUTH_KEY_LOWER  /* the header name in lower case */
+    QC_AUTH_KEY_LOWER, /* the header name in lower case */
+    QC_AUTH_OTHER_SCHEME /* the valid key under another scheme word: "Basic"
+                            where the spec says Bearer, "Bearer" where it
+                            says Basic, "Basic <key>" for a raw-key scheme */
 } qc_auth;
 
 typedef enum qc_expect {
@@ -97,6 +100,10 @@ typedef struct qc_case {
     qc_auth auth;
     char *content_type;  /* NULL: no Content-Type header */
     char *prefer;        /* NULL or e.g. "code=500" */
+    char *header_name;   /* a header parameter this case sets itself (NULL:
+                            none); it replaces the default value a required
+                            header gets */
+    char *header_value;  /* its value; NULL: the header is left out */
     char *body;          /* NULL: no body */
     size_t body_len;
 

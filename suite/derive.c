@@ -15,15 +15,7 @@
 
 /* ---- case construction ----------------------------------------------- */
 
-static qc_case *case_new(deriver *d, const char *suite, const char *tcase, qc_level level,
-                         qc_expect expect, const char *pointer, const char *summary,
-                         const char *idfmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 8, 9)))
-#endif
-    ;
-
-static qc_case *case_new(deriver *d, const char *suite, const char *tcase, qc_level level,
+qc_case *qd_case_new(deriver *d, const char *suite, const char *tcase, qc_level level,
                          qc_expect expect, const char *pointer, const char *summary,
                          const char *idfmt, ...)
 {
@@ -41,6 +33,7 @@ static qc_case *case_new(deriver *d, const char *suite, const char *tcase, qc_le
     c->spec_pointer = qc_strdup(pointer);
     c->suite = suite;
     c->tcase = tcase;
+    c->constraint = d->constraint;
     c->level = level;
     c->expect = expect;
     c->method = "POST";
@@ -53,7 +46,7 @@ static qc_case *case_new(deriver *d, const char *suite, const char *tcase, qc_le
     return c;
 }
 
-static bool case_accept(qc_case *c, int status)
+bool qd_case_accept(qc_case *c, int status)
 {
     if (c->accept_count == QC_MAX_ACCEPTS)
         return false;
@@ -79,7 +72,7 @@ static bool case_field(qc_case *c, const char *name, const char *value, qc_field
 }
 
 /* Sets the JSON content type and the rendered body of a POST case. */
-static quo_status case_body(deriver *d, qc_case *c, const body_spec *bs)
+quo_status qd_case_body(deriver *d, qc_case *c, const body_spec *bs)
 {
     c->body = qd_body_render(d, bs, c->id, &c->body_len);
     c->content_type = qc_strdup("application/json");
@@ -95,7 +88,7 @@ static quo_status case_raw_body(deriver *d, qc_case *c, const char *bytes, size_
 }
 
 /* Drops the last case (a negative the validator found valid) and notes why. */
-static quo_status discard_last(deriver *d, const char *why)
+quo_status qd_discard_last(deriver *d, const char *why)
 {
     qc_case *c = &d->out->items[d->out->count - 1];
     bool ok = qc_strlist_addf(&d->out->discarded, "%s: %s", c->id, why);
@@ -105,7 +98,7 @@ static quo_status discard_last(deriver *d, const char *why)
 }
 
 /* A positive body must be valid; anything else is a fixture or spec problem. */
-static quo_status require_valid(deriver *d, qc_case *c)
+quo_status qd_require_valid(deriver *d, qc_case *c)
 {
     bool valid = false;
     quo_status st = qd_classify(d, c->body, c->body_len, &valid, NULL);
@@ -126,10 +119,10 @@ static const char *success_pointer(deriver *d)
     return p ? p : "";
 }
 
-static bool in_required(const cJSON *dreq, const char *name)
+static bool in_required(const deriver *d, const cJSON *dreq, const char *name)
 {
     const cJSON *it;
-    cJSON_ArrayForEach(it, dreq) if (cJSON_IsString(it) && strcmp(it->valuestring, name) == 0)
+    cJSON_ArrayForEach(it, dreq) if (qd_text_is(d, it, name))
         return true;
     return false;
 }
@@ -146,20 +139,20 @@ static const prop *prop_named(const deriver *d, const char *name)
  * requires it, else echoed), then each owner up its chain of owners, as
  * the fixtures state it (equal when required, else checked if present).
  * A chain is at most as long as there are request members. */
-static quo_status task_fields(deriver *d, qc_case *c, size_t li, bool echo)
+quo_status qd_task_fields(deriver *d, qc_case *c, size_t li, bool echo)
 {
     const char *wrapper;
     const cJSON *data = quo_contract_success_object(quo_spec_contract(d->spec), &wrapper);
-    const cJSON *dprops = cJSON_GetObjectItemCaseSensitive(data, "properties");
-    const cJSON *dreq = cJSON_GetObjectItemCaseSensitive(data, "required");
+    const cJSON *dprops = qd_keyword(d, data, "properties");
+    const cJSON *dreq = qd_keyword(d, data, "required");
     const prop *p = &d->props[d->links[li]];
     if (!p->valid || !cJSON_IsString(p->valid))
         return QUO_OK;
     const char *name = p->name, *value = p->valid->valuestring;
     const char *om = p->owner_member, *oid = p->owner_id;
     for (size_t step = 0; name && value && step <= d->nprops; step++) {
-        if (cJSON_GetObjectItemCaseSensitive(dprops, name)) {
-            bool required = in_required(dreq, name);
+        if (qd_keyword(d, dprops, name)) {
+            bool required = in_required(d, dreq, name);
             qc_field_mode mode = required ? QC_FIELD_EQUAL
                                  : step == 0 ? QC_FIELD_ECHO : QC_FIELD_IF_PRESENT;
             if ((mode == QC_FIELD_EQUAL) != echo && !case_field(c, name, value, mode))
@@ -180,7 +173,7 @@ static quo_status task_fields(deriver *d, qc_case *c, size_t li, bool echo)
     return QUO_OK;
 }
 
-static quo_status add_positive(deriver *d, size_t bi, const size_t *opt, size_t nopt,
+quo_status qd_add_positive(deriver *d, size_t bi, const size_t *opt, size_t nopt,
                                unsigned mask)
 {
     body_spec bs;
@@ -200,25 +193,25 @@ static quo_status add_positive(deriver *d, size_t bi, const size_t *opt, size_t 
         if (n >= (int)sizeof id || sn >= (int)sizeof summary)
             return quo_error_set(d->err, QUO_ESPEC, 0, "request property names too long");
     }
-    qc_case *c = case_new(d, "positive", "201", QC_MUST, QC_EXPECT_TASK, d->br[bi].pointer,
+    qc_case *c = qd_case_new(d, "positive", "201", QC_MUST, QC_EXPECT_TASK, d->br[bi].pointer,
                           summary, "%s", id);
-    if (!c || !case_accept(c, d->success))
+    if (!c || !qd_case_accept(c, d->success))
         return qd_oom(d);
-    quo_status st = case_body(d, c, &bs);
+    quo_status st = qd_case_body(d, c, &bs);
     if (st == QUO_OK)
-        st = require_valid(d, c);
+        st = qd_require_valid(d, c);
     if (st == QUO_OK)
-        st = task_fields(d, c, d->br[bi].link, false);
+        st = qd_task_fields(d, c, d->br[bi].link, false);
     if (st != QUO_OK)
         return st;
     /* The SHOULD companion: link ids echoed. Only where there is one to echo. */
     size_t primary = d->out->count - 1;
-    qc_case *e = case_new(d, "positive", "201-echo", QC_SHOULD, QC_EXPECT_ECHO,
+    qc_case *e = qd_case_new(d, "positive", "201-echo", QC_SHOULD, QC_EXPECT_ECHO,
                           success_pointer(d), "the 201 echoes the link ids", "%s.echo", id);
-    if (!e || !case_accept(e, d->success))
+    if (!e || !qd_case_accept(e, d->success))
         return qd_oom(d);
     e->exchange = primary;
-    st = task_fields(d, e, d->br[bi].link, true);
+    st = qd_task_fields(d, e, d->br[bi].link, true);
     if (st == QUO_OK && e->field_count == 0) {
         qc_case_free(e);
         d->out->count--;
@@ -244,30 +237,25 @@ quo_status derive_positives(deriver *d)
         quo_status st = QUO_OK;
         if (nopt <= MAX_SUBSET_OPTIONALS) {
             for (unsigned mask = 0; st == QUO_OK && mask < (1u << nopt); mask++)
-                st = add_positive(d, bi, opt, nopt, mask);
+                st = qd_add_positive(d, bi, opt, nopt, mask);
         } else {
-            st = add_positive(d, bi, opt, nopt, 0);
+            st = qd_add_positive(d, bi, opt, nopt, 0);
             for (size_t k = 0; st == QUO_OK && k < nopt; k++)
-                st = add_positive(d, bi, opt, nopt, 1u << k);
+                st = qd_add_positive(d, bi, opt, nopt, 1u << k);
             if (st == QUO_OK)
-                st = add_positive(d, bi, opt, nopt, (1u << nopt) - 1);
+                st = qd_add_positive(d, bi, opt, nopt, (1u << nopt) - 1);
         }
         if (st != QUO_OK)
             return st;
     }
-    return QUO_OK;
+    /* Above MAX_SUBSET_OPTIONALS, every pair too (derive_combos.c): the
+     * same check, so the same step. */
+    return qd_derive_pairs(d);
 }
 
 /* ---- negatives (400) -------------------------------------------------- */
 
-/* A case id from a format (a per-deriver buffer, valid until the next call). */
-static const char *qc_idf(deriver *d, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-
-static const char *qc_idf(deriver *d, const char *fmt, ...)
+const char *qd_idf(deriver *d, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -276,19 +264,35 @@ static const char *qc_idf(deriver *d, const char *fmt, ...)
     return d->idbuf;
 }
 
+/* Whether one of the validator's violations (d->v, just classified) lies at
+ * an offending path or inside it: a negative must fail for the intended
+ * reason, not for a side effect of how its body was built. */
+static bool fails_at(const deriver *d, const char *const *offending, size_t noff)
+{
+    for (size_t i = 0; i < d->v.count; i++) {
+        const char *vp = d->v.items[i].path;
+        for (size_t k = 0; k < noff; k++) {
+            size_t n = strlen(offending[k]);
+            if (strncmp(vp, offending[k], n) == 0 && (vp[n] == '\0' || vp[n] == '/'))
+                return true;
+        }
+    }
+    return false;
+}
+
 /* Adds a 400 case with the given body (rendered from bs, or raw bytes when
  * raw is non-NULL), gates it, and adds its errors-path companion when
  * `offending` (a path or NULL) names where the offence is. */
-static quo_status add_negative(deriver *d, const char *tcase, const char *pointer,
+quo_status qd_add_negative(deriver *d, const char *tcase, const char *pointer,
                                const char *summary, const body_spec *bs, const char *raw,
                                size_t raw_len, const char *const *offending, size_t noff,
                                const char *id)
 {
-    qc_case *c = case_new(d, "validation", tcase, QC_MUST, QC_EXPECT_ERROR, pointer, summary,
+    qc_case *c = qd_case_new(d, "validation", tcase, QC_MUST, QC_EXPECT_ERROR, pointer, summary,
                           "%s", id);
-    if (!c || !case_accept(c, 400))
+    if (!c || !qd_case_accept(c, 400))
         return qd_oom(d);
-    quo_status st = raw ? case_raw_body(d, c, raw, raw_len) : case_body(d, c, bs);
+    quo_status st = raw ? case_raw_body(d, c, raw, raw_len) : qd_case_body(d, c, bs);
     if (st != QUO_OK)
         return st;
     qc_strlist paths;
@@ -300,9 +304,12 @@ static quo_status add_negative(deriver *d, const char *tcase, const char *pointe
         }
     bool valid = false;
     st = qd_classify(d, c->body, c->body_len, &valid, noff ? &paths : NULL);
-    if (st == QUO_OK && valid)
-        st = discard_last(d, "the generated body is valid per the spec's own validator");
-    if (st != QUO_OK || valid || noff == 0) {
+    bool dropped = st == QUO_OK && (valid || (noff && !fails_at(d, offending, noff)));
+    if (dropped)
+        st = qd_discard_last(d, valid ? "the generated body is valid per the spec's own validator"
+                                      : "the spec's own validator rejects the body, but not at "
+                                        "the offending path");
+    if (st != QUO_OK || dropped || noff == 0) {
         qc_strlist_free(&paths);
         return st;
     }
@@ -313,12 +320,12 @@ static quo_status add_negative(deriver *d, const char *tcase, const char *pointe
     char *errs = qd_ptr_join(ep ? ep : "", "properties");
     char *errs2 = errs ? qd_ptr_join(errs, "errors") : NULL;
     free(errs);
-    qc_case *e = errs2 ? case_new(d, "validation", "400-errors-path", QC_SHOULD,
+    qc_case *e = errs2 ? qd_case_new(d, "validation", "400-errors-path", QC_SHOULD,
                                   QC_EXPECT_ERRORS_PATH, errs2,
                                   "errors[] names the offending path", "%s", eid)
                        : NULL;
     free(errs2);
-    if (!e || !case_accept(e, 400)) {
+    if (!e || !qd_case_accept(e, 400)) {
         qc_strlist_free(&paths);
         return qd_oom(d);
     }
@@ -329,6 +336,7 @@ static quo_status add_negative(deriver *d, const char *tcase, const char *pointe
 
 quo_status derive_required(deriver *d)
 {
+    d->constraint = "required";
     for (size_t i = 0; i < d->nprops; i++) {
         const prop *p = &d->props[i];
         if (p->is_link || !qd_is_required(&d->br[p->home], p->name))
@@ -342,8 +350,8 @@ quo_status derive_required(deriver *d)
         const char *off[] = {path, ""};
         char summary[240];
         snprintf(summary, sizeof summary, "required member %s missing", p->name);
-        quo_status st = ptr ? add_negative(d, "400-required", ptr, summary, &bs, NULL, 0, off, 2,
-                                           qc_idf(d, "400.required.%s", p->name))
+        quo_status st = ptr ? qd_add_negative(d, "400-required", ptr, summary, &bs, NULL, 0, off, 2,
+                                           qd_idf(d, "400.required.%s", p->name))
                             : qd_oom(d);
         free(ptr);
         if (st != QUO_OK)
@@ -354,10 +362,11 @@ quo_status derive_required(deriver *d)
 
 quo_status derive_types(deriver *d)
 {
+    d->constraint = "type";
     static const char *const types[] = {"string", "number", "boolean", "null", "array", "object"};
     for (size_t i = 0; i < d->nprops; i++) {
         const prop *p = &d->props[i];
-        const char *declared = qd_schema_type(p->schema);
+        const char *declared = p->m->type;
         for (size_t t = 0; t < QUO_ARRAY_SIZE(types); t++) {
             if (declared && strcmp(declared, types[t]) == 0)
                 continue;
@@ -380,8 +389,8 @@ quo_status derive_types(deriver *d)
             char summary[240];
             snprintf(summary, sizeof summary, "%s of type %s instead of %s", p->name, types[t],
                      declared ? declared : "its schema's");
-            quo_status st = ptr ? add_negative(d, "400-type", ptr, summary, &bs, NULL, 0, off, 1,
-                                               qc_idf(d, "400.type.%s.%s", p->name, types[t]))
+            quo_status st = ptr ? qd_add_negative(d, "400-type", ptr, summary, &bs, NULL, 0, off, 1,
+                                               qd_idf(d, "400.type.%s.%s", p->name, types[t]))
                                 : qd_oom(d);
             free(ptr);
             cJSON_Delete(v);
@@ -409,8 +418,8 @@ static quo_status pattern_case(deriver *d, size_t i, const char *variant, const 
     const char *off[] = {path};
     char summary[240];
     snprintf(summary, sizeof summary, "%s breaks its pattern: %s", p->name, why);
-    quo_status st = ptr ? add_negative(d, "400-pattern", ptr, summary, &bs, NULL, 0, off, 1,
-                                       qc_idf(d, "400.pattern.%s.%s", p->name, variant))
+    quo_status st = ptr ? qd_add_negative(d, "400-pattern", ptr, summary, &bs, NULL, 0, off, 1,
+                                       qd_idf(d, "400.pattern.%s.%s", p->name, variant))
                         : qd_oom(d);
     free(ptr);
     cJSON_Delete(v);
@@ -419,6 +428,7 @@ static quo_status pattern_case(deriver *d, size_t i, const char *variant, const 
 
 quo_status derive_patterns(deriver *d)
 {
+    d->constraint = "pattern";
     static const struct { const char *id, *bytes, *why; } terms[] = {
         {"lf", "\n", "a line feed after the prefix"},
         {"cr", "\r", "a carriage return after the prefix"},
@@ -427,7 +437,7 @@ quo_status derive_patterns(deriver *d)
     };
     for (size_t i = 0; i < d->nprops; i++) {
         const prop *p = &d->props[i];
-        const char *pattern = qd_schema_string(p->schema, "pattern");
+        const char *pattern = p->m->pattern;
         if (!pattern)
             continue;
         char prefix[64];
@@ -470,8 +480,8 @@ quo_status derive_patterns(deriver *d)
 
 quo_status derive_links(deriver *d)
 {
-    const char *rp = d->combiner ? NULL : d->rp;
-    char *ptr = rp ? qc_strdup(rp) : qd_ptr_join(d->rp, d->combiner);
+    d->constraint = d->combiner ? d->combiner : "required";
+    char *ptr = qc_strdup(d->combiner_ptr ? d->combiner_ptr : d->rp);
     if (!ptr)
         return qd_oom(d);
     const char *off[1 + MAX_BRANCHES];
@@ -509,8 +519,8 @@ quo_status derive_links(deriver *d)
         char summary[400];
         snprintf(summary, sizeof summary, "%s link ids (%s)",
                  bits == 0 ? "zero" : all ? "all the" : "two", bits ? name : "none");
-        st = add_negative(d, "400-links", ptr, summary, &bs, NULL, 0, off, noff,
-                          qc_idf(d, "400.links.%s", label));
+        st = qd_add_negative(d, "400-links", ptr, summary, &bs, NULL, 0, off, noff,
+                          qd_idf(d, "400.links.%s", label));
     }
     free(ptr);
     return st;
@@ -518,6 +528,7 @@ quo_status derive_links(deriver *d)
 
 quo_status derive_unknown(deriver *d)
 {
+    d->constraint = "additionalProperties";
     char name[64] = "quoConformanceUnknown";
     for (int k = 0; qd_prop_index(d, name) != MAX_PROPS && k < 100; k++)
         snprintf(name, sizeof name, "quoConformanceUnknown%d", k);
@@ -532,7 +543,7 @@ quo_status derive_unknown(deriver *d)
     char path[80];
     snprintf(path, sizeof path, "/%s", name);
     const char *off[] = {path, ""};
-    quo_status st = ptr ? add_negative(d, "400-unknown", ptr, "an unknown member", &bs, NULL, 0,
+    quo_status st = ptr ? qd_add_negative(d, "400-unknown", ptr, "an unknown member", &bs, NULL, 0,
                                        off, 2, "400.unknown-property")
                         : qd_oom(d);
     free(ptr);
@@ -542,6 +553,7 @@ quo_status derive_unknown(deriver *d)
 
 quo_status derive_formats(deriver *d)
 {
+    d->constraint = "format";
     static const struct { const char *id, *value, *why; } bad[] = {
         {"no-offset", "2030-01-02T03:04:05", "no UTC offset"},
         {"impossible-date", "2030-02-30T03:04:05Z", "February 30th"},
@@ -550,7 +562,7 @@ quo_status derive_formats(deriver *d)
     };
     for (size_t i = 0; i < d->nprops; i++) {
         const prop *p = &d->props[i];
-        const char *fmt = qd_schema_string(p->schema, "format");
+        const char *fmt = p->m->format;
         if (!fmt)
             continue;
         if (strcmp(fmt, "date-time") != 0) {
@@ -572,8 +584,8 @@ quo_status derive_formats(deriver *d)
             const char *off[] = {path};
             char summary[240];
             snprintf(summary, sizeof summary, "%s not RFC 3339: %s", p->name, bad[k].why);
-            quo_status st = ptr ? add_negative(d, "400-format", ptr, summary, &bs, NULL, 0, off,
-                                               1, qc_idf(d, "400.format.%s.%s", p->name, bad[k].id))
+            quo_status st = ptr ? qd_add_negative(d, "400-format", ptr, summary, &bs, NULL, 0, off,
+                                               1, qd_idf(d, "400.format.%s.%s", p->name, bad[k].id))
                                 : qd_oom(d);
             free(ptr);
             cJSON_Delete(v);
@@ -625,17 +637,17 @@ quo_status derive_bodies(deriver *d)
         quo_buf_append(&dup, base + 1, len - 1);
     }
     free(one);
-    quo_status st = add_negative(d, "400-body", ptr, "a body that is not JSON", NULL, base,
+    quo_status st = qd_add_negative(d, "400-body", ptr, "a body that is not JSON", NULL, base,
                                  len - 1, NULL, 0, "400.body.not-json");
     if (st == QUO_OK)
         st = arr.failed ? qd_oom(d)
-                        : add_negative(d, "400-body", ptr, "a body that is not an object", NULL,
+                        : qd_add_negative(d, "400-body", ptr, "a body that is not an object", NULL,
                                        arr.data, arr.len, NULL, 0, "400.body.not-object");
     if (st == QUO_OK)
-        st = add_negative(d, "400-body", ptr, "an empty body", NULL, "", 0, NULL, 0,
+        st = qd_add_negative(d, "400-body", ptr, "an empty body", NULL, "", 0, NULL, 0,
                           "400.body.empty");
     if (st == QUO_OK)
-        st = dup.failed || !dup.data ? qd_oom(d) : add_negative(d, "400-body", ptr, "a body that repeats a member name", NULL,
+        st = dup.failed || !dup.data ? qd_oom(d) : qd_add_negative(d, "400-body", ptr, "a body that repeats a member name", NULL,
                           dup.data, dup.len, NULL, 0, "400.body.duplicate-name");
     free(base);
     free(ptr);
@@ -653,20 +665,20 @@ static bool documented(const deriver *d, int status)
 
 /* A positive-shaped request (branch bi's minimal valid body) for a case
  * that varies something other than the body. */
-static quo_status simple_case(deriver *d, qc_case **out, const char *suite, const char *tcase,
+quo_status qd_simple_case(deriver *d, qc_case **out, const char *suite, const char *tcase,
                               qc_level level, qc_expect expect, int status, const char *pointer,
                               const char *summary, size_t bi, const char *id)
 {
-    qc_case *c = case_new(d, suite, tcase, level, expect, pointer, summary, "%s", id);
-    if (!c || !case_accept(c, status))
+    qc_case *c = qd_case_new(d, suite, tcase, level, expect, pointer, summary, "%s", id);
+    if (!c || !qd_case_accept(c, status))
         return qd_oom(d);
     body_spec bs;
     qd_body_base(d, bi, &bs);
-    quo_status st = case_body(d, c, &bs);
+    quo_status st = qd_case_body(d, c, &bs);
     if (st == QUO_OK)
-        st = require_valid(d, c);
+        st = qd_require_valid(d, c);
     if (st == QUO_OK && expect == QC_EXPECT_TASK)
-        st = task_fields(d, c, d->br[bi].link, false);
+        st = qd_task_fields(d, c, d->br[bi].link, false);
     *out = c;
     return st;
 }
@@ -675,6 +687,7 @@ static quo_status simple_case(deriver *d, qc_case **out, const char *suite, cons
 
 quo_status derive_auth(deriver *d)
 {
+    d->constraint = "security";
     char *ptr = NULL;
     quo_status st = qd_read_auth(d, &ptr);
     static const struct { const char *id, *summary; qc_auth auth; qc_level level; } v401[] = {
@@ -686,7 +699,7 @@ quo_status derive_auth(deriver *d)
     };
     for (size_t i = 0; st == QUO_OK && documented(d, 401) && i < QUO_ARRAY_SIZE(v401); i++) {
         qc_case *c = NULL;
-        st = simple_case(d, &c, "auth", v401[i].level == QC_MUST ? "401" : "401-bearer",
+        st = qd_simple_case(d, &c, "auth", v401[i].level == QC_MUST ? "401" : "401-bearer",
                          v401[i].level, QC_EXPECT_ERROR, 401, ptr, v401[i].summary, 0, v401[i].id);
         if (c)
             c->auth = v401[i].auth;
@@ -700,7 +713,7 @@ quo_status derive_auth(deriver *d)
         snprintf(id, sizeof id, "403.%s", link);
         snprintf(summary, sizeof summary, "a valid key without access, linked by %s", link);
         qc_case *c = NULL;
-        st = simple_case(d, &c, "auth", "403", QC_MUST, QC_EXPECT_ERROR, 403,
+        st = qd_simple_case(d, &c, "auth", "403", QC_MUST, QC_EXPECT_ERROR, 403,
                          quo_spec_response_pointer(d->spec, 403), summary, bi, id);
         if (c) {
             c->auth = QC_AUTH_FORBIDDEN;
@@ -735,15 +748,15 @@ quo_status derive_not_found(deriver *d)
         bs.values[i] = v;
         char summary[240];
         snprintf(summary, sizeof summary, "a well-formed but unknown %s", p->name);
-        qc_case *c = case_new(d, "resources", p->is_link ? "404" : "404-reference", level,
+        qc_case *c = qd_case_new(d, "resources", p->is_link ? "404" : "404-reference", level,
                               QC_EXPECT_ERROR, quo_spec_response_pointer(d->spec, 404), summary,
                               "404.%s", p->name);
-        quo_status st = c && case_accept(c, 404) ? case_body(d, c, &bs) : qd_oom(d);
+        quo_status st = c && qd_case_accept(c, 404) ? qd_case_body(d, c, &bs) : qd_oom(d);
         bool valid = false;
         if (st == QUO_OK)
             st = qd_classify(d, c->body, c->body_len, &valid, NULL);
         if (st == QUO_OK && !valid)
-            st = discard_last(d, "the unknown id breaks the spec, so 404 is not the answer");
+            st = qd_discard_last(d, "the unknown id breaks the spec, so 404 is not the answer");
         cJSON_Delete(v);
         if (st != QUO_OK)
             return st;
@@ -762,7 +775,7 @@ quo_status derive_faults(deriver *d)
         snprintf(id, sizeof id, "%d.prefer", status);
         snprintf(prefer, sizeof prefer, "code=%d", status);
         qc_case *c = NULL;
-        st = simple_case(d, &c, "faults", "500", QC_MUST, QC_EXPECT_ERROR, status,
+        st = qd_simple_case(d, &c, "faults", "500", QC_MUST, QC_EXPECT_ERROR, status,
                          quo_spec_response_pointer(d->spec, status),
                          "Prefer: code=NNN asks for the documented fault", 0, id);
         if (c && st == QUO_OK) {
@@ -780,15 +793,11 @@ quo_status derive_faults(deriver *d)
 
 quo_status derive_protocol(deriver *d)
 {
-    char *sp = NULL;
     quo_status st = QUO_OK;
-    const cJSON *schemes = qd_ptr_get(d->doc, "/components/securitySchemes");
-    for (const cJSON *s = schemes ? schemes->child : NULL; s && !sp; s = s->next)
-        if (s->string && strcmp(qd_schema_string(s, "name") ? qd_schema_string(s, "name") : "",
-                                d->out->auth_header) == 0)
-            sp = qd_scheme_pointer(d, s->string);
+    const quo_contract_security *sec = quo_contract_security_at(quo_spec_contract(d->spec), 0);
+    char *sp = sec ? qd_scheme_pointer(d, sec->scheme_name) : NULL;
     qc_case *c = NULL;
-    st = simple_case(d, &c, "protocol", "headers", QC_SHOULD, QC_EXPECT_TASK, d->success,
+    st = qd_simple_case(d, &c, "protocol", "headers", QC_SHOULD, QC_EXPECT_TASK, d->success,
                      sp ? sp : "", "the auth header name in lower case (names are "
                                    "case-insensitive)",
                      0, "http.header-name-case");
@@ -799,7 +808,7 @@ quo_status derive_protocol(deriver *d)
     if (slash)
         *slash = '\0';
     if (st == QUO_OK)
-        st = simple_case(d, &c, "protocol", "headers", QC_SHOULD, QC_EXPECT_TASK, d->success,
+        st = qd_simple_case(d, &c, "protocol", "headers", QC_SHOULD, QC_EXPECT_TASK, d->success,
                          rb ? rb : "", "Content-Type with a charset parameter", 0,
                          "http.content-type-charset");
     if (st == QUO_OK) {
@@ -810,9 +819,9 @@ quo_status derive_protocol(deriver *d)
     }
     char *pathptr = qd_ptr_join("/paths", quo_spec_path(d->spec));
     if (st == QUO_OK) {
-        c = case_new(d, "protocol", "405", QC_SHOULD, QC_EXPECT_ALLOW, pathptr ? pathptr : "",
+        c = qd_case_new(d, "protocol", "405", QC_SHOULD, QC_EXPECT_ALLOW, pathptr ? pathptr : "",
                      "another method: a 405 carries Allow", "http.405-allow");
-        if (!c || !case_accept(c, 405))
+        if (!c || !qd_case_accept(c, 405))
             st = qd_oom(d);
         else
             c->method = "GET";
@@ -844,7 +853,6 @@ quo_status qc_cases_derive(const quo_spec *spec, const qc_derive_input *in,
     if (!d)
         return quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
     d->spec = spec;
-    d->doc = quo_spec_document(spec);
     d->in = in;
     d->out = out;
     d->err = err;
@@ -855,7 +863,7 @@ quo_status qc_cases_derive(const quo_spec *spec, const qc_derive_input *in,
     quo_status st = out->path && out->method ? QUO_OK : qd_oom(d);
     for (char *p = out->method; p && *p; p++)
         *p = (char)toupper((unsigned char)*p);
-    if (st == QUO_OK && (!d->doc || !d->rp))
+    if (st == QUO_OK && (!quo_spec_contract(spec) || !d->rp))
         st = quo_error_set(err, QUO_ESPEC, 0, "the spec has no request schema");
     /* The spec walk, then the check registry's derivation steps in row
      * order (registry.h), then the registry gives each case its row. */
@@ -863,14 +871,17 @@ quo_status qc_cases_derive(const quo_spec *spec, const qc_derive_input *in,
                                              qd_make_valid_values};
     for (size_t i = 0; st == QUO_OK && i < QUO_ARRAY_SIZE(walk); i++)
         st = walk[i](d);
-    for (size_t k = 0; st == QUO_OK && qc_registry_step(k); k++)
+    for (size_t k = 0; st == QUO_OK && qc_registry_step(k); k++) {
+        d->constraint = NULL; /* each step names the constraints it aims at */
         st = qc_registry_step(k)(d);
+    }
     if (st == QUO_OK)
         st = check_ids(d);
     if (st == QUO_OK)
         st = qc_registry_assign(out, in, err);
     for (size_t i = 0; i < d->nbr; i++)
         free(d->br[i].pointer);
+    free(d->combiner_ptr);
     for (size_t i = 0; i < d->nprops; i++) {
         free(d->props[i].pointer);
         cJSON_Delete(d->props[i].valid);

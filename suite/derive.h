@@ -2,8 +2,9 @@
  * derivation and the spec walk that fills it (derive_spec.c), shared with
  * the case generators (derive.c).
  *
- * The walk: find the request schema's branches (anyOf/oneOf) and the union
- * of their properties; make one valid value per property (a fixture the
+ * The walk reads the compiled contract only (quo/contract.h; nothing here
+ * walks the OpenAPI document): the request's alternatives and the union
+ * of their members; make one valid value per property (a fixture the
  * property's own compiled schema accepts, a date-time for a date-time
  * format, the spec's example for plain strings). The generators then build
  * each case's body by adding, removing or replacing members of a branch's
@@ -34,7 +35,8 @@
 
 typedef struct prop {
     const char *name;
-    const cJSON *schema; /* after $ref */
+    const quo_contract_member *m; /* the contract's member (home branch) */
+    const cJSON *schema; /* m->schema_json: after $ref */
     char *pointer;       /* of the resolved schema */
     size_t home;         /* first branch that declares it */
     bool is_link;
@@ -52,12 +54,12 @@ typedef struct branch {
 
 typedef struct deriver {
     const quo_spec *spec;
-    const cJSON *doc;
     const qc_derive_input *in;
     qc_case_list *out;
     quo_error *err;
     const char *rp;      /* request schema pointer */
     const char *combiner; /* "anyOf" / "oneOf" / NULL */
+    char *combiner_ptr;  /* its pointer (owned), or NULL */
     branch br[MAX_BRANCHES];
     size_t nbr;
     prop props[MAX_PROPS];
@@ -65,6 +67,8 @@ typedef struct deriver {
     size_t links[MAX_BRANCHES]; /* prop index of link i */
     size_t nlinks;
     size_t marker;       /* prop that carries the case id, or MAX_PROPS */
+    const char *constraint; /* static keyword the cases being made aim at
+                               (copied into each new case), or NULL */
     int success;         /* the documented 2xx status */
     quo_violations v;
     char idbuf[256];
@@ -73,18 +77,17 @@ typedef struct deriver {
 /* An error value for ENOMEM (also filling d->err). */
 quo_status qd_oom(deriver *d);
 
-/* RFC 6901 helpers: a new pointer with one token (escaped) appended; the
- * node a pointer names ("" = root) or NULL; local $ref resolution that
- * updates *node and its owned *pointer. */
+/* RFC 6901 helpers: a new pointer with one token (escaped) appended. */
 char *qd_ptr_join(const char *base, const char *token);
 char *qd_ptr_index(const char *base, size_t i);
-const cJSON *qd_ptr_get(const cJSON *doc, const char *ptr);
-quo_status qd_resolve_ref(deriver *d, const cJSON **node, char **pointer);
 
-/* Schema reading: the (first non-null) type, a string keyword, whether a
- * branch requires / declares a member, a prop's index (MAX_PROPS if none). */
-const char *qd_schema_type(const cJSON *schema);
-const char *qd_schema_string(const cJSON *schema, const char *key);
+/* Reading a schema the contract handed out (a member's schema_json, $ref
+ * followed): a keyword by full name length, a string keyword, whether a
+ * string node is exactly `text` (NUL-aware). Whether a branch requires /
+ * declares a member, a prop's index (MAX_PROPS if none). */
+const cJSON *qd_keyword(const deriver *d, const cJSON *schema, const char *key);
+const char *qd_keyword_string(const deriver *d, const cJSON *schema, const char *key);
+bool qd_text_is(const deriver *d, const cJSON *node, const char *text);
 bool qd_is_required(const branch *b, const char *name);
 bool qd_declares(const branch *b, const char *name);
 size_t qd_prop_index(const deriver *d, const char *name);
@@ -116,5 +119,73 @@ char *qd_body_render(deriver *d, const body_spec *bs, const char *id, size_t *le
 /* The library's validator on a body: *valid, and (paths non-NULL) the
  * instance paths of its violations. */
 quo_status qd_classify(deriver *d, const char *body, size_t len, bool *valid, qc_strlist *paths);
+
+/* ---- further steps of qc_cases_derive, one file per kind ------------- */
+
+/* derive_request.c: each header parameter missing (when required) and with
+ * values its schema rejects (400-header); the key under another scheme
+ * word (401-scheme). */
+quo_status qd_derive_headers(deriver *d);
+quo_status qd_derive_auth_scheme(deriver *d);
+/* A header parameter's pointer (caller frees; NULL on ENOMEM), and whether
+ * a value can be sent in a header at all (visible ASCII, no edge spaces). */
+char *qd_param_pointer(const quo_contract_param *p);
+bool qd_header_sendable(const char *text);
+/* derive_combos.c: every pair of optionals above MAX_SUBSET_OPTIONALS
+ * (201); with oneOf, a body two alternatives accept (400-combiner); a
+ * closed alternative given another's member or an unknown one (400-closed). */
+quo_status qd_derive_pairs(deriver *d);
+quo_status qd_derive_oneof(deriver *d);
+quo_status qd_derive_closed(deriver *d);
+/* derive_values.c: for every member of every alternative and every header
+ * parameter, one case per value suite/valgen.h generates for its schema:
+ * a positive is a 2xx case (201-values), a negative a 400 with its
+ * errors-path companion (400-values, 400-header). */
+quo_status qd_derive_values(deriver *d);
+
+/* ---- case construction (derive.c), for the generators in derive_*.c --- */
+
+/* A new case at the end of d->out (id from a format, constraint from
+ * d->constraint), or NULL when out of memory. */
+qc_case *qd_case_new(deriver *d, const char *suite, const char *tcase, qc_level level,
+                     qc_expect expect, const char *pointer, const char *summary,
+                     const char *idfmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 8, 9)))
+#endif
+    ;
+bool qd_case_accept(qc_case *c, int status);
+/* The rendered body of bs and the JSON content type. */
+quo_status qd_case_body(deriver *d, qc_case *c, const body_spec *bs);
+/* Drops the last case and lists it in `discarded` with why. */
+quo_status qd_discard_last(deriver *d, const char *why);
+/* QUO_ESPEC unless c's body is valid (a positive the fixtures cannot make). */
+quo_status qd_require_valid(deriver *d, qc_case *c);
+/* A case id from a format (d->idbuf, valid until the next call). */
+const char *qd_idf(deriver *d, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* The positive for branch bi with the optional members opt[k] whose bit k
+ * is set in mask (id "<2xx>.<link>+<member>..."), and its echo companion. */
+quo_status qd_add_positive(deriver *d, size_t bi, const size_t *opt, size_t nopt,
+                           unsigned mask);
+/* The 2xx expectations of link li on c: the MUST fields (echo false) or
+ * the SHOULD echo fields (echo true). */
+quo_status qd_task_fields(deriver *d, qc_case *c, size_t li, bool echo);
+/* A 400 case: body rendered from bs (or the raw bytes when raw is non-NULL),
+ * judged by the library: dropped to `discarded` when valid, or when it does
+ * not fail at (or inside) one of the `offending` paths; with noff > 0 an
+ * errors-path SHOULD companion follows it. */
+quo_status qd_add_negative(deriver *d, const char *tcase, const char *pointer,
+                           const char *summary, const body_spec *bs, const char *raw,
+                           size_t raw_len, const char *const *offending, size_t noff,
+                           const char *id);
+/* A case with branch bi's minimal valid body, varying something else
+ * (auth, headers, Prefer); *out is the new case. */
+quo_status qd_simple_case(deriver *d, qc_case **out, const char *suite, const char *tcase,
+                          qc_level level, qc_expect expect, int status, const char *pointer,
+                          const char *summary, size_t bi, const char *id);
 
 #endif

@@ -1,8 +1,10 @@
 /* suite/derive_spec.c - the spec walk of a case derivation (derive.h). */
 #include "derive.h"
 #include "embedded.h"
+#include "valgen.h"
 
 #include <ctype.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,79 +44,26 @@ char *qd_ptr_index(const char *base, size_t i)
     return qd_ptr_join(base, num);
 }
 
-/* The node at an RFC 6901 pointer ("" = root), or NULL. */
-const cJSON *qd_ptr_get(const cJSON *doc, const char *ptr)
-{
-    const cJSON *node = doc;
-    char token[256];
-    while (node && *ptr == '/') {
-        ptr++;
-        size_t n = 0;
-        while (*ptr && *ptr != '/') {
-            char c = *ptr++;
-            if (c == '~' && (*ptr == '0' || *ptr == '1'))
-                c = *ptr++ == '0' ? '~' : '/';
-            if (n + 1 >= sizeof token)
-                return NULL;
-            token[n++] = c;
-        }
-        token[n] = '\0';
-        if (cJSON_IsArray(node)) {
-            char *end;
-            long idx = strtol(token, &end, 10);
-            node = (*end || idx < 0) ? NULL : cJSON_GetArrayItem(node, (int)idx);
-        } else {
-            node = cJSON_GetObjectItemCaseSensitive(node, token);
-        }
-    }
-    return *ptr ? NULL : node;
-}
-
-/* Follows local $refs from *node (at *pointer, owned) and updates both. */
-quo_status qd_resolve_ref(deriver *d, const cJSON **node, char **pointer)
-{
-    for (int hop = 0; hop < 16; hop++) {
-        const cJSON *ref = cJSON_GetObjectItemCaseSensitive(*node, "$ref");
-        if (!cJSON_IsString(ref))
-            return QUO_OK;
-        if (ref->valuestring[0] != '#')
-            return quo_error_set(d->err, QUO_ESPEC, 0, "%s: only local $ref is supported",
-                                 *pointer);
-        const cJSON *target = qd_ptr_get(d->doc, ref->valuestring + 1);
-        char *p = qc_strdup(ref->valuestring + 1);
-        if (!p)
-            return qd_oom(d);
-        if (!target) {
-            free(p);
-            return quo_error_set(d->err, QUO_ESPEC, 0, "%s: $ref %s does not resolve", *pointer,
-                                 ref->valuestring);
-        }
-        free(*pointer);
-        *pointer = p;
-        *node = target;
-    }
-    return quo_error_set(d->err, QUO_ESPEC, 0, "%s: $ref chain too long", *pointer);
-}
-
 /* ---- reading the spec ------------------------------------------------ */
 
-const char *qd_schema_type(const cJSON *schema)
+/* A member schema's keyword, read from the schema the contract handed out
+ * (its $ref already followed), by full name length. */
+const cJSON *qd_keyword(const deriver *d, const cJSON *schema, const char *key)
 {
-    const cJSON *t = cJSON_GetObjectItemCaseSensitive(schema, "type");
-    if (cJSON_IsString(t))
-        return t->valuestring;
-    if (cJSON_IsArray(t)) {
-        const cJSON *it;
-        cJSON_ArrayForEach(it, t) if (cJSON_IsString(it) && strcmp(it->valuestring, "null") != 0)
-            return it->valuestring;
-    }
-    return NULL;
+    return schema ? quo_json_member(quo_spec_doc(d->spec), schema, key) : NULL;
 }
 
-const char *qd_schema_string(const cJSON *schema, const char *key)
+const char *qd_keyword_string(const deriver *d, const cJSON *schema, const char *key)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(schema, key);
+    const cJSON *v = qd_keyword(d, schema, key);
     return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+bool qd_text_is(const deriver *d, const cJSON *node, const char *text)
+{
+    size_t n = strlen(text);
+    return cJSON_IsString(node) && quo_json_strlen(quo_spec_doc(d->spec), node) == n &&
+           memcmp(node->valuestring, text, n) == 0;
 }
 
 bool qd_is_required(const branch *b, const char *name)
@@ -137,14 +86,32 @@ size_t qd_prop_index(const deriver *d, const char *name)
     return MAX_PROPS;
 }
 
+/* The combiner that makes the alternatives ("anyOf" / "oneOf"), from the
+ * contract's alternative pointers (".../anyOf/0"): its pointer goes to
+ * d->combiner_ptr. None (NULL) for a single alternative. */
+static quo_status read_combiner(deriver *d)
+{
+    static const char *const words[] = {"anyOf", "oneOf"};
+    const char *p = d->nbr > 1 ? d->br[0].pointer : "";
+    const char *slash = strrchr(p, '/');
+    for (size_t w = 0; slash && w < QUO_ARRAY_SIZE(words); w++) {
+        size_t n = strlen(words[w]);
+        if ((size_t)(slash - p) > n && slash[-(ptrdiff_t)n - 1] == '/' &&
+            memcmp(slash - n, words[w], n) == 0) {
+            d->combiner = words[w];
+            if (!(d->combiner_ptr = qc_strndup(p, (size_t)(slash - p))))
+                return qd_oom(d);
+        }
+    }
+    return QUO_OK;
+}
+
 /* The request's alternatives are the contract's (after $ref, allOf,
  * anyOf and oneOf); each declares members with their schemas. */
 quo_status qd_read_branches(deriver *d)
 {
     const quo_contract *k = quo_spec_contract(d->spec);
-    const cJSON *rs = quo_contract_resolve(k, quo_spec_request_schema_json(d->spec));
-    d->combiner = cJSON_GetObjectItemCaseSensitive(rs, "anyOf") ? "anyOf"
-                  : cJSON_GetObjectItemCaseSensitive(rs, "oneOf") ? "oneOf" : NULL;
+    d->combiner = NULL;
     size_t n = quo_contract_alt_count(k);
     if (n == 0 || n > MAX_BRANCHES)
         return quo_error_set(d->err, QUO_ESPEC, 0, "%s: %zu request alternatives (1..%d "
@@ -162,7 +129,7 @@ quo_status qd_read_branches(deriver *d)
             return quo_error_set(d->err, QUO_ESPEC, 0, "%s: the request alternative declares "
                                  "no properties", b->pointer);
     }
-    return QUO_OK;
+    return read_combiner(d);
 }
 
 quo_status qd_read_props(deriver *d)
@@ -178,6 +145,7 @@ quo_status qd_read_props(deriver *d)
                                      MAX_PROPS);
             prop *p = &d->props[d->nprops];
             p->name = m->name;
+            p->m = m;
             p->schema = m->schema_json;
             p->home = bi;
             if (!(p->pointer = qc_strdup(m->pointer)))
@@ -216,20 +184,15 @@ quo_status qd_read_props(deriver *d)
 
 /* ---- valid values ---------------------------------------------------- */
 
-static bool value_ok(deriver *d, const prop *p, const cJSON *value)
+static bool value_ok(const prop *p, const cJSON *value)
 {
-    quo_schema *s = NULL;
-    if (quo_schema_compile(d->doc, NULL, p->pointer, &s, NULL) != QUO_OK)
-        return false;
-    bool ok = quo_schema_is_valid(s, value, NULL);
-    quo_schema_free(s);
-    return ok;
+    return p->m->schema && quo_schema_is_valid(p->m->schema, value, NULL);
 }
 
-static const char *example_string(const cJSON *schema)
+static const char *example_string(const deriver *d, const cJSON *schema)
 {
-    const char *ex = qd_schema_string(schema, "example");
-    const cJSON *exs = cJSON_GetObjectItemCaseSensitive(schema, "examples");
+    const char *ex = qd_keyword_string(d, schema, "example");
+    const cJSON *exs = qd_keyword(d, schema, "examples");
     if (cJSON_IsArray(exs) && cJSON_IsString(cJSON_GetArrayItem(exs, 0)))
         ex = cJSON_GetArrayItem(exs, 0)->valuestring;
     return ex;
@@ -283,7 +246,7 @@ static quo_status fixture_value(deriver *d, prop *p, cJSON **out)
             free(named);
             return qd_oom(d);
         }
-        if (value_ok(d, p, v)) {
+        if (value_ok(p, v)) {
             free(named);
             p->from_fixture = true;
             *out = v;
@@ -296,7 +259,7 @@ static quo_status fixture_value(deriver *d, prop *p, cJSON **out)
         free(named);
         return st;
     }
-    if (!qd_schema_string(p->schema, "pattern"))
+    if (!p->m->pattern)
         return QUO_OK;
     /* Not named: the first fixture the member's pattern accepts. */
     const char *vals[] = {f->phone_number_id, f->conversation_id, f->activity_id, f->user_id};
@@ -308,7 +271,7 @@ static quo_status fixture_value(deriver *d, prop *p, cJSON **out)
         cJSON *v = cJSON_CreateString(s);
         if (!v)
             return qd_oom(d);
-        if (value_ok(d, p, v)) {
+        if (value_ok(p, v)) {
             p->from_fixture = true;
             *out = v;
             return QUO_OK;
@@ -320,38 +283,38 @@ static quo_status fixture_value(deriver *d, prop *p, cJSON **out)
 
 /* A value for a pattern no fixture fits (a member that names no resource):
  * the pattern's literal prefix and a short tail, if the schema takes it. */
-static cJSON *pattern_value(deriver *d, const prop *p)
+static cJSON *pattern_value(const prop *p)
 {
     static const char *const tails[] = {"1", "quoconformance", ""};
     char prefix[64];
-    qd_pattern_prefix(qd_schema_string(p->schema, "pattern"), prefix, sizeof prefix);
+    qd_pattern_prefix(p->m->pattern, prefix, sizeof prefix);
     for (size_t i = 0; i < QUO_ARRAY_SIZE(tails); i++) {
         char text[128];
         snprintf(text, sizeof text, "%s%s", prefix, tails[i]);
         cJSON *v = cJSON_CreateString(text);
-        if (v && value_ok(d, p, v))
+        if (v && value_ok(p, v))
             return v;
         cJSON_Delete(v);
     }
     return NULL;
 }
 
-static cJSON *scalar_value(const prop *p)
+static cJSON *scalar_value(const deriver *d, const prop *p)
 {
-    const cJSON *c = cJSON_GetObjectItemCaseSensitive(p->schema, "const");
+    const cJSON *c = qd_keyword(d, p->schema, "const");
     if (c)
         return cJSON_Duplicate(c, true);
-    const cJSON *e = cJSON_GetObjectItemCaseSensitive(p->schema, "enum");
+    const cJSON *e = qd_keyword(d, p->schema, "enum");
     if (cJSON_IsArray(e) && cJSON_GetArraySize(e) > 0)
         return cJSON_Duplicate(cJSON_GetArrayItem(e, 0), true);
-    const char *t = qd_schema_type(p->schema);
+    const char *t = p->m->type;
     if (!t || strcmp(t, "string") == 0) {
-        const char *fmt = qd_schema_string(p->schema, "format");
+        const char *fmt = p->m->format;
         if (fmt && strcmp(fmt, "date-time") == 0)
             return cJSON_CreateString("2030-01-02T03:04:05Z");
         if (fmt && strcmp(fmt, "date") == 0)
             return cJSON_CreateString("2030-01-02");
-        const char *ex = example_string(p->schema);
+        const char *ex = example_string(d, p->schema);
         return cJSON_CreateString(ex ? ex : "quo-conformance");
     }
     if (strcmp(t, "integer") == 0 || strcmp(t, "number") == 0)
@@ -363,6 +326,28 @@ static cJSON *scalar_value(const prop *p)
     if (strcmp(t, "object") == 0)
         return cJSON_CreateObject();
     return cJSON_CreateNull();
+}
+
+/* The first value the generator makes for p's schema that the schema
+ * accepts (a multipleOf, an array with minItems, a pattern with a
+ * quantified class: what the simple choices above miss). Left NULL when it
+ * makes none; the generator's own refusal is no error here. */
+static quo_status generated_value(deriver *d, prop *p)
+{
+    qv_list l;
+    qv_list_init(&l);
+    quo_error e = {0};
+    quo_status st = qv_generate(quo_spec_contract(d->spec), p->schema, p->pointer, p->m->schema,
+                                &l, &e);
+    for (size_t i = 0; st == QUO_OK && i < l.count && !p->valid; i++)
+        if (l.items[i].polarity == QV_POSITIVE && value_ok(p, l.items[i].value)) {
+            p->valid = l.items[i].value;
+            l.items[i].value = NULL; /* taken: qv_list_free skips NULL */
+        }
+    qv_list_free(&l);
+    if (st == QUO_ENOMEM)
+        return qd_oom(d);
+    return QUO_OK;
 }
 
 quo_status qd_make_valid_values(deriver *d)
@@ -380,31 +365,34 @@ quo_status qd_make_valid_values(deriver *d)
     }
     for (size_t i = 0; i < d->nprops; i++) {
         prop *p = &d->props[i];
-        const char *t = qd_schema_type(p->schema);
+        const char *t = p->m->type;
         if (!t || strcmp(t, "string") == 0) {
             quo_status st = fixture_value(d, p, &p->valid);
             if (st != QUO_OK)
                 return st;
         }
-        if (!p->valid && qd_schema_string(p->schema, "pattern"))
-            p->valid = pattern_value(d, p);
+        if (!p->valid && p->m->pattern)
+            p->valid = pattern_value(p);
         if (!p->valid) {
-            p->valid = scalar_value(p);
+            p->valid = scalar_value(d, p);
             if (!p->valid)
                 return qd_oom(d);
-            if (!value_ok(d, p, p->valid)) {
+            if (!value_ok(p, p->valid)) {
                 cJSON_Delete(p->valid);
                 p->valid = NULL; /* only a problem if a positive needs it */
             }
+        }
+        if (!p->valid) {
+            quo_status st = generated_value(d, p);
+            if (st != QUO_OK)
+                return st;
         }
         /* The first free-text member required everywhere carries the case
          * id, so tasks created on a staging server say who made them. */
         if (d->marker == MAX_PROPS && p->valid && !p->from_fixture && !p->is_link &&
             cJSON_IsString(p->valid) && qd_is_required(&d->br[0], p->name) &&
-            !qd_schema_string(p->schema, "pattern") && !qd_schema_string(p->schema, "format") &&
-            !cJSON_GetObjectItemCaseSensitive(p->schema, "enum") &&
-            !cJSON_GetObjectItemCaseSensitive(p->schema, "const") &&
-            !cJSON_GetObjectItemCaseSensitive(p->schema, "maxLength"))
+            !p->m->pattern && !p->m->format && !qd_keyword(d, p->schema, "enum") &&
+            !qd_keyword(d, p->schema, "const") && !qd_keyword(d, p->schema, "maxLength"))
             d->marker = i;
     }
     return QUO_OK;

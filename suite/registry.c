@@ -10,10 +10,14 @@
 #include "checks.h"
 #include "text.h"
 
-#define ROW(idglob, su, tc, lvl, spec, src, der, jud, needs, sk)                               \
+#define ROWX(comp, idglob, su, tc, lvl, spec, src, der, jud, needs, sk)                       \
     {.id = idglob, .suite = su, .tcase = tc, .level = lvl, .from_spec = spec, .source = src,  \
-     .derive = der, .derive_name = #der, .judge = jud, .judge_name = #jud, .skip_needs = needs, \
-     .skip = sk}
+     .derive = der, .derive_name = #der, .judge = jud, .judge_name = #jud, .companion = comp,  \
+     .skip_needs = needs, .skip = sk}
+/* A primary check (its cases send requests), and a companion (its cases
+ * judge another case's response). */
+#define ROW(...) ROWX(false, __VA_ARGS__)
+#define COMPANION(...) ROWX(true, __VA_ARGS__)
 
 /* Levels (docs/conformance.md "Levels and their sources" gives the
  * reasoning): MUST only where the spec or an RFC says so. */
@@ -21,7 +25,7 @@ static const qc_check rows[] = {
     ROW("2??.*", "positive", "201", QC_MUST, true,
         "a body the request schema accepts gets the documented 2xx, whose schema it must match",
         derive_positives, qc_judge_task, QC_NEEDS_NOTHING, NULL),
-    ROW("2??.*.echo", "positive", "201-echo", QC_SHOULD, true,
+    COMPANION("2??.*.echo", "positive", "201-echo", QC_SHOULD, true,
         "the 2xx schema does not require the link ids, so echoing them is not a MUST",
         derive_positives, qc_judge_echo, QC_NEEDS_NOTHING, NULL),
     ROW("400.required.*", "validation", "400-required", QC_MUST, true,
@@ -52,7 +56,7 @@ static const qc_check rows[] = {
         "RFC 8259 section 4: names SHOULD be unique; RFC 7493 (I-JSON) section 2.3's MUST NOT "
         "binds only protocols that adopt I-JSON, and the spec does not",
         derive_bodies, qc_judge_error, QC_NEEDS_NOTHING, NULL),
-    ROW("400.*.errors-path", "validation", "400-errors-path", QC_SHOULD, true,
+    COMPANION("400.*.errors-path", "validation", "400-errors-path", QC_SHOULD, true,
         "the 400 schema makes errors[] and its path optional",
         NULL /* made with each 400 that knows its offending path */, qc_judge_errors_path,
         QC_NEEDS_NOTHING, NULL),
@@ -90,6 +94,33 @@ static const qc_check rows[] = {
         "RFC 9110 section 15.5.6: the origin server MUST generate an Allow header field in a "
         "405 response (whether to answer 405 is the server's choice: otherwise skipped)",
         derive_protocol, qc_judge_allow, QC_NEEDS_NOTHING, NULL),
+    /* The coverage phase (docs/coverage.md): after the rows above, so their
+     * steps run last and never take an id an earlier step makes. */
+    ROW("400.*", "validation", "400-combiner", QC_MUST, true,
+        "oneOf: a body that more than one alternative accepts is rejected by the schema",
+        qd_derive_oneof, qc_judge_error, QC_NEEDS_NOTHING, NULL),
+    ROW("400.closed.*", "validation", "400-closed", QC_MUST, true,
+        "the alternative is closed (additionalProperties false): another alternative's member "
+        "is rejected",
+        qd_derive_closed, qc_judge_error, QC_NEEDS_NOTHING, NULL),
+    ROW("400.header.*", "validation", "400-header", QC_MUST, true,
+        "a required header parameter is missing, or its value breaks the parameter's schema",
+        qd_derive_headers, qc_judge_error, QC_NEEDS_NOTHING, NULL),
+    ROW("401.other-scheme", "auth", "401-scheme", QC_MUST, true,
+        "the security scheme names its scheme word (RFC 9110 section 11.1); the key under "
+        "another scheme is not a credential of this scheme",
+        qd_derive_auth_scheme, qc_judge_error, QC_NEEDS_NOTHING, NULL),
+    ROW("401.scheme-word", "auth", "401-scheme", QC_SHOULD, true,
+        "the scheme takes the raw key; a server that also takes it after a scheme word is "
+        "lenient, which no MUST forbids",
+        qd_derive_auth_scheme, qc_judge_error, QC_NEEDS_NOTHING, NULL),
+    ROW("2??.*", "positive", "201-values", QC_MUST, true,
+        "a member (or header) holds a value its schema accepts: at a limit, of each allowed "
+        "type, an enum value, a sample of its pattern or format",
+        qd_derive_values, qc_judge_task, QC_NEEDS_NOTHING, NULL),
+    ROW("400.*", "validation", "400-values", QC_MUST, true,
+        "a member holds a value that breaks exactly one keyword of its schema",
+        qd_derive_values, qc_judge_error, QC_NEEDS_NOTHING, NULL),
 };
 
 const qc_check *qc_registry_rows(size_t *count)
@@ -120,6 +151,21 @@ const qc_check *qc_registry_match(const qc_case *c, bool *ambiguous)
         hit = &rows[i];
     }
     return hit;
+}
+
+size_t qc_registry_rank(const qc_check *row)
+{
+    size_t n = QUO_ARRAY_SIZE(rows), i = qc_registry_index(row), first = i;
+    for (size_t j = 0; j < i && first == i; j++)
+        if (strcmp(rows[j].suite, row->suite) == 0)
+            first = j;
+    return (first * 2 + (row->companion ? 1 : 0)) * n + i;
+}
+
+size_t qc_registry_rank_end(void)
+{
+    size_t n = QUO_ARRAY_SIZE(rows);
+    return 2 * n * n;
 }
 
 qc_derive_fn qc_registry_step(size_t k)

@@ -21,10 +21,15 @@
  * and source: the derivation steps' own level arguments are overridden,
  * so a level is decided here and nowhere else.
  *
- * The run order is the row order: rows are grouped by suite, a TCase's
- * rows are adjacent, and a companion's row (one that judges another
- * case's response) comes after its primary's. The runner makes at most one
- * libcheck TCase per row, so the number of TCases is bounded by the table.
+ * The derivation order is the row order. The run order (qc_registry_rank)
+ * is by suite (in the order suites first appear in the table), then the
+ * suite's primary rows before its companion rows (companion: a row that
+ * judges another case's response, so it must run after every row that can
+ * make its primaries), then the row order. So a new check's row goes at the
+ * end of the table: its step runs after the steps whose ids it must not
+ * take, and it still runs in its suite. A TCase's rows are adjacent in run
+ * order. The runner makes at most one libcheck TCase per row, so the number
+ * of TCases is bounded by the table.
  *
  * Adding a check: one row here and two functions (a derivation step and
  * a judge); docs/conformance.md "How to add a check" shows the diff.
@@ -67,6 +72,8 @@ typedef struct qc_check {
     const char *derive_name; /* for --list-checks */
     qc_judge_fn judge;
     const char *judge_name;
+    bool companion;       /* judges another case's response (runs after the
+                             suite's primary rows) */
     qc_needs skip_needs;  /* the skip rule */
     const char *skip;     /* the skip reason when the need is not met, or NULL */
 } qc_check;
@@ -78,6 +85,10 @@ const qc_check *qc_registry_rows(size_t *count);
 const qc_check *qc_registry_match(const qc_case *c, bool *ambiguous);
 /* The row's index in the table (its run rank). */
 size_t qc_registry_index(const qc_check *row);
+/* The row's run rank (see above): lower runs first. */
+size_t qc_registry_rank(const qc_check *row);
+/* Past every row's rank: the rank of a case no row claims. */
+size_t qc_registry_rank_end(void);
 /* The k-th distinct derivation step, in row order, or NULL past the last. */
 qc_derive_fn qc_registry_step(size_t k);
 
@@ -104,5 +115,12 @@ quo_status derive_auth(struct deriver *d);
 quo_status derive_not_found(struct deriver *d);
 quo_status derive_faults(struct deriver *d);
 quo_status derive_protocol(struct deriver *d);
+/* The coverage phase's steps (derive_combos.c, derive_request.c,
+ * derive_values.c; docs/coverage.md). */
+quo_status qd_derive_oneof(struct deriver *d);
+quo_status qd_derive_closed(struct deriver *d);
+quo_status qd_derive_headers(struct deriver *d);
+quo_status qd_derive_auth_scheme(struct deriver *d);
+quo_status qd_derive_values(struct deriver *d);
 
 #endif

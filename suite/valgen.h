@@ -21,7 +21,14 @@
  * Every value is checked with the schema's own compiled validator before it
  * is returned: a positive the schema rejects, or a negative it accepts, is
  * not returned (it goes to `dropped` with the reason), so callers can trust
- * the polarity. A negative's `keyword` is the keyword the validator names.
+ * the polarity. A negative's `keyword` is the keyword the validator names;
+ * it is the only one it names, except that a wrong-type negative of a
+ * schema with enum/const also fails those (qv_also_implied()).
+ * Values are judged as JSON text carries them: each is printed with
+ * cJSON_PrintUnformatted() and read back first, so its numbers print the
+ * same with that printer and with quo_json_print() (cJSON keeps 15
+ * significant digits: "just past" a bound of a number is the first value
+ * beyond it that survives: 2.2500000000000009 for 2.25, two doubles up).
  *
  * Ownership: a qv_list owns its values and strings (qv_list_free).
  */
@@ -57,7 +64,14 @@ typedef struct qv_list {
     size_t count;
     size_t cap;
     qc_strlist dropped;    /* "label: reason" for values the schema judged
-                              against their intended polarity */
+                              against their intended polarity; also (added
+                              by the valgen branch) "keyword: ..." for what
+                              gets no values: a keyword valgen does not
+                              generate for (anyOf, oneOf, if, contains, ...),
+                              a pattern construct it cannot generate from
+                              (lookaround, backreferences, \b, \p{..}), a
+                              value beyond its bounds (strings of 64 Ki code
+                              points, arrays of 1024 items) */
 } qv_list;
 
 void qv_list_init(qv_list *l);
@@ -68,8 +82,16 @@ void qv_list_free(qv_list *l);
  * is the same schema compiled (quo_contract_member.schema), used to check
  * each value. QUO_OK, QUO_ENOMEM, or QUO_ESCHEMA when the schema uses a
  * construct the generator cannot read (err names it; the caller lists it as
- * "not covered", never as a case). */
+ * "not covered", never as a case).
+ * As implemented: QUO_ESCHEMA only for a schema that is not an object (or
+ * true) or a $ref that cannot be followed; keywords and pattern constructs
+ * without values of their own are named in out->dropped and the rest is
+ * generated. `c` may be NULL for a schema without $ref (unit tests). */
 quo_status qv_generate(const quo_contract *c, const cJSON *schema, const char *pointer,
                        const quo_schema *compiled, qv_list *out, quo_error *err);
+
+/* True when a negative aimed at `aimed` may also fail `also` (one
+ * violation implies the other): "type" with "enum" or "const". */
+bool qv_also_implied(const char *aimed, const char *also);
 
 #endif

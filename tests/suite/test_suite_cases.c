@@ -78,6 +78,13 @@ START_TEST(shipped_spec_counts)
     ck_assert_uint_eq(count_tcase(&th_cases, "500"), 1);
     ck_assert_uint_eq(count_tcase(&th_cases, "headers"), 2);
     ck_assert_uint_eq(count_tcase(&th_cases, "405"), 1);
+    /* An unknown member in each closed alternative after the first (the
+     * first is 400-unknown); the key under another scheme word. */
+    ck_assert_uint_eq(count_tcase(&th_cases, "400-closed"), 2);
+    ck_assert_uint_eq(count_tcase(&th_cases, "401-scheme"), 1);
+    /* The coverage phase (valgen values; the figures are in docs/coverage.md). */
+    ck_assert_uint_gt(count_tcase(&th_cases, "201-values"), 0);
+    ck_assert_uint_gt(count_tcase(&th_cases, "400-values"), 0);
     ck_assert_uint_eq(th_cases.discarded.count, 0);
     ck_assert_str_eq(th_cases.auth_header, "Authorization");
     ck_assert_str_eq(th_cases.task_member, "data");
@@ -171,6 +178,7 @@ START_TEST(headers_hold_keys_only_when_sent)
         {"401.bearer", "Authorization: Bearer K"},
         {"403.phoneNumberId", "Authorization: F"},
         {"http.header-name-case", "authorization: K"},
+        {"401.other-scheme", "Authorization: Basic K"},
     };
     for (size_t i = 0; i < QUO_ARRAY_SIZE(rows); i++) {
         qc_strlist l;
@@ -320,6 +328,122 @@ START_TEST(new_required_member_changes_cases)
 }
 END_TEST
 
+/* The shipped document with `edit` applied to the whole of it. */
+static quo_spec *edited_doc(void (*edit)(cJSON *schema, cJSON *op))
+{
+    size_t len;
+    const char *text = quo_spec_default_text(&len);
+    cJSON *doc = cJSON_ParseWithLength(text, len);
+    ck_assert_ptr_nonnull(doc);
+    cJSON *schema = (cJSON *)pointer(doc, quo_spec_request_pointer(th_spec));
+    edit(schema, (cJSON *)pointer(doc, "/paths/~1v1~1tasks/post"));
+    char *out = cJSON_PrintUnformatted(doc);
+    cJSON_Delete(doc);
+    quo_spec *spec = NULL;
+    quo_error err;
+    ck_assert_msg(quo_spec_load_buffer(out, strlen(out), &spec, &err) == QUO_OK, "%s",
+                  err.message);
+    free(out);
+    return spec;
+}
+
+static void add_three_optionals(cJSON *branch, cJSON *doc)
+{
+    (void)doc;
+    static const char *const names[] = {"colour", "size", "mood"};
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(names); i++) {
+        cJSON *p = cJSON_CreateObject();
+        cJSON_AddStringToObject(p, "type", "string");
+        cJSON_AddItemToObject(cJSON_GetObjectItem(branch, "properties"), names[i], p);
+    }
+}
+
+/* oneOf with open alternatives: a body with two link ids matches two. */
+static void oneof_open(cJSON *schema, cJSON *op)
+{
+    (void)op;
+    cJSON *alts = cJSON_DetachItemFromObject(schema, "anyOf");
+    cJSON *b;
+    cJSON_ArrayForEach(b, alts) cJSON_DeleteItemFromObject(b, "additionalProperties");
+    cJSON_AddItemToObject(schema, "oneOf", alts);
+}
+
+static void idempotency_key(cJSON *schema, cJSON *op)
+{
+    (void)schema;
+    cJSON_DeleteItemFromObject(op, "parameters");
+    cJSON *params = cJSON_Parse("[{\"name\":\"Idempotency-Key\",\"in\":\"header\",\"required\":"
+                                "true,\"schema\":{\"type\":\"string\",\"minLength\":8}}]");
+    cJSON_AddItemToObject(op, "parameters", params);
+}
+
+static const qc_case *case_in(const qc_case_list *l, const char *id)
+{
+    for (size_t i = 0; i < l->count; i++)
+        if (strcmp(l->items[i].id, id) == 0)
+            return &l->items[i];
+    return NULL;
+}
+
+START_TEST(pairs_above_four_optionals)
+{
+    quo_spec *spec = edited_spec(add_three_optionals);
+    qc_case_list l = derive_with(spec);
+    /* 5 optionals: none, each alone, all, and the 10 pairs, per link shape */
+    ck_assert_uint_eq(count_tcase(&l, "201"), 3 * (1 + 5 + 1 + 10));
+    ck_assert_ptr_nonnull(case_in(&l, "201.activityId+colour+mood"));
+    ck_assert_ptr_nonnull(case_in(&l, "201.phoneNumberId+dueDate+assignedTo"));
+    qc_cases_free(&l);
+    quo_spec_free(spec);
+}
+END_TEST
+
+START_TEST(oneof_bodies_two_alternatives_accept)
+{
+    quo_spec *spec = edited_doc(oneof_open);
+    qc_case_list l = derive_with(spec);
+    ck_assert_uint_eq(count_tcase(&l, "400-combiner"), 3);
+    const qc_case *c = case_in(&l, "400.oneOf.two.phoneNumberId+conversationId");
+    ck_assert_ptr_nonnull(c);
+    ck_assert_str_eq(c->constraint, "oneOf");
+    ck_assert(strstr(c->body, "\"phoneNumberId\"") && strstr(c->body, "\"conversationId\""));
+    ck_assert(body_valid(spec, c) == false);
+    /* Open alternatives: no closed cases. */
+    ck_assert_uint_eq(count_tcase(&l, "400-closed"), 0);
+    qc_cases_free(&l);
+    quo_spec_free(spec);
+}
+END_TEST
+
+START_TEST(header_parameters_make_cases)
+{
+    quo_spec *spec = edited_doc(idempotency_key);
+    qc_case_list l = derive_with(spec);
+    const qc_case *missing = case_in(&l, "400.header.Idempotency-Key.missing");
+    const qc_case *empty = case_in(&l, "400.header.Idempotency-Key.empty");
+    ck_assert_ptr_nonnull(missing);
+    ck_assert_ptr_nonnull(empty);
+    ck_assert_str_eq(missing->constraint, "required");
+    ck_assert(count_tcase(&l, "400-header") >= 3); /* missing, empty, a generated minLength */
+    qc_strlist h;
+    qc_strlist_init(&h);
+    ck_assert(qc_case_headers(&l, missing, "K", "F", &h));
+    for (size_t i = 0; i < h.count; i++)
+        ck_assert_msg(strncasecmp(h.items[i], "Idempotency-Key", 15) != 0, "%s", h.items[i]);
+    qc_strlist_free(&h);
+    qc_strlist_init(&h);
+    ck_assert(qc_case_headers(&l, empty, "K", "F", &h));
+    ck_assert(qc_strlist_contains(&h, "Idempotency-Key;"));
+    qc_strlist_free(&h);
+    qc_strlist_init(&h);
+    ck_assert(qc_case_headers(&l, case_in(&l, "201.phoneNumberId"), "K", "F", &h));
+    ck_assert(qc_strlist_contains(&h, "Idempotency-Key: qc-201.phoneNumberId"));
+    qc_strlist_free(&h);
+    qc_cases_free(&l);
+    quo_spec_free(spec);
+}
+END_TEST
+
 static Suite *cases_suite(void)
 {
     Suite *s = suite_create("cases");
@@ -339,6 +463,9 @@ static Suite *cases_suite(void)
     tcase_add_test(tc, new_property_adds_cases);
     tcase_add_test(tc, dropped_format_drops_cases);
     tcase_add_test(tc, new_required_member_changes_cases);
+    tcase_add_test(tc, pairs_above_four_optionals);
+    tcase_add_test(tc, oneof_bodies_two_alternatives_accept);
+    tcase_add_test(tc, header_parameters_make_cases);
     suite_add_tcase(s, tc);
     return s;
 }
