@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 const char *qc_level_name(qc_level level)
 {
@@ -43,6 +44,8 @@ void qc_case_free(qc_case *c)
     free(c->spec_pointer);
     free(c->content_type);
     free(c->prefer);
+    free(c->header_name);
+    free(c->header_value);
     free(c->body);
     for (size_t i = 0; i < c->field_count; i++) {
         free(c->fields[i].name);
@@ -101,11 +104,21 @@ bool qc_case_headers(const qc_case_list *list, const qc_case *c, const char *key
         ok = qc_strlist_addf(out, "%s: %s%s%s", name, sch, sp, forbidden);
         break;
     case QC_AUTH_KEY_LOWER: ok = qc_strlist_addf(out, "%s: %s%s%s", lower, sch, sp, key); break;
+    case QC_AUTH_OTHER_SCHEME:
+        ok = qc_strlist_addf(out, "%s: %s %s", name,
+                             sch[0] && strcasecmp(sch, "Basic") != 0 ? "Basic" : sch[0] ? "Bearer"
+                                                                                   : "Basic",
+                             key);
+        break;
     }
     /* Each required header parameter, with a value unique to the case (an
      * Idempotency-Key must not repeat across different bodies). */
     for (size_t i = 0; ok && i < list->required_headers.count; i++)
-        ok = qc_strlist_addf(out, "%s: qc-%s", list->required_headers.items[i], c->id);
+        if (!c->header_name || strcasecmp(c->header_name, list->required_headers.items[i]) != 0)
+            ok = qc_strlist_addf(out, "%s: qc-%s", list->required_headers.items[i], c->id);
+    if (ok && c->header_name && c->header_value)
+        ok = c->header_value[0] ? qc_strlist_addf(out, "%s: %s", c->header_name, c->header_value)
+                                : qc_strlist_addf(out, "%s;", c->header_name);
     if (ok && c->content_type)
         ok = qc_strlist_addf(out, "Content-Type: %s", c->content_type);
     if (ok && c->prefer)

@@ -10,6 +10,7 @@
 #include "quo/array.h"
 #include "quo_check.h"
 #include "helpers.h"
+#include "registry.h"
 
 static void setup(void)
 {
@@ -178,7 +179,7 @@ START_TEST(headers_hold_keys_only_when_sent)
         {"401.bearer", "Authorization: Bearer K"},
         {"403.phoneNumberId", "Authorization: F"},
         {"http.header-name-case", "authorization: K"},
-        {"401.other-scheme", "Authorization: Basic K"},
+        {"401.scheme-word", "Authorization: Basic K"},
     };
     for (size_t i = 0; i < QUO_ARRAY_SIZE(rows); i++) {
         qc_strlist l;
@@ -415,6 +416,55 @@ START_TEST(oneof_bodies_two_alternatives_accept)
 }
 END_TEST
 
+/* http Bearer instead of the raw key (the op's security is unchanged: it
+ * names the scheme by its key). */
+static quo_spec *bearer_spec(void)
+{
+    size_t len;
+    const char *text = quo_spec_default_text(&len);
+    cJSON *doc = cJSON_ParseWithLength(text, len);
+    ck_assert_ptr_nonnull(doc);
+    cJSON *s = (cJSON *)pointer(doc, "/components/securitySchemes/apiKey");
+    ck_assert_ptr_nonnull(s);
+    cJSON_DeleteItemFromObject(s, "in");
+    cJSON_DeleteItemFromObject(s, "name");
+    cJSON_ReplaceItemInObject(s, "type", cJSON_CreateString("http"));
+    cJSON_AddStringToObject(s, "scheme", "bearer");
+    char *out = cJSON_PrintUnformatted(doc);
+    cJSON_Delete(doc);
+    quo_spec *spec = NULL;
+    quo_error err;
+    ck_assert_msg(quo_spec_load_buffer(out, strlen(out), &spec, &err) == QUO_OK, "%s",
+                  err.message);
+    free(out);
+    return spec;
+}
+
+/* Every row of the check registry makes a case for some spec: the shipped
+ * one, or one with the feature its check needs (oneOf, a required header,
+ * an http scheme). A row no spec reaches is a check that never runs. */
+START_TEST(every_row_is_reachable)
+{
+    quo_spec *specs[] = {th_spec, edited_doc(oneof_open), edited_doc(idempotency_key),
+                         bearer_spec()};
+    size_t n = 0;
+    const qc_check *rows = qc_registry_rows(&n);
+    size_t *hits = calloc(n, sizeof *hits);
+    ck_assert_ptr_nonnull(hits);
+    for (size_t k = 0; k < QUO_ARRAY_SIZE(specs); k++) {
+        qc_case_list l = derive_with(specs[k]);
+        for (size_t i = 0; i < l.count; i++)
+            hits[qc_registry_index(l.items[i].check)]++;
+        qc_cases_free(&l);
+        if (k > 0)
+            quo_spec_free(specs[k]);
+    }
+    for (size_t r = 0; r < n; r++)
+        ck_assert_msg(hits[r] > 0, "row %s (%s) makes no case", rows[r].id, rows[r].tcase);
+    free(hits);
+}
+END_TEST
+
 START_TEST(header_parameters_make_cases)
 {
     quo_spec *spec = edited_doc(idempotency_key);
@@ -466,6 +516,7 @@ static Suite *cases_suite(void)
     tcase_add_test(tc, pairs_above_four_optionals);
     tcase_add_test(tc, oneof_bodies_two_alternatives_accept);
     tcase_add_test(tc, header_parameters_make_cases);
+    tcase_add_test(tc, every_row_is_reachable);
     suite_add_tcase(s, tc);
     return s;
 }
