@@ -455,8 +455,8 @@ START_TEST(test_huge_limits_elsewhere_are_bounded)
         "{\"type\":\"string\",\"pattern\":\"^(a{1000}){1000}$\"}",
         "{\"type\":\"string\",\"pattern\":\"^x+$\",\"minLength\":1000000}",
         "{\"type\":\"array\",\"minItems\":1000000}",
-        "{\"type\":\"array\",\"items\":{\"type\":\"integer\"},\"maxItems\":1000000,"
-        "\"uniqueItems\":true}",
+        ("{\"type\":\"array\",\"items\":{\"type\":\"integer\"},\"maxItems\":1000000,"
+         "\"uniqueItems\":true}"),
         "{\"type\":\"integer\",\"minimum\":9007199254740993,\"maximum\":1e308}",
     };
     for (size_t i = 0; i < QUO_ARRAY_SIZE(huge); i++) {
