@@ -14,6 +14,11 @@ and cases. Each evolution is:
   operation       the --operation to select (None: the default)
   mock            True, or a regex: quo-mock (and the suite's embedded mock)
                   must refuse the spec with a message matching it
+  note            a regex quo-mock's start-up messages must match (what it
+                  says it synthesized), or None
+  served          [body]: bodies quo-mock must answer with the success
+                  status itself (not 403/404: the fixtures it serves hold
+                  their ids), e.g. the ids its note names
 """
 import copy
 import json
@@ -90,10 +95,11 @@ EVOLUTIONS = {}
 
 
 def evolution(name, requests=None, responses=None, refused=None, operation=None,
-              mock=True):
+              mock=True, note=None, served=None):
     def register(edit):
         EVOLUTIONS[name] = dict(edit=edit, requests=requests or [], responses=responses or [],
-                                refused=refused, operation=operation, mock=mock)
+                                refused=refused, operation=operation, mock=mock, note=note,
+                                served=served or [])
         return edit
     return register
 
@@ -139,11 +145,23 @@ def _fourth(spec):
     data_schema(spec)["properties"]["contactId"] = {"type": "string", "pattern": "^CT(.*)$"}
 
 
+# The compiled-in fixtures (PN1, CN1, AC1) do not fit: quo-mock serves ids
+# made from the patterns instead (value i of the pattern for the i-th id),
+# says so, and the suite's embedded mock picks the same ones.
+TIGHT = {"phoneNumberId": "PN%024x" % 1, "conversationId": "CN%024x" % 1,
+         "activityId": "AC%024x" % 1}
+
+
 @evolution("tight-patterns", [(body(phoneNumberId="PN0123456789abcdef01234567"), True, None),
+                              (body(phoneNumberId="PN0123456789abcdef0123456"), False,
+                               "phoneNumberId"),
                               (BASE, False, "phoneNumberId")],
-           # Not served yet: fixtures fitting the tighter patterns are not
-           # synthesized; both programs refuse, naming the fixture and pattern.
-           mock=r'"PN1" (is not a valid phoneNumberId|does not fit the spec.s schema of phoneNumberId)')
+           note=r"compiled-in phoneNumberId ids \(e.g. \"PN1\"\) do not fit the pattern "
+                r"\^PN\[0-9a-f\]\{24\}\$; serving 3 ids made from it instead: "
+                r"PN0{23}1 \.\. PN0{23}3",
+           served=[body(phoneNumberId=TIGHT["phoneNumberId"]),
+                   body(phoneNumberId=None, conversationId=TIGHT["conversationId"]),
+                   body(phoneNumberId=None, activityId=TIGHT["activityId"])])
 def _tight(spec):
     each_branch(spec, lambda b: [p.update(pattern="^%s[0-9a-f]{24}$" % p["pattern"][1:3])
                                  for k, p in b["properties"].items() if k.endswith("Id")])
@@ -397,7 +415,8 @@ def main(argv):
         e = EVOLUTIONS[name]
         with open(out + ".spec.json", "w") as f:
             json.dump(make(name, base), f, indent=1)
-        cases = {k: e[k] for k in ("requests", "responses", "refused", "operation", "mock")}
+        cases = {k: e[k] for k in ("requests", "responses", "refused", "operation", "mock",
+                                   "note", "served")}
         with open(out + ".cases.json", "w") as f:
             json.dump(cases, f, indent=1)
         return 0
