@@ -398,6 +398,19 @@ def _default(spec):
     r["default"] = copy.deepcopy(r["500"])
 
 
+# The validator skips an anyOf/oneOf branch when an object lacks a member
+# the branch requires (the link-id fast path); `required` says nothing
+# about other instances, so an array still matches both branches here.
+@evolution("anyof-required-non-object", responses=[
+    ("404", [1], True),
+    ("404", "text", True),
+    ("404", {"message": "m"}, True),
+    ("404", {"other": 1}, False)])
+def _anyof_required(spec):
+    op(spec)["responses"]["404"]["content"]["application/json"]["schema"] = {
+        "anyOf": [{"required": ["message"]}, {"required": ["nope"]}]}
+
+
 def make(name, base):
     spec = copy.deepcopy(base)
     EVOLUTIONS[name]["edit"](spec)
