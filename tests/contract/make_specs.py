@@ -398,6 +398,34 @@ def _default(spec):
     r["default"] = copy.deepcopy(r["500"])
 
 
+# Task ids are made from the id member's pattern (mock/idgen.h), so a
+# different id shape is served and the suite's id checks hold.
+@evolution("taskid-pattern", LINK_CASES, [
+    ("201", task(taskId="task_000000000001"), True),
+    ("201", task(), False)])
+def _taskid_pattern(spec):
+    data_schema(spec)["properties"]["taskId"]["pattern"] = "^task_[0-9]{12}$"
+
+
+# The mock builds error bodies member by member from the error schemas, so
+# renamed members (and one more pinned constant) are served.
+@evolution("error-members-renamed", LINK_CASES, [
+    ("400", {"detail": "m", "code": "0600400", "status": 400, "docs": "https://quo.com/docs",
+             "title": "Bad Request", "kind": "client"}, True),
+    ("400", {"message": "m", "code": "0600400", "status": 400, "docs": "https://quo.com/docs",
+             "title": "Bad Request", "kind": "client"}, False)])
+def _error_renamed(spec):
+    for status, r in op(spec)["responses"].items():
+        if not status.startswith(("4", "5")):
+            continue
+        sch = r["content"]["application/json"]["schema"]
+        sch["properties"] = {("detail" if k == "message" else k): v
+                             for k, v in sch["properties"].items()}
+        sch["properties"]["kind"] = {"const": "client" if status < "500" else "server"}
+        sch["required"] = ["detail" if k == "message" else k for k in sch["required"]] + ["kind"]
+        sch["additionalProperties"] = False
+
+
 # The validator skips an anyOf/oneOf branch when an object lacks a member
 # the branch requires (the link-id fast path); `required` says nothing
 # about other instances, so an array still matches both branches here.
@@ -408,6 +436,7 @@ def _default(spec):
     ("404", {"other": 1}, False)])
 def _anyof_required(spec):
     op(spec)["responses"]["404"]["content"]["application/json"]["schema"] = {
+        "properties": {"message": {"type": "string"}},
         "anyOf": [{"required": ["message"]}, {"required": ["nope"]}]}
 
 
