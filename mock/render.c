@@ -59,38 +59,50 @@ static bool has_type(const quo_json_doc *sd, const cJSON *schema, const char *ty
 static bool schema_value(const quo_contract *k, const quo_json_doc *sd, const cJSON *schema,
                          quo_buf *b);
 
+/* v, noting in *oom when making it failed. */
+static cJSON *made(cJSON *v, bool *oom)
+{
+    if (!v)
+        *oom = true;
+    return v;
+}
+
 /* The value of error member p (its schema, resolved): the response's
  * constant, the message (the first required string the schema does not
  * pin), the trace id (the first optional one), the violations (an array
- * member), else a schema-made value when required. NULL: leave it out. */
+ * member), else a schema-made value when required. NULL: leave it out,
+ * or *oom / *espec (a required member whose schema asks for more than
+ * schema_value() makes) say why not. */
 static cJSON *error_member(quo_mock_core *c, const outcome *o, const quo_contract_response *r,
                            int derive_from, const cJSON *p, bool required, bool *message_done,
-                           bool *trace_done, const char *trace)
+                           bool *trace_done, const char *trace, bool *oom, bool *espec)
 {
     const quo_contract *k = quo_spec_contract(c->spec);
     const quo_json_doc *sd = quo_spec_doc(c->spec);
     const cJSON *sch = quo_contract_resolve(k, p);
     const cJSON *pinned = quo_contract_response_const(r, p->string);
     if (pinned)
-        return derive_from ? derived_const(pinned, derive_from, o->status)
-                           : cJSON_Duplicate(pinned, true);
+        return made(derive_from ? derived_const(pinned, derive_from, o->status)
+                                : cJSON_Duplicate(pinned, true), oom);
     if (has_type(sd, sch, "string") && required && !*message_done) {
         *message_done = true;
-        return cJSON_CreateString(o->message);
+        return made(cJSON_CreateString(o->message), oom);
     }
     if (has_type(sd, sch, "string") && !required && !*trace_done) {
         *trace_done = true;
-        return cJSON_CreateString(trace);
+        return made(cJSON_CreateString(trace), oom);
     }
     if (has_type(sd, sch, "array") && o->errors.count)
-        return quo_violations_to_json(&o->errors);
+        return made(quo_violations_to_json(&o->errors), oom);
     if (!required)
         return NULL;
     quo_buf b;
     quo_buf_init(&b);
     cJSON *v = NULL;
-    if (schema_value(k, sd, p, &b) && !b.failed && b.data)
-        v = cJSON_ParseWithLength(b.data, b.len);
+    if (!schema_value(k, sd, p, &b) && !b.failed)
+        *espec = true;
+    else
+        v = made(!b.failed && b.data ? cJSON_ParseWithLength(b.data, b.len) : NULL, oom);
     quo_buf_free(&b);
     return v;
 }
@@ -124,14 +136,13 @@ static quo_status error_body(quo_mock_core *c, const outcome *o, char **body, si
     const cJSON *props = quo_json_member(sd, sch, "properties");
     const cJSON *req = quo_json_member(sd, sch, "required");
     cJSON *obj = cJSON_CreateObject();
-    bool ok = obj != NULL, message_done = false, trace_done = false;
+    bool ok = obj != NULL, message_done = false, trace_done = false, oom = false, espec = false;
     for (const cJSON *p = cJSON_IsObject(props) ? props->child : NULL; p && ok; p = p->next) {
-        bool required = listed(sd, req, p);
-        cJSON *v = error_member(c, o, r, derive_from, p, required, &message_done, &trace_done,
-                                trace);
-        if (!v && required) { /* its schema asks for more than schema_value() makes */
+        cJSON *v = error_member(c, o, r, derive_from, p, listed(sd, req, p), &message_done,
+                                &trace_done, trace, &oom, &espec);
+        if (espec || oom) {
             cJSON_Delete(obj);
-            return QUO_ESPEC;
+            return espec ? QUO_ESPEC : QUO_ENOMEM;
         }
         if (v && !(ok = cJSON_AddItemToObject(obj, p->string, v)))
             cJSON_Delete(v);
@@ -216,6 +227,10 @@ static quo_status task_body(quo_mock_core *c, const outcome *o, uint64_t seq, ch
     if (!id)
         return QUO_ENOMEM;
     mock_store_task_id(c->store, seq, id, mock_store_id_max(c->store));
+    if (!id[0] && mock_store_id_max(c->store) > 1) { /* out of memory making it */
+        free(id);
+        return QUO_ENOMEM;
+    }
     quo_buf b;
     quo_buf_init(&b);
     if (wrapper) {
