@@ -33,27 +33,30 @@ static const char *reason(int status)
  * the base status number becomes the status, a string ending in the base
  * status digits gets the status's ("0600400" -> "0600405"), the base's
  * reason phrase the status's; anything else (a docs URL) stays. */
-static cJSON *derived_const(const cJSON *v, int base, int status)
+static cJSON *derived_const(const quo_json_doc *sd, const cJSON *v, int base, int status)
 {
     if (cJSON_IsNumber(v) && v->valuedouble == base)
         return cJSON_CreateNumber(status);
     if (!cJSON_IsString(v))
         return cJSON_Duplicate(v, true);
     const char *t = v->valuestring;
-    size_t n = strlen(t);
+    size_t n = quo_json_strlen(sd, v), rn = strlen(reason(base));
+    if (memchr(t, '\0', n)) /* not text a status could be swapped into */
+        return cJSON_Duplicate(v, true);
     char bs[8], code[64];
     snprintf(bs, sizeof bs, "%d", base);
-    if (n >= 3 && n < sizeof code && strcmp(t + n - 3, bs) == 0) {
+    if (n >= 3 && n < sizeof code && memcmp(t + n - 3, bs, 3) == 0) {
         snprintf(code, sizeof code, "%.*s%d", (int)(n - 3), t, status);
         return cJSON_CreateString(code);
     }
-    return cJSON_CreateString(strcmp(t, reason(base)) == 0 ? reason(status) : t);
+    return cJSON_CreateString(n == rn && memcmp(t, reason(base), n) == 0 ? reason(status) : t);
 }
 
 static bool has_type(const quo_json_doc *sd, const cJSON *schema, const char *type)
 {
     const cJSON *t = quo_json_member(sd, schema, "type");
-    return cJSON_IsString(t) && strcmp(t->valuestring, type) == 0;
+    size_t n = strlen(type);
+    return cJSON_IsString(t) && quo_json_strlen(sd, t) == n && memcmp(t->valuestring, type, n) == 0;
 }
 
 static bool schema_value(const quo_contract *k, const quo_json_doc *sd, const cJSON *schema,
@@ -82,7 +85,7 @@ static cJSON *error_member(quo_mock_core *c, const outcome *o, const quo_contrac
     const cJSON *sch = quo_contract_resolve(k, p);
     const cJSON *pinned = quo_contract_response_const(r, p->string);
     if (pinned)
-        return made(derive_from ? derived_const(pinned, derive_from, o->status)
+        return made(derive_from ? derived_const(sd, pinned, derive_from, o->status)
                                 : cJSON_Duplicate(pinned, true), oom);
     if (has_type(sd, sch, "string") && required && !*message_done) {
         *message_done = true;
