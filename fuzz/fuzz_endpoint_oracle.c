@@ -29,7 +29,6 @@ static void add_pair(const char *from, const char *to)
 
 const char *fe_init(const quo_spec *spec)
 {
-    (void)spec;
     const char *path = getenv("QUO_CONFIG");
     if (!path || !*path)
         return NULL;
@@ -39,7 +38,7 @@ const char *fe_init(const quo_spec *spec)
     qc_config mock;
     qc_config_init(&mock);
     if (qc_config_load_file(path, &file, &err) != QUO_OK ||
-        qc_embedded_configure(&mock, &err) != QUO_OK) {
+        qc_embedded_configure(spec, &mock, &err) != QUO_OK) {
         fprintf(stderr, "fuzz_endpoint: %s\n", err.message);
         exit(2);
     }

@@ -214,10 +214,14 @@ quo_status quo_mock_core_new(const quo_spec *spec, const quo_mock_options *opts,
     quo_mock_core *c = calloc(1, sizeof *c);
     if (!c)
         return quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
-    if (!(c->store = mock_store_new(opts->max_tasks ? opts->max_tasks
-                                                    : QUO_MOCK_DEFAULT_MAX_TASKS))) {
+    const char *why;
+    if (!(c->store = mock_store_new(spec, opts->max_tasks ? opts->max_tasks
+                                                          : QUO_MOCK_DEFAULT_MAX_TASKS, &why))) {
         free(c);
-        return quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
+        return why ? quo_error_set(err, QUO_ESPEC, 0,
+                                   "quo-mock cannot make task ids from the pattern of the "
+                                   "success body's id member: %s", why)
+                   : quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
     }
     c->spec = spec;
     c->max_depth = opts->max_depth ? opts->max_depth : QUO_JSON_DEFAULT_MAX_DEPTH;

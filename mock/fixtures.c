@@ -16,6 +16,7 @@
 #include "quo/schema.h"
 
 #include "fixtures.h"
+#include "idgen.h"
 #include "names.h"
 #include "text.h"
 
@@ -56,6 +57,11 @@ typedef struct fx_kind {
     fx_list l;
     const quo_schema *schema; /* the member's schema, owned by the contract; NULL: unchecked */
     const char *pattern;
+    /* Compiled-in fixtures only: the first id that does not fit the
+     * schema (its place and value, for the note); the kind's ids are then
+     * replaced by ones made from the pattern (refit()). */
+    bool misfit;
+    char misfit_val[64];
 } fx_kind;
 
 struct mock_fixtures {
@@ -63,7 +69,7 @@ struct mock_fixtures {
     size_t n_kinds;
     fx_key *keys;
     size_t n_keys;
-    char note[512]; /* what was synthesized, one line each; "" when nothing */
+    quo_buf note; /* what was synthesized, one line each; empty when nothing */
 };
 
 /* The legacy format's lists (docs/mock.md, "The fixtures file"): which
@@ -81,6 +87,7 @@ static const struct {
 
 typedef struct loader {
     const char *origin;
+    bool compiled_in; /* ids that do not fit are replaced, not refused */
     quo_json_doc *doc;
     const quo_contract *contract;
     quo_error *err;
@@ -269,6 +276,12 @@ static quo_status check_id(loader *ld, const cJSON *node, size_t k, const char *
     const fx_kind *kd = &ld->fx->kinds[k];
     if (!cJSON_IsString(node))
         return fail(ld, "%s must be a string", where);
+    if (kd->schema && !quo_schema_is_valid(kd->schema, node, ld->doc) && ld->compiled_in) {
+        if (!kd->misfit)
+            excerpt_node(ld, node, ld->fx->kinds[k].misfit_val, sizeof kd->misfit_val);
+        ld->fx->kinds[k].misfit = true;
+        return QUO_OK;
+    }
     if (kd->schema && !quo_schema_is_valid(kd->schema, node, ld->doc)) {
         char val[200];
         excerpt_node(ld, node, val, sizeof val);
@@ -598,188 +611,6 @@ static quo_status resolve_keys(loader *ld)
 
 /* ---- synthesized ids ---------------------------------------------------- */
 
-/* An id for a simple anchored pattern ("^PN[A-Za-z0-9]{10}$", "^CT(.*)$"):
- * literals, escapes, ".", bracket classes with ranges, groups without "|",
- * and the quantifiers ? * + {n} {n,} {n,m} (each taken at its minimum,
- * "*" once so a tail is not empty). Anything else (alternation, anchors
- * inside, lookaround, backreferences, negated classes) is refused: *why
- * says what, and the caller names the member. */
-typedef struct gen {
-    const char *p, *end;
-    quo_buf *out;
-    const char *why;
-} gen;
-
-static void gen_seq(gen *g, int depth);
-
-/* One atom at g->p, written `times` times; g->p moves past it. */
-static void gen_atom(gen *g, size_t times, int depth)
-{
-    const char *start = g->p;
-    for (size_t t = 0; t < times && !g->why; t++) {
-        g->p = start;
-        char c = *g->p;
-        if (c == '(') {
-            g->p++;
-            if (g->p < g->end && *g->p == '?') {
-                if (g->p + 1 < g->end && g->p[1] == ':')
-                    g->p += 2;
-                else {
-                    g->why = "a group construct \"(?\"";
-                    return;
-                }
-            }
-            gen_seq(g, depth + 1);
-            if (g->why)
-                return;
-            if (g->p >= g->end || *g->p != ')') {
-                g->why = "an unclosed group";
-                return;
-            }
-            g->p++;
-        } else if (c == '[') {
-            g->p++;
-            if (g->p < g->end && *g->p == '^') {
-                g->why = "a negated class";
-                return;
-            }
-            char first = g->p < g->end ? *g->p : '\0';
-            if (first == '\\' && g->p + 1 < g->end)
-                first = g->p[1];
-            while (g->p < g->end && *g->p != ']')
-                g->p += *g->p == '\\' ? 2 : 1;
-            if (g->p >= g->end || first == '\0') {
-                g->why = "an unclosed class";
-                return;
-            }
-            g->p++;
-            if (strchr("dwsDWS", first) && start[1] == '\\')
-                first = first == 'd' ? '1' : first == 'w' ? 'a' : 'a';
-            quo_buf_putc(g->out, first);
-        } else if (c == '\\') {
-            if (g->p + 1 >= g->end) {
-                g->why = "a trailing backslash";
-                return;
-            }
-            char e = g->p[1];
-            g->p += 2;
-            if (e == 'd')
-                quo_buf_putc(g->out, '1');
-            else if (e == 'w')
-                quo_buf_putc(g->out, 'a');
-            else if (strchr(".\\/-[](){}*+?^$|", e))
-                quo_buf_putc(g->out, e);
-            else {
-                g->why = "an escape other than \\d, \\w or a quoted metacharacter";
-                return;
-            }
-        } else if (c == '.') {
-            g->p++;
-            quo_buf_putc(g->out, '1');
-        } else if (strchr("|^$*+?{})", c)) {
-            g->why = c == '|' ? "alternation \"|\"" : "a misplaced metacharacter";
-            return;
-        } else {
-            g->p++;
-            quo_buf_putc(g->out, c);
-        }
-    }
-    if (times == 0) { /* skip the atom without writing it */
-        quo_buf scratch;
-        quo_buf_init(&scratch);
-        quo_buf *keep = g->out;
-        g->out = &scratch;
-        gen_atom(g, 1, depth);
-        g->out = keep;
-        quo_buf_free(&scratch);
-    }
-}
-
-/* The quantifier after an atom at g->p: its minimum repetition count. */
-static size_t gen_quantifier(gen *g)
-{
-    if (g->p >= g->end)
-        return 1;
-    char c = *g->p;
-    if (c == '?' || c == '*' || c == '+') {
-        g->p++;
-        return c == '?' ? 0 : 1;
-    }
-    if (c != '{')
-        return 1;
-    char *e;
-    unsigned long n = strtoul(g->p + 1, &e, 10);
-    if (e == g->p + 1 || n > 64) {
-        g->why = "a repetition count it cannot read (or above 64)";
-        return 0;
-    }
-    while (e < g->end && *e != '}')
-        e++;
-    if (e >= g->end) {
-        g->why = "an unclosed \"{\"";
-        return 0;
-    }
-    g->p = e + 1;
-    return (size_t)n;
-}
-
-static void gen_seq(gen *g, int depth)
-{
-    if (depth > 8) {
-        g->why = "groups nested deeper than 8";
-        return;
-    }
-    while (g->p < g->end && !g->why && *g->p != ')') {
-        /* Find the quantifier first: the atom's extent is read once, dry. */
-        const char *atom = g->p;
-        quo_buf scratch;
-        quo_buf_init(&scratch);
-        quo_buf *keep = g->out;
-        g->out = &scratch;
-        gen_atom(g, 1, depth);
-        g->out = keep;
-        quo_buf_free(&scratch);
-        if (g->why)
-            return;
-        size_t times = gen_quantifier(g);
-        if (g->why)
-            return;
-        const char *after = g->p;
-        g->p = atom;
-        gen_atom(g, times, depth);
-        g->p = after;
-    }
-}
-
-/* A NUL-terminated id for `pattern`, or NULL with *why set. Caller frees. */
-static char *gen_from_pattern(const char *pattern, const char **why)
-{
-    size_t n = strlen(pattern);
-    *why = NULL;
-    if (n < 2 || pattern[0] != '^' || pattern[n - 1] != '$' ||
-        (n >= 3 && pattern[n - 2] == '\\')) {
-        *why = "it is not anchored with ^...$";
-        return NULL;
-    }
-    quo_buf b;
-    quo_buf_init(&b);
-    gen g = {.p = pattern + 1, .end = pattern + n - 1, .out = &b};
-    gen_seq(&g, 0);
-    if (!g.why && g.p != g.end)
-        g.why = "an unmatched \")\"";
-    if (g.why) {
-        *why = g.why;
-        quo_buf_free(&b);
-        return NULL;
-    }
-    quo_buf_putc(&b, '\0');
-    size_t len;
-    char *s = quo_buf_take(&b, &len);
-    if (!s)
-        *why = "out of memory";
-    return s;
-}
-
 /* The first phone number a key grants (in file order), or MOCK_FIX_NONE:
  * the owner of a synthesized resource, so that key may use it and a key
  * without that phone number gets 403. */
@@ -794,6 +625,109 @@ static size_t granted_phone(const mock_fixtures *fx)
     return best;
 }
 
+/* Value n of the kind's pattern, checked against the member's schema:
+ * a NUL-terminated id in *out (the caller frees it), or QUO_ESPEC naming
+ * the member, the pattern and `what` (the id's purpose). */
+static quo_status make_fitting(loader *ld, const fx_kind *kd, const mock_idgen *g, uint64_t n,
+                               const char *what, char **out)
+{
+    quo_buf b;
+    quo_buf_init(&b);
+    *out = NULL;
+    if (!mock_idgen_nth(g, n, &b)) {
+        quo_buf_free(&b);
+        return quo_error_set(ld->err, QUO_ESPEC, 0,
+                             "%s: the pattern %s of %s allows too few ids for %s", ld->origin,
+                             kd->pattern, kd->member, what);
+    }
+    size_t len;
+    char *text = quo_buf_take(&b, &len);
+    cJSON *node = text ? cJSON_CreateString(text) : NULL;
+    if (!node) {
+        free(text);
+        return oom(ld);
+    }
+    bool fits = !kd->schema || quo_schema_is_valid(kd->schema, node, NULL);
+    cJSON_Delete(node);
+    if (!fits) {
+        quo_status st = quo_error_set(ld->err, QUO_ESPEC, 0,
+                                      "%s: \"%s\", made from the pattern %s for %s, does not fit "
+                                      "the spec's schema of %s (list fitting ids in a fixtures "
+                                      "file)",
+                                      ld->origin, text, kd->pattern, what, kd->member);
+        free(text);
+        return st;
+    }
+    *out = text;
+    return QUO_OK;
+}
+
+/* A template for the kind's pattern with `need` values, or QUO_ESPEC. */
+static quo_status kind_idgen(loader *ld, const fx_kind *kd, uint64_t need, const char *what,
+                             mock_idgen **out)
+{
+    const char *why = "its schema states no pattern";
+    *out = kd->pattern ? mock_idgen_new(kd->pattern, need, &why) : NULL;
+    if (*out)
+        return QUO_OK;
+    if (strcmp(why, "out of memory") == 0)
+        return oom(ld);
+    return quo_error_set(ld->err, QUO_ESPEC, 0,
+                         "%s: quo-mock cannot make %s from the pattern %s of %s: %s (list "
+                         "fitting ids in a fixtures file)",
+                         ld->origin, what, kd->pattern ? kd->pattern : "(none)", kd->member, why);
+}
+
+static quo_status set_id(loader *ld, mock_id *id, char *text)
+{
+    free(id->bytes);
+    free(id->json);
+    id->bytes = text;
+    id->len = strlen(text);
+    quo_buf b;
+    quo_buf_init(&b);
+    mock_buf_json_string(&b, text, id->len);
+    id->json = quo_buf_take(&b, &id->json_len);
+    return id->json ? QUO_OK : oom(ld);
+}
+
+/* The compiled-in fixtures were written for the shipped spec; a spec with
+ * tighter id patterns gets, for each kind whose ids do not fit, ids made
+ * from the pattern instead: entry i (in sorted order) becomes value i+1,
+ * which keeps the order, so every reference (owners, keys' phone numbers:
+ * indices by now) still holds. The note names the kind, an id that did
+ * not fit and the first replacement. A user's file is never refitted:
+ * check_id() refuses its misfits by name. */
+static quo_status refit(loader *ld)
+{
+    mock_fixtures *fx = ld->fx;
+    for (size_t k = 0; k < fx->n_kinds; k++) {
+        fx_kind *kd = &fx->kinds[k];
+        if (!kd->misfit || kd->l.count == 0)
+            continue;
+        char what[160];
+        snprintf(what, sizeof what, "the %zu %s ids of the compiled-in fixtures", kd->l.count,
+                 kd->member);
+        mock_idgen *g;
+        quo_status st = kind_idgen(ld, kd, (uint64_t)kd->l.count + 1, what, &g);
+        for (size_t i = 0; st == QUO_OK && i < kd->l.count; i++) {
+            char *text;
+            if ((st = make_fitting(ld, kd, g, (uint64_t)i + 1, what, &text)) == QUO_OK)
+                st = set_id(ld, &kd->l.items[i].id, text);
+        }
+        mock_idgen_free(g);
+        if (st != QUO_OK)
+            return st;
+        const mock_id *last = &kd->l.items[kd->l.count - 1].id;
+        quo_buf_printf(&fx->note,
+                       "%squo-mock: the compiled-in %s ids (e.g. \"%s\") do not fit the pattern "
+                       "%s; serving %zu ids made from it instead: %s .. %s",
+                       fx->note.len ? "\n" : "", kd->member, kd->misfit_val, kd->pattern,
+                       kd->l.count, kd->l.items[0].id.bytes, last->bytes);
+    }
+    return QUO_OK;
+}
+
 /* A link kind the fixtures list nothing of gets one resource made from
  * its member's pattern, owned by granted_phone(); the note says so. */
 static quo_status synthesize(loader *ld)
@@ -806,67 +740,35 @@ static quo_status synthesize(loader *ld)
         fx_kind *kd = &fx->kinds[k];
         if (kd->l.count)
             continue;
-        const char *why = NULL;
-        char *text = kd->pattern ? gen_from_pattern(kd->pattern, &why) : NULL;
-        if (!kd->pattern)
-            why = "its schema states no pattern";
-        if (!text)
-            return why && strcmp(why, "out of memory") == 0
-                       ? oom(ld)
-                       : quo_error_set(ld->err, QUO_ESPEC, 0,
-                                       "%s: lists no %s resource and quo-mock cannot make one "
-                                       "from the pattern %s: %s (list one in a fixtures file)",
-                                       ld->origin, kd->member,
-                                       kd->pattern ? kd->pattern : "(none)", why);
-        cJSON *node = cJSON_CreateString(text);
-        free(text);
-        if (!node)
-            return oom(ld);
-        bool fits = !kd->schema || quo_schema_is_valid(kd->schema, node, NULL);
-        quo_status st = QUO_OK;
-        if (!fits)
-            st = quo_error_set(ld->err, QUO_ESPEC, 0,
-                               "%s: lists no %s resource and \"%s\", made from the pattern %s, "
-                               "does not fit the member's schema (list one in a fixtures file)",
-                               ld->origin, kd->member, node->valuestring, kd->pattern);
+        char what[160];
+        snprintf(what, sizeof what, "a %s resource (the fixtures list none)", kd->member);
+        mock_idgen *g;
+        char *text = NULL;
+        quo_status st = kind_idgen(ld, kd, 2, what, &g);
         if (st == QUO_OK)
-            st = grow_list(ld, k, 1);
-        size_t owner_kind = k == MOCK_KIND_PHONE || phone == MOCK_FIX_NONE ? MOCK_FIX_NONE
-                                                                           : MOCK_KIND_PHONE;
-        if (st == QUO_OK) {
-            fx_list *lst = &kd->l;
-            fx_entry *e = &lst->items[0];
-            memset(e, 0, sizeof *e);
-            e->owner_kind = owner_kind;
-            e->ref = owner_kind == MOCK_FIX_NONE ? MOCK_FIX_NONE : phone;
-            size_t len = strlen(node->valuestring);
-            e->id.bytes = malloc(len + 1);
-            if (e->id.bytes) {
-                memcpy(e->id.bytes, node->valuestring, len + 1);
-                e->id.len = len;
-                lst->count = 1;
-                quo_buf b;
-                quo_buf_init(&b);
-                mock_buf_json_string(&b, node->valuestring, len);
-                e->id.json = quo_buf_take(&b, &e->id.json_len);
-            }
-            if (!e->id.bytes || !e->id.json)
-                st = oom(ld);
-        }
-        if (st == QUO_OK) {
-            size_t used = strlen(fx->note);
-            const mock_id *pn = owner_kind == MOCK_FIX_NONE ? NULL
-                                                            : &fx->kinds[MOCK_KIND_PHONE].l.items[phone].id;
-            snprintf(fx->note + used, sizeof fx->note - used,
-                     "%squo-mock: %s lists no %s; synthesized %s from the pattern %s%s%s",
-                     used ? "\n" : "", ld->origin, kd->member, node->valuestring, kd->pattern,
-                     pn ? ", owned by phone number " : "", pn ? pn->bytes : "");
-        }
-        cJSON_Delete(node);
+            st = make_fitting(ld, kd, g, 1, what, &text);
+        mock_idgen_free(g);
+        if (st == QUO_OK && (st = grow_list(ld, k, 1)) != QUO_OK)
+            free(text);
         if (st != QUO_OK)
             return st;
+        size_t owner_kind = k == MOCK_KIND_PHONE || phone == MOCK_FIX_NONE ? MOCK_FIX_NONE
+                                                                           : MOCK_KIND_PHONE;
+        fx_entry *e = &kd->l.items[0];
+        memset(e, 0, sizeof *e);
+        e->owner_kind = owner_kind;
+        e->ref = owner_kind == MOCK_FIX_NONE ? MOCK_FIX_NONE : phone;
+        kd->l.count = 1;
+        if ((st = set_id(ld, &e->id, text)) != QUO_OK)
+            return st;
+        const mock_id *pn = owner_kind == MOCK_FIX_NONE
+                                ? NULL
+                                : &fx->kinds[MOCK_KIND_PHONE].l.items[phone].id;
+        quo_buf_printf(&fx->note, "%squo-mock: %s lists no %s; synthesized %s from the pattern %s%s%s",
+                       fx->note.len ? "\n" : "", ld->origin, kd->member, e->id.bytes, kd->pattern,
+                       pn ? ", owned by phone number " : "", pn ? pn->bytes : "");
     }
-    return QUO_OK;
+    return fx->note.failed ? oom(ld) : QUO_OK;
 }
 
 /* ---- loading ----------------------------------------------------------- */
@@ -928,14 +830,17 @@ static quo_status load_tree(loader *ld, const cJSON *root)
     }
     if ((st = resolve_keys(ld)) != QUO_OK)
         return st;
+    if ((st = refit(ld)) != QUO_OK)
+        return st;
     return synthesize(ld);
 }
 
-quo_status mock_fixtures_load_buffer(const quo_spec *spec, const char *json, size_t len,
-                                     const char *origin, mock_fixtures **out, quo_error *err)
+static quo_status load_buffer(const quo_spec *spec, const char *json, size_t len,
+                              const char *origin, bool compiled_in, mock_fixtures **out,
+                              quo_error *err)
 {
     *out = NULL;
-    loader ld = {.origin = origin, .err = err};
+    loader ld = {.origin = origin, .compiled_in = compiled_in, .err = err};
     ld.fx = calloc(1, sizeof *ld.fx);
     if (!ld.fx)
         return oom(&ld);
@@ -957,6 +862,12 @@ quo_status mock_fixtures_load_buffer(const quo_spec *spec, const char *json, siz
     }
     *out = ld.fx;
     return QUO_OK;
+}
+
+quo_status mock_fixtures_load_buffer(const quo_spec *spec, const char *json, size_t len,
+                                     const char *origin, mock_fixtures **out, quo_error *err)
+{
+    return load_buffer(spec, json, len, origin, false, out, err);
 }
 
 quo_status mock_fixtures_load_file(const quo_spec *spec, const char *path,
@@ -1005,9 +916,8 @@ const char *quo_mock_default_fixtures(size_t *len)
 quo_status mock_fixtures_load_default(const quo_spec *spec, mock_fixtures **out,
                                       quo_error *err)
 {
-    return mock_fixtures_load_buffer(spec, mock_default_fixtures_json,
-                                     mock_default_fixtures_json_len, "compiled-in fixtures",
-                                     out, err);
+    return load_buffer(spec, mock_default_fixtures_json, mock_default_fixtures_json_len,
+                       "compiled-in fixtures", true, out, err);
 }
 
 static char *dup_or_null(const char *s, bool *oom_hit)
@@ -1055,6 +965,204 @@ quo_status quo_mock_default_resource(const quo_spec *spec, const char *member, c
     return QUO_OK;
 }
 
+/* ---- the pick: one consistent set for a client ------------------------ */
+
+/* True when entry i of kind k and its chain of owners agree with chosen[]
+ * (a kind already chosen must be chosen at that entry). */
+static bool chain_ok(const mock_fixtures *fx, size_t k, size_t i, const size_t *chosen)
+{
+    for (size_t steps = 0; steps <= fx->n_kinds; steps++) {
+        if (chosen[k] != MOCK_FIX_NONE && chosen[k] != i)
+            return false;
+        const fx_entry *e = &fx->kinds[k].l.items[i];
+        if (e->owner_kind == MOCK_FIX_NONE)
+            return true;
+        k = e->owner_kind;
+        i = e->ref;
+    }
+    return false; /* check_chains() makes this unreachable */
+}
+
+static void chain_take(const mock_fixtures *fx, size_t k, size_t i, size_t *chosen)
+{
+    for (size_t steps = 0; steps <= fx->n_kinds && k != MOCK_FIX_NONE; steps++) {
+        chosen[k] = i;
+        const fx_entry *e = &fx->kinds[k].l.items[i];
+        k = e->owner_kind;
+        i = e->ref;
+    }
+}
+
+/* The longest chain of owners above an entry of kind k. */
+static size_t kind_depth(const mock_fixtures *fx, size_t k)
+{
+    size_t best = 0;
+    for (size_t i = 0; i < fx->kinds[k].l.count; i++) {
+        size_t d = 0, kind = k, idx = i;
+        while (d <= fx->n_kinds && fx->kinds[kind].l.items[idx].owner_kind != MOCK_FIX_NONE) {
+            const fx_entry *e = &fx->kinds[kind].l.items[idx];
+            kind = e->owner_kind;
+            idx = e->ref;
+            d++;
+        }
+        if (d > best)
+            best = d;
+    }
+    return best;
+}
+
+/* For phone number `phone`: one entry of every kind a request member of
+ * the contract names, consistent with each other's owners (the deepest
+ * kinds first, so an activity brings its conversation). False when some
+ * link kind has no entry that fits. */
+static bool choose_for(const mock_fixtures *fx, const quo_contract *c, size_t phone,
+                       const size_t *order, size_t *chosen)
+{
+    for (size_t k = 0; k < fx->n_kinds; k++)
+        chosen[k] = MOCK_FIX_NONE;
+    chosen[MOCK_KIND_PHONE] = phone;
+    for (size_t o = 0; o < fx->n_kinds; o++) {
+        size_t k = order[o];
+        const fx_kind *kd = &fx->kinds[k];
+        if (chosen[k] != MOCK_FIX_NONE || !quo_contract_member_find(c, kd->member))
+            continue;
+        for (size_t i = 0; i < kd->l.count && chosen[k] == MOCK_FIX_NONE; i++)
+            if (chain_ok(fx, k, i, chosen))
+                chain_take(fx, k, i, chosen);
+        if (chosen[k] == MOCK_FIX_NONE &&
+            quo_contract_link_find(c, kd->member, strlen(kd->member)) != QUO_CONTRACT_NONE)
+            return false;
+    }
+    return true;
+}
+
+/* The first key (in file order) with a phone number for which every link
+ * kind has a consistent entry; *forbidden the first key without that
+ * phone number (MOCK_FIX_NONE: none). */
+static bool pick(const mock_fixtures *fx, const quo_contract *c, size_t *key, size_t *forbidden,
+                 size_t *order, size_t *depth, size_t *chosen)
+{
+    for (size_t k = 0; k < fx->n_kinds; k++) { /* deepest first, stable */
+        depth[k] = kind_depth(fx, k);
+        size_t at = k;
+        while (at > 0 && depth[order[at - 1]] < depth[k]) {
+            order[at] = order[at - 1];
+            at--;
+        }
+        order[at] = k;
+    }
+    *key = *forbidden = MOCK_FIX_NONE;
+    /* keys are sorted by bytes; pos is their place in the file */
+    for (size_t p = 0; p < fx->n_keys && *key == MOCK_FIX_NONE; p++)
+        for (size_t i = 0; i < fx->n_keys; i++) {
+            if (fx->keys[i].pos != p)
+                continue;
+            for (size_t j = 0; j < fx->keys[i].n_phones && *key == MOCK_FIX_NONE; j++)
+                if (choose_for(fx, c, fx->keys[i].phones[j], order, chosen))
+                    *key = i;
+        }
+    if (*key == MOCK_FIX_NONE)
+        return false;
+    size_t phone = chosen[MOCK_KIND_PHONE];
+    for (size_t p = 0; p < fx->n_keys && *forbidden == MOCK_FIX_NONE; p++)
+        for (size_t i = 0; i < fx->n_keys; i++)
+            if (fx->keys[i].pos == p && !mock_fixtures_key_allows(fx, i, phone))
+                *forbidden = i;
+    return true;
+}
+
+static char *dup_bytes(const char *s, size_t n, bool *oom_hit)
+{
+    char *d = s ? malloc(n + 1) : NULL;
+    if (s && !d)
+        *oom_hit = true;
+    if (d) {
+        memcpy(d, s, n);
+        d[n] = '\0';
+    }
+    return d;
+}
+
+static quo_status fill_pick(const mock_fixtures *fx, const quo_contract *c, size_t key,
+                            size_t forbidden, const size_t *chosen, quo_mock_pick *out,
+                            quo_error *err)
+{
+    bool oom_hit = false;
+    out->api_key = dup_bytes(fx->keys[key].bytes, fx->keys[key].len, &oom_hit);
+    if (forbidden != MOCK_FIX_NONE)
+        out->forbidden_key =
+            dup_bytes(fx->keys[forbidden].bytes, fx->keys[forbidden].len, &oom_hit);
+    out->items = calloc(fx->n_kinds ? fx->n_kinds : 1, sizeof *out->items);
+    if (!out->items)
+        oom_hit = true;
+    for (size_t k = 0; out->items && k < fx->n_kinds; k++) {
+        const fx_kind *kd = &fx->kinds[k];
+        if (chosen[k] == MOCK_FIX_NONE || !quo_contract_member_find(c, kd->member))
+            continue;
+        quo_mock_pick_item *it = &out->items[out->count++];
+        const fx_entry *e = &kd->l.items[chosen[k]];
+        it->member = dup_bytes(kd->member, strlen(kd->member), &oom_hit);
+        it->id = dup_bytes(e->id.bytes, e->id.len, &oom_hit);
+        it->link = quo_contract_link_find(c, kd->member, strlen(kd->member)) != QUO_CONTRACT_NONE;
+        if (e->owner_kind != MOCK_FIX_NONE) {
+            const fx_kind *ok = &fx->kinds[e->owner_kind];
+            const mock_id *oid = &ok->l.items[e->ref].id;
+            it->owner_member = dup_bytes(ok->member, strlen(ok->member), &oom_hit);
+            it->owner_id = dup_bytes(oid->bytes, oid->len, &oom_hit);
+        }
+    }
+    if (oom_hit) {
+        quo_mock_pick_free(out);
+        return quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
+    }
+    return QUO_OK;
+}
+
+quo_status quo_mock_fixtures_pick(const quo_spec *spec, const char *json, size_t len,
+                                  quo_mock_pick *out, quo_error *err)
+{
+    memset(out, 0, sizeof *out);
+    mock_fixtures *fx;
+    quo_status st = json ? mock_fixtures_load_buffer(spec, json, len, "fixtures", &fx, err)
+                         : mock_fixtures_load_default(spec, &fx, err);
+    if (st != QUO_OK)
+        return st;
+    size_t *order = malloc((3 * fx->n_kinds + 1) * sizeof *order);
+    if (!order) {
+        mock_fixtures_free(fx);
+        return quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
+    }
+    size_t *depth = order + fx->n_kinds, *chosen = depth + fx->n_kinds;
+    const quo_contract *c = quo_spec_contract(spec);
+    size_t key, forbidden;
+    if (!pick(fx, c, &key, &forbidden, order, depth, chosen))
+        st = quo_error_set(err, QUO_ESPEC, 0,
+                           "%s: no API key grants a phone number for which every link kind "
+                           "of the spec has a resource owned through it (or not owned)",
+                           json ? "the fixtures" : "the compiled-in fixtures");
+    else
+        st = fill_pick(fx, c, key, forbidden, chosen, out, err);
+    free(order);
+    mock_fixtures_free(fx);
+    return st;
+}
+
+void quo_mock_pick_free(quo_mock_pick *p)
+{
+    if (!p)
+        return;
+    free(p->api_key);
+    free(p->forbidden_key);
+    for (size_t i = 0; p->items && i < p->count; i++) {
+        free(p->items[i].member);
+        free(p->items[i].id);
+        free(p->items[i].owner_member);
+        free(p->items[i].owner_id);
+    }
+    free(p->items);
+    memset(p, 0, sizeof *p);
+}
+
 static void free_list(fx_list *l)
 {
     for (size_t i = 0; i < l->count; i++) {
@@ -1079,6 +1187,7 @@ void mock_fixtures_free(mock_fixtures *fx)
         free(fx->keys[i].phones);
     }
     free(fx->keys);
+    quo_buf_free(&fx->note);
     free(fx);
 }
 
@@ -1086,7 +1195,10 @@ void mock_fixtures_free(mock_fixtures *fx)
 
 size_t mock_fixtures_kind_count(const mock_fixtures *fx) { return fx->n_kinds; }
 
-const char *mock_fixtures_note(const mock_fixtures *fx) { return fx->note; }
+const char *mock_fixtures_note(const mock_fixtures *fx)
+{
+    return fx->note.data && !fx->note.failed ? fx->note.data : "";
+}
 
 const char *mock_fixtures_kind_member(const mock_fixtures *fx, size_t kind)
 {

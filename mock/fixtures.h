@@ -9,7 +9,14 @@
  * and every reference (key -> phone number, conversation -> phone number,
  * activity -> conversation). The first problem found is returned as a
  * message that names where it is ("conversations[1].phoneNumberId ...").
- * API keys never appear in a message.
+ * API keys never appear in a message. The one exception is the compiled-in
+ * set (mock_fixtures_load_default()), written for the shipped spec: a kind
+ * whose ids do not fit a spec's tighter pattern is served with ids made
+ * from that pattern instead (mock/idgen.h; the i-th id becomes value i, so
+ * order and every reference hold), and mock_fixtures_note() says so. A
+ * file's ids are never replaced. quo_mock_fixtures_pick() (quo-mock/mock.h)
+ * answers, from the same model, what a client needs (the suite's embedded
+ * target).
  *
  * Ownership: a mock_fixtures is immutable after loading and safe to share
  * between threads; release it with mock_fixtures_free(). Ids handed out

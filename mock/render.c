@@ -18,60 +18,137 @@
 static const char *reason(int status)
 {
     switch (status) {
+    case 400: return "Bad Request";
     case 405: return "Method Not Allowed";
     case 413: return "Content Too Large";
     case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
     case 503: return "Service Unavailable";
     default: return status >= 500 ? "Server Error" : "Client Error";
     }
 }
 
-/* The error constants of `status`: the spec's own for a documented error;
- * for the few statuses the mock adds (405, 413, 431, 503) the documented
- * 400 (or 500) constants with the status swapped into the code, so e.g.
- * 405 is "0600405" when 400 is "0600400". */
-static void error_consts(const quo_mock_core *c, int status, quo_spec_error_consts *k,
-                         char *code, size_t codesz)
+/* A constant of the base response (400 or 500) turned into the one for a
+ * status the mock adds (405, 413, 431, 503), judged by value, not name:
+ * the base status number becomes the status, a string ending in the base
+ * status digits gets the status's ("0600400" -> "0600405"), the base's
+ * reason phrase the status's; anything else (a docs URL) stays. */
+static cJSON *derived_const(const quo_json_doc *sd, const cJSON *v, int base, int status)
 {
-    if (quo_spec_error_constants(c->spec, status, k) == QUO_OK)
-        return;
-    int base = status >= 500 ? 500 : 400;
-    quo_spec_error_consts b = {0};
-    if (quo_spec_error_constants(c->spec, base, &b) != QUO_OK)
-        b.code = b.docs = "";
-    size_t n = strlen(b.code);
-    char bs[8];
+    if (cJSON_IsNumber(v) && v->valuedouble == base)
+        return cJSON_CreateNumber(status);
+    if (!cJSON_IsString(v))
+        return cJSON_Duplicate(v, true);
+    const char *t = v->valuestring;
+    size_t n = quo_json_strlen(sd, v), rn = strlen(reason(base));
+    if (memchr(t, '\0', n)) /* not text a status could be swapped into */
+        return cJSON_Duplicate(v, true);
+    char bs[8], code[64];
     snprintf(bs, sizeof bs, "%d", base);
-    if (n >= 3 && strcmp(b.code + n - 3, bs) == 0)
-        snprintf(code, codesz, "%.*s%d", (int)(n - 3), b.code, status);
-    else
-        snprintf(code, codesz, "%s", b.code);
-    k->code = code;
-    k->docs = b.docs ? b.docs : "";
-    k->title = reason(status);
-    k->status = status;
+    if (n >= 3 && n < sizeof code && memcmp(t + n - 3, bs, 3) == 0) {
+        snprintf(code, sizeof code, "%.*s%d", (int)(n - 3), t, status);
+        return cJSON_CreateString(code);
+    }
+    return cJSON_CreateString(n == rn && memcmp(t, reason(base), n) == 0 ? reason(status) : t);
 }
 
+static bool has_type(const quo_json_doc *sd, const cJSON *schema, const char *type)
+{
+    const cJSON *t = quo_json_member(sd, schema, "type");
+    size_t n = strlen(type);
+    return cJSON_IsString(t) && quo_json_strlen(sd, t) == n && memcmp(t->valuestring, type, n) == 0;
+}
+
+static bool schema_value(const quo_contract *k, const quo_json_doc *sd, const cJSON *schema,
+                         quo_buf *b);
+
+/* v, noting in *oom when making it failed. */
+static cJSON *made(cJSON *v, bool *oom)
+{
+    if (!v)
+        *oom = true;
+    return v;
+}
+
+/* The value of error member p (its schema, resolved): the response's
+ * constant, the message (the first required string the schema does not
+ * pin), the trace id (the first optional one), the violations (an array
+ * member), else a schema-made value when required. NULL: leave it out,
+ * or *oom / *espec (a required member whose schema asks for more than
+ * schema_value() makes) say why not. */
+static cJSON *error_member(quo_mock_core *c, const outcome *o, const quo_contract_response *r,
+                           int derive_from, const cJSON *p, bool required, bool *message_done,
+                           bool *trace_done, const char *trace, bool *oom, bool *espec)
+{
+    const quo_contract *k = quo_spec_contract(c->spec);
+    const quo_json_doc *sd = quo_spec_doc(c->spec);
+    const cJSON *sch = quo_contract_resolve(k, p);
+    const cJSON *pinned = quo_contract_response_const(r, p->string);
+    if (pinned)
+        return made(derive_from ? derived_const(sd, pinned, derive_from, o->status)
+                                : cJSON_Duplicate(pinned, true), oom);
+    if (has_type(sd, sch, "string") && required && !*message_done) {
+        *message_done = true;
+        return made(cJSON_CreateString(o->message), oom);
+    }
+    if (has_type(sd, sch, "string") && !required && !*trace_done) {
+        *trace_done = true;
+        return made(cJSON_CreateString(trace), oom);
+    }
+    if (has_type(sd, sch, "array") && o->errors.count)
+        return made(quo_violations_to_json(&o->errors), oom);
+    if (!required)
+        return NULL;
+    quo_buf b;
+    quo_buf_init(&b);
+    cJSON *v = NULL;
+    if (!schema_value(k, sd, p, &b) && !b.failed)
+        *espec = true;
+    else
+        v = made(!b.failed && b.data ? cJSON_ParseWithLength(b.data, b.len) : NULL, oom);
+    quo_buf_free(&b);
+    return v;
+}
+
+static bool listed(const quo_json_doc *sd, const cJSON *req, const cJSON *p)
+{
+    for (const cJSON *r = cJSON_IsArray(req) ? req->child : NULL; r; r = r->next)
+        if (cJSON_IsString(r) && quo_json_strlen(sd, r) == quo_json_keylen(sd, p) &&
+            memcmp(r->valuestring, p->string, quo_json_keylen(sd, p)) == 0)
+            return true;
+    return false;
+}
+
+/* The error body, member by member from the schema of the response that
+ * documents the status (for a status the mock adds, the 400 or 500 one,
+ * with its constants derived by derived_const()). */
 static quo_status error_body(quo_mock_core *c, const outcome *o, char **body, size_t *len)
 {
-    quo_spec_error_consts k;
-    char code[32];
-    error_consts(c, o->status, &k, code, sizeof code);
+    const quo_contract *k = quo_spec_contract(c->spec);
+    const quo_json_doc *sd = quo_spec_doc(c->spec);
+    const quo_contract_response *r = quo_contract_response_for(k, o->status);
+    int derive_from = 0;
+    if (!r || !r->schema_json) {
+        derive_from = o->status >= 500 ? 500 : 400;
+        r = quo_contract_response_for(k, derive_from);
+    }
     char trace[48];
     snprintf(trace, sizeof trace, "mock-%s-%llx", mock_store_prefix(c->store),
              (unsigned long long)atomic_fetch_add(&c->next_trace, 1) + 1);
+    const cJSON *sch = r && r->schema_json ? quo_contract_resolve(k, r->schema_json) : NULL;
+    const cJSON *props = quo_json_member(sd, sch, "properties");
+    const cJSON *req = quo_json_member(sd, sch, "required");
     cJSON *obj = cJSON_CreateObject();
-    bool ok = obj && cJSON_AddStringToObject(obj, "message", o->message) &&
-              cJSON_AddStringToObject(obj, "code", k.code) &&
-              cJSON_AddNumberToObject(obj, "status", o->status) &&
-              cJSON_AddStringToObject(obj, "docs", k.docs) &&
-              cJSON_AddStringToObject(obj, "title", k.title) &&
-              cJSON_AddStringToObject(obj, "trace", trace);
-    if (ok && o->errors.count) {
-        cJSON *errs = quo_violations_to_json(&o->errors);
-        ok = errs && cJSON_AddItemToObject(obj, "errors", errs);
-        if (!ok)
-            cJSON_Delete(errs);
+    bool ok = obj != NULL, message_done = false, trace_done = false, oom = false, espec = false;
+    for (const cJSON *p = cJSON_IsObject(props) ? props->child : NULL; p && ok; p = p->next) {
+        cJSON *v = error_member(c, o, r, derive_from, p, listed(sd, req, p), &message_done,
+                                &trace_done, trace, &oom, &espec);
+        if (espec || oom) {
+            cJSON_Delete(obj);
+            return espec ? QUO_ESPEC : QUO_ENOMEM;
+        }
+        if (v && !(ok = cJSON_AddItemToObject(obj, p->string, v)))
+            cJSON_Delete(v);
     }
     *body = ok ? cJSON_PrintUnformatted(obj) : NULL;
     cJSON_Delete(obj);
@@ -149,8 +226,14 @@ static quo_status task_body(quo_mock_core *c, const outcome *o, uint64_t seq, ch
     /* The link members: every fixtures kind but the assignee's, with the
      * entry the request's chain of owners reached (NULL: none). */
     const size_t slots[] = {o->refs.phone, o->refs.conv, o->refs.act};
-    char id[48];
-    mock_store_task_id(c->store, seq, id, sizeof id);
+    char *id = malloc(mock_store_id_max(c->store));
+    if (!id)
+        return QUO_ENOMEM;
+    mock_store_task_id(c->store, seq, id, mock_store_id_max(c->store));
+    if (!id[0] && mock_store_id_max(c->store) > 1) { /* out of memory making it */
+        free(id);
+        return QUO_ENOMEM;
+    }
     quo_buf b;
     quo_buf_init(&b);
     if (wrapper) {
@@ -190,6 +273,7 @@ static quo_status task_body(quo_mock_core *c, const outcome *o, uint64_t seq, ch
             ok = schema_value(k, sd, p, &b);
     }
     quo_buf_puts(&b, wrapper ? "}}" : "}");
+    free(id);
     *body = quo_buf_take(&b, len);
     if (!ok) {
         free(*body);

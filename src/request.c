@@ -35,17 +35,29 @@ static size_t count_links(const quo_contract *c, const cJSON *root,
     return found;
 }
 
+/* Appends s to buf[0..*used) (size bytes), cut where it does not fit;
+ * plain copies: this runs for every body rejected for its link ids. */
+static void list_put(char *buf, size_t size, size_t *used, const char *s)
+{
+    size_t n = strlen(s);
+    if (*used + 1 >= size)
+        return;
+    if (n > size - 1 - *used)
+        n = size - 1 - *used;
+    memcpy(buf + *used, s, n);
+    *used += n;
+    buf[*used] = '\0';
+}
+
 /* "phoneNumberId, conversationId, activityId" for the message. */
 static void link_list(const quo_contract *c, char *buf, size_t size)
 {
     size_t n = quo_contract_link_count(c), used = 0;
     buf[0] = '\0';
-    for (size_t i = 0; i < n && used < size; i++) {
-        int w = snprintf(buf + used, size - used, "%s%s", i ? ", " : "",
-                         quo_contract_link_at(c, i)->name);
-        if (w < 0)
-            break;
-        used += (size_t)w;
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            list_put(buf, size, &used, ", ");
+        list_put(buf, size, &used, quo_contract_link_at(c, i)->name);
     }
 }
 
@@ -62,10 +74,10 @@ static quo_status report_link_count(const quo_contract *c, const cJSON *root,
     char sent[LINK_LIST_MAX] = "";
     size_t used = 0;
     for (const cJSON *m = root->child; m; m = m->next)
-        if (link_of(c, doc, m) != QUO_REQUEST_NO_LINK && used < sizeof sent) {
-            int w = snprintf(sent + used, sizeof sent - used, "%s%s", used ? ", " : "",
-                             m->string);
-            used += w > 0 ? (size_t)w : 0;
+        if (link_of(c, doc, m) != QUO_REQUEST_NO_LINK) {
+            if (used)
+                list_put(sent, sizeof sent, &used, ", ");
+            list_put(sent, sizeof sent, &used, m->string);
         }
     return quo_violations_add(out, "", NULL, "anyOf", "object",
                               "provide exactly one of %s (%zu were given: %s)", all, found, sent);

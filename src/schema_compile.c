@@ -890,6 +890,66 @@ static bool check_cycles(cc *c, snode *n, unsigned depth)
     return true;
 }
 
+/* ------------------------------------------------------ branch probes */
+
+/* The node whose own `required` a branch asserts: itself, or the target
+ * of a branch that is only a $ref. */
+static const snode *req_node(const snode *b)
+{
+    for (unsigned hops = 0; b && !b->nreq && b->kw == K_REF && hops < MAX_COMPILE_DEPTH; hops++)
+        b = b->ref;
+    return b;
+}
+
+static bool node_requires(const snode *n, const prop *p)
+{
+    for (size_t i = 0; n && i < n->nreq; i++) {
+        const prop *q = &n->props[n->req[i]];
+        if (q->len == p->len && memcmp(q->name, p->name, p->len) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* A member branch i requires that some sibling does not: where the body
+ * says which branch it means (a link id), or NULL. Any required member
+ * would be sound; one that tells the branches apart skips the most. */
+static const prop *branch_probe(snode *const *list, size_t n, size_t i)
+{
+    const snode *b = req_node(list[i]);
+    for (size_t r = 0; b && r < b->nreq; r++) {
+        const prop *p = &b->props[b->req[r]];
+        for (size_t j = 0; j < n; j++)
+            if (j != i && !node_requires(req_node(list[j]), p))
+                return p;
+    }
+    return NULL;
+}
+
+static bool probes_for(snode *const *list, size_t n, const prop ***out)
+{
+    if (!n)
+        return true;
+    *out = calloc(n, sizeof **out);
+    if (!*out)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        (*out)[i] = branch_probe(list, n, i);
+    return true;
+}
+
+/* After every node is compiled (branches behind $ref included). */
+static bool make_probes(quo_schema *s)
+{
+    for (size_t i = 0; i < s->nodes.cap; i++) {
+        snode *n = s->nodes.keys[i] ? s->nodes.vals[i] : NULL;
+        if (n && (!probes_for(n->any, n->nany, &n->any_probe) ||
+                  !probes_for(n->one, n->none, &n->one_probe)))
+            return false;
+    }
+    return true;
+}
+
 static bool make_branches(quo_schema *s)
 {
     const snode *r = s->root;
@@ -931,7 +991,7 @@ quo_status quo_schema_compile(const cJSON *document, const quo_json_doc *lengths
             if (s->nodes.keys[i])
                 check_cycles(&c, s->nodes.vals[i], 0);
     }
-    if (c.st == QUO_OK && !make_branches(s))
+    if (c.st == QUO_OK && (!make_branches(s) || !make_probes(s)))
         nomem(&c);
     free(c.path.data);
     if (c.st != QUO_OK || !s->root) {

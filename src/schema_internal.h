@@ -162,6 +162,10 @@ struct snode {
 
     snode **all, **any, **one;
     size_t nall, nany, none;
+    /* Per anyOf/oneOf branch, a member the branch itself requires and some
+     * sibling does not (NULL: none): an object instance without it fails
+     * the branch, which is then not tried (the link-id fast path). */
+    const prop **any_probe, **one_probe;
     snode *not_, *if_, *then_, *else_;
 
     cval konst;

@@ -687,13 +687,32 @@ static bool v_branch(vctx *c, const snode *b, const cJSON *x, const seg *at, con
     return ok;
 }
 
+/* Branch i cannot match: x is an object without the member the branch
+ * requires (its probe). Skipping it changes no verdict: a failing branch
+ * adds nothing (no annotations, and anyOf/oneOf report one violation). */
+static inline bool v_ruled_out(const vctx *c, const prop *const *probes, size_t i,
+                               const cJSON *x)
+{
+    const prop *p = probes ? probes[i] : NULL;
+    if (!p || !cJSON_IsObject(x))
+        return false;
+    /* json_member(), with the first byte compared before the length is
+     * asked for: most members differ there. */
+    for (const cJSON *m = x->child; m; m = m->next)
+        if (m->string && m->string[0] == p->name[0] && key_len(c->doc, m) == p->len &&
+            memcmp(key_of(m), p->name, p->len) == 0)
+            return false;
+    return true;
+}
+
 static bool v_anyof(vctx *c, const snode *s, const cJSON *x, const seg *at, bool collect,
                     const char *stype, evset *ev)
 {
     bool any = false;
     /* With annotations to collect every branch counts, else the first match decides. */
     for (size_t i = 0; i < s->nany && (!any || ev) && c->st == QUO_OK; i++)
-        any |= v_branch(c, s->any[i], x, at, stype, ev);
+        if (!v_ruled_out(c, s->any_probe, i, x))
+            any |= v_branch(c, s->any[i], x, at, stype, ev);
     if (c->st != QUO_OK)
         return false;
     if (!any && collect)
@@ -707,7 +726,7 @@ static bool v_oneof(vctx *c, const snode *s, const cJSON *x, const seg *at, bool
 {
     size_t matched = 0, which = 0;
     for (size_t i = 0; i < s->none && matched < 2 && c->st == QUO_OK; i++)
-        if (v_node(c, s->one[i], x, at, false, stype, NULL)) {
+        if (!v_ruled_out(c, s->one_probe, i, x) && v_node(c, s->one[i], x, at, false, stype, NULL)) {
             matched++;
             which = i;
         }

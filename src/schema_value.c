@@ -379,6 +379,8 @@ static void node_free(snode *n)
     free(n->all);
     free(n->any);
     free(n->one);
+    free(n->any_probe);
+    free(n->one_probe);
     free(n->prefix);
     cval_free(&n->konst);
     free(n->const_msg);

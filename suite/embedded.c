@@ -12,109 +12,98 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <cjson/cJSON.h>
-
-#include "quo/json.h"
 #include "text.h"
 
 #include "quo-mock/mock.h"
 
-static const char *str_member(const cJSON *o, const char *name)
+/* The config's legacy slot (config.h) for link member `member`, or NULL:
+ * the other link kinds go to the member-keyed items. */
+static char **legacy_slot(qc_fixtures *f, const char *member)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
+    static const char *const legacy[] = {"phoneNumberId", "conversationId", "activityId"};
+    char **slots[] = {&f->phone_number_id, &f->conversation_id, &f->activity_id};
+    for (size_t i = 0; i < QUO_ARRAY_SIZE(legacy); i++)
+        if (strcmp(member, legacy[i]) == 0)
+            return slots[i];
+    return NULL;
 }
 
-static bool array_has(const cJSON *arr, const char *s)
+static quo_status set_copy(char **slot, const char *value)
 {
-    const cJSON *it;
-    cJSON_ArrayForEach(it, arr) if (cJSON_IsString(it) && strcmp(it->valuestring, s) == 0)
-        return true;
-    return false;
-}
-
-/* An activity of a conversation of `phone`: fills *conv and *act. */
-static bool chain_for(const cJSON *root, const char *phone, const char **conv, const char **act)
-{
-    const cJSON *c, *a;
-    cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(root, "conversations"))
-    {
-        const char *cid = str_member(c, "id"), *owner = str_member(c, "phoneNumberId");
-        if (!cid || !owner || strcmp(owner, phone) != 0)
-            continue;
-        cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(root, "activities"))
-        {
-            const char *aid = str_member(a, "id"), *in = str_member(a, "conversationId");
-            if (aid && in && strcmp(in, cid) == 0) {
-                *conv = cid;
-                *act = aid;
-                return true;
-            }
-        }
-    }
-    return false;
-}
-
-static quo_status pick_tree(const cJSON *root, qc_config *cfg, quo_error *err)
-{
-    const char *key = NULL, *phone = NULL, *conv = NULL, *act = NULL;
-    const cJSON *k;
-    const cJSON *keys = cJSON_GetObjectItemCaseSensitive(root, "apiKeys");
-    cJSON_ArrayForEach(k, keys)
-    {
-        const cJSON *p;
-        cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(k, "phoneNumbers"))
-        {
-            if (!key && cJSON_IsString(p) && str_member(k, "key") &&
-                chain_for(root, p->valuestring, &conv, &act)) {
-                key = str_member(k, "key");
-                phone = p->valuestring;
-            }
-        }
-    }
-    const char *forbidden = NULL;
-    cJSON_ArrayForEach(k, keys)
-    {
-        const char *kk = str_member(k, "key");
-        if (!forbidden && kk && phone &&
-            !array_has(cJSON_GetObjectItemCaseSensitive(k, "phoneNumbers"), phone))
-            forbidden = kk;
-    }
-    const cJSON *users = cJSON_GetObjectItemCaseSensitive(root, "users");
-    const cJSON *user = cJSON_GetArrayItem(users, 0);
-    if (!key || !cJSON_IsString(user) || !forbidden)
-        return quo_error_set(err, QUO_ESPEC, 0,
-                             "the mock's default fixtures lack a key with a phone number, "
-                             "conversation and activity, a user, or a key without access");
-    qc_fixtures *f = &cfg->fixtures;
-    char **slots[] = {&cfg->api_key, &cfg->forbidden_key, &f->phone_number_id,
-                      &f->conversation_id, &f->activity_id, &f->user_id};
-    const char *vals[] = {key, forbidden, phone, conv, act, user->valuestring};
-    for (size_t i = 0; i < QUO_ARRAY_SIZE(vals); i++) {
-        char *copy = qc_strdup(vals[i]);
-        if (!copy)
-            return quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
-        free(*slots[i]);
-        *slots[i] = copy;
-    }
-    cfg->faults = QC_FAULTS_PREFER_HEADER;
-    f->from_mock = true;
+    char *copy = value ? qc_strdup(value) : NULL;
+    if (value && !copy)
+        return QUO_ENOMEM;
+    free(*slot);
+    *slot = copy;
     return QUO_OK;
 }
 
-quo_status qc_embedded_pick(const char *fixtures_json, size_t len, qc_config *cfg,
-                            quo_error *err)
+/* The pick into cfg: keys, the legacy slots, the other link kinds as
+ * member-keyed items, and the first resource that is no link (the
+ * assignee) as the user. */
+static quo_status apply_pick(const quo_mock_pick *p, qc_config *cfg)
 {
-    quo_json_doc *doc = NULL;
-    quo_error jerr;
-    quo_status st = quo_json_parse(fixtures_json, len, 0, &doc, &jerr);
-    if (st == QUO_ENOMEM)
-        return quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
+    qc_fixtures *f = &cfg->fixtures;
+    quo_status st = set_copy(&cfg->api_key, p->api_key);
+    if (st == QUO_OK)
+        st = set_copy(&cfg->forbidden_key, p->forbidden_key);
+    bool user_set = false;
+    for (size_t i = 0; i < p->count && st == QUO_OK; i++) {
+        const quo_mock_pick_item *it = &p->items[i];
+        char **slot = it->link ? legacy_slot(f, it->member) : user_set ? NULL : &f->user_id;
+        user_set = user_set || !it->link;
+        if (slot) {
+            st = set_copy(slot, it->id);
+            continue;
+        }
+        if (!it->link)
+            continue;
+        qc_fixture *grown = realloc(f->items, (f->count + 1) * sizeof *grown);
+        if (!grown)
+            return QUO_ENOMEM;
+        f->items = grown;
+        qc_fixture *x = &f->items[f->count];
+        memset(x, 0, sizeof *x);
+        if (set_copy(&x->member, it->member) != QUO_OK || set_copy(&x->id, it->id) != QUO_OK ||
+            set_copy(&x->owner_member, it->owner_member) != QUO_OK ||
+            set_copy(&x->owner_id, it->owner_id) != QUO_OK) {
+            free(x->member);
+            free(x->id);
+            free(x->owner_member);
+            free(x->owner_id);
+            return QUO_ENOMEM;
+        }
+        f->count++;
+    }
+    cfg->faults = QC_FAULTS_PREFER_HEADER;
+    f->from_mock = true;
+    return st;
+}
+
+quo_status qc_embedded_pick(const quo_spec *spec, const char *fixtures_json, size_t len,
+                            qc_config *cfg, quo_error *err)
+{
+    quo_spec *own = NULL;
+    quo_status st = spec ? QUO_OK : quo_spec_load_default(&own, err);
     if (st != QUO_OK)
-        return quo_error_set(err, QUO_ESPEC, 0, "the mock's default fixtures are not JSON: %s",
-                             jerr.message);
-    st = pick_tree(quo_json_root(doc), cfg, err);
-    quo_json_free(doc);
+        return st;
+    quo_mock_pick p;
+    st = quo_mock_fixtures_pick(spec ? spec : own, fixtures_json, len, &p, err);
+    if (st == QUO_OK) {
+        if (!p.forbidden_key)
+            st = quo_error_set(err, QUO_ESPEC, 0,
+                               "the mock's fixtures have no key without access to phone number "
+                               "the run uses (the 403 cases need one)");
+        else if (apply_pick(&p, cfg) != QUO_OK)
+            st = quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
+    } else if (st != QUO_ENOMEM) {
+        /* Bad fixtures are the mock's (or the test's) problem, not usage. */
+        char msg[QUO_ERROR_MESSAGE_MAX];
+        snprintf(msg, sizeof msg, "%s", err->message);
+        st = quo_error_set(err, QUO_ESPEC, 0, "%s", msg);
+    }
+    quo_mock_pick_free(&p);
+    quo_spec_free(own);
     return st;
 }
 
@@ -134,11 +123,9 @@ quo_status qc_embedded_resource(const quo_spec *spec, const char *member, qc_fix
     return st;
 }
 
-quo_status qc_embedded_configure(qc_config *cfg, quo_error *err)
+quo_status qc_embedded_configure(const quo_spec *spec, qc_config *cfg, quo_error *err)
 {
-    size_t len;
-    const char *fixtures = quo_mock_default_fixtures(&len);
-    return qc_embedded_pick(fixtures, len, cfg, err);
+    return qc_embedded_pick(spec, NULL, 0, cfg, err);
 }
 
 /* The mock runs in a child process of its own: the runner forks a child per

@@ -140,17 +140,23 @@ static quo_status load_settings(app *a, int argc, char **argv, quo_error *err)
             a->file.fixtures.phone_number_id || a->file.forbidden_key)
             fprintf(stderr, "quo-conformance: note: no base URL, so the embedded mock is the "
                             "target; the API key and fixtures given are not used\n");
-        st = qc_embedded_configure(&a->cfg, err);
     }
     add_secrets(a);
     return st;
 }
 
+/* The embedded mock's key and fixtures depend on the spec it serves (ids
+ * made from its patterns), so they are picked once the spec is known. */
 static quo_status load_spec(app *a, quo_error *err)
 {
-    if (a->cfg.spec_path)
-        return quo_spec_load_file(a->cfg.spec_path, &a->spec, err);
-    return quo_spec_load_default(&a->spec, err);
+    quo_status st = a->cfg.spec_path ? quo_spec_load_file(a->cfg.spec_path, &a->spec, err)
+                                     : quo_spec_load_default(&a->spec, err);
+    if (st == QUO_OK && a->cfg.embedded) {
+        st = qc_embedded_configure(a->spec, &a->cfg, err);
+        qc_scrubber_add(&a->scrub, a->cfg.api_key, "$QUO_API_KEY");
+        qc_scrubber_add(&a->scrub, a->cfg.forbidden_key, "$QUO_FORBIDDEN_API_KEY");
+    }
+    return st;
 }
 
 static quo_status derive(app *a, quo_error *err)

@@ -109,6 +109,38 @@ const char *quo_mock_default_fixtures(size_t *len);
 quo_status quo_mock_default_resource(const quo_spec *spec, const char *member, char **id,
                                      char **owner_member, char **owner_id, quo_error *err);
 
+/* One resource of a pick: the request member naming its kind, its id, and
+ * its owner's member and id (both NULL when it has none). */
+typedef struct quo_mock_pick_item {
+    char *member;
+    char *id;
+    char *owner_member;
+    char *owner_id;
+    bool link; /* a link id of the spec (else another member, e.g. the assignee) */
+} quo_mock_pick_item;
+
+/* What a client needs to exercise the mock (the suite's embedded target):
+ * a key, a phone number it may use and, for every other kind a request
+ * member of `spec` names, one resource, all consistent with each other's
+ * owners (an activity of a conversation of that phone number), and a key
+ * without access to that phone number (403). */
+typedef struct quo_mock_pick {
+    char *api_key;
+    char *forbidden_key; /* NULL when every key may use the phone number */
+    quo_mock_pick_item *items;
+    size_t count;
+} quo_mock_pick;
+
+/* Loads fixtures as quo-mock would for `spec`: json[0..len) in either file
+ * format, or (json NULL) the compiled-in set with its synthesized or
+ * refitted ids, and picks from them: the first key (in file order) with a
+ * phone number for which every link kind has a resource. QUO_OK,
+ * QUO_ENOMEM, QUO_EUSAGE (the document is not valid fixtures) or
+ * QUO_ESPEC (nothing fits; err says why). Release with quo_mock_pick_free(). */
+quo_status quo_mock_fixtures_pick(const quo_spec *spec, const char *json, size_t len,
+                                  quo_mock_pick *out, quo_error *err);
+void quo_mock_pick_free(quo_mock_pick *pick);
+
 typedef struct quo_mock_header {
     const char *name;
     const char *value;

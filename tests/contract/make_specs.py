@@ -14,6 +14,11 @@ and cases. Each evolution is:
   operation       the --operation to select (None: the default)
   mock            True, or a regex: quo-mock (and the suite's embedded mock)
                   must refuse the spec with a message matching it
+  note            a regex quo-mock's start-up messages must match (what it
+                  says it synthesized), or None
+  served          [body]: bodies quo-mock must answer with the success
+                  status itself (not 403/404: the fixtures it serves hold
+                  their ids), e.g. the ids its note names
 """
 import copy
 import json
@@ -90,10 +95,11 @@ EVOLUTIONS = {}
 
 
 def evolution(name, requests=None, responses=None, refused=None, operation=None,
-              mock=True):
+              mock=True, note=None, served=None):
     def register(edit):
         EVOLUTIONS[name] = dict(edit=edit, requests=requests or [], responses=responses or [],
-                                refused=refused, operation=operation, mock=mock)
+                                refused=refused, operation=operation, mock=mock, note=note,
+                                served=served or [])
         return edit
     return register
 
@@ -139,11 +145,23 @@ def _fourth(spec):
     data_schema(spec)["properties"]["contactId"] = {"type": "string", "pattern": "^CT(.*)$"}
 
 
+# The compiled-in fixtures (PN1, CN1, AC1) do not fit: quo-mock serves ids
+# made from the patterns instead (value i of the pattern for the i-th id),
+# says so, and the suite's embedded mock picks the same ones.
+TIGHT = {"phoneNumberId": "PN%024x" % 1, "conversationId": "CN%024x" % 1,
+         "activityId": "AC%024x" % 1}
+
+
 @evolution("tight-patterns", [(body(phoneNumberId="PN0123456789abcdef01234567"), True, None),
+                              (body(phoneNumberId="PN0123456789abcdef0123456"), False,
+                               "phoneNumberId"),
                               (BASE, False, "phoneNumberId")],
-           # Not served yet: fixtures fitting the tighter patterns are not
-           # synthesized; both programs refuse, naming the fixture and pattern.
-           mock=r'"PN1" (is not a valid phoneNumberId|does not fit the spec.s schema of phoneNumberId)')
+           note=r"compiled-in phoneNumberId ids \(e.g. \"PN1\"\) do not fit the pattern "
+                r"\^PN\[0-9a-f\]\{24\}\$; serving 3 ids made from it instead: "
+                r"PN0{23}1 \.\. PN0{23}3",
+           served=[body(phoneNumberId=TIGHT["phoneNumberId"]),
+                   body(phoneNumberId=None, conversationId=TIGHT["conversationId"]),
+                   body(phoneNumberId=None, activityId=TIGHT["activityId"])])
 def _tight(spec):
     each_branch(spec, lambda b: [p.update(pattern="^%s[0-9a-f]{24}$" % p["pattern"][1:3])
                                  for k, p in b["properties"].items() if k.endswith("Id")])
@@ -380,6 +398,48 @@ def _default(spec):
     r["default"] = copy.deepcopy(r["500"])
 
 
+# Task ids are made from the id member's pattern (mock/idgen.h), so a
+# different id shape is served and the suite's id checks hold.
+@evolution("taskid-pattern", LINK_CASES, [
+    ("201", task(taskId="task_000000000001"), True),
+    ("201", task(), False)])
+def _taskid_pattern(spec):
+    data_schema(spec)["properties"]["taskId"]["pattern"] = "^task_[0-9]{12}$"
+
+
+# The mock builds error bodies member by member from the error schemas, so
+# renamed members (and one more pinned constant) are served.
+@evolution("error-members-renamed", LINK_CASES, [
+    ("400", {"detail": "m", "code": "0600400", "status": 400, "docs": "https://quo.com/docs",
+             "title": "Bad Request", "kind": "client"}, True),
+    ("400", {"message": "m", "code": "0600400", "status": 400, "docs": "https://quo.com/docs",
+             "title": "Bad Request", "kind": "client"}, False)])
+def _error_renamed(spec):
+    for status, r in op(spec)["responses"].items():
+        if not status.startswith(("4", "5")):
+            continue
+        sch = r["content"]["application/json"]["schema"]
+        sch["properties"] = {("detail" if k == "message" else k): v
+                             for k, v in sch["properties"].items()}
+        sch["properties"]["kind"] = {"const": "client" if status < "500" else "server"}
+        sch["required"] = ["detail" if k == "message" else k for k in sch["required"]] + ["kind"]
+        sch["additionalProperties"] = False
+
+
+# The validator skips an anyOf/oneOf branch when an object lacks a member
+# the branch requires (the link-id fast path); `required` says nothing
+# about other instances, so an array still matches both branches here.
+@evolution("anyof-required-non-object", responses=[
+    ("404", [1], True),
+    ("404", "text", True),
+    ("404", {"message": "m"}, True),
+    ("404", {"other": 1}, False)])
+def _anyof_required(spec):
+    op(spec)["responses"]["404"]["content"]["application/json"]["schema"] = {
+        "properties": {"message": {"type": "string"}},
+        "anyOf": [{"required": ["message"]}, {"required": ["nope"]}]}
+
+
 def make(name, base):
     spec = copy.deepcopy(base)
     EVOLUTIONS[name]["edit"](spec)
@@ -397,7 +457,8 @@ def main(argv):
         e = EVOLUTIONS[name]
         with open(out + ".spec.json", "w") as f:
             json.dump(make(name, base), f, indent=1)
-        cases = {k: e[k] for k in ("requests", "responses", "refused", "operation", "mock")}
+        cases = {k: e[k] for k in ("requests", "responses", "refused", "operation", "mock",
+                                   "note", "served")}
         with open(out + ".cases.json", "w") as f:
             json.dump(cases, f, indent=1)
         return 0

@@ -9,7 +9,9 @@ usage: run_contract.py validate|mock|conformance NAME BIN BASE_SPEC WORKDIR
   mock         quo-mock --spec serves it: valid bodies get the spec's
                success status with the auth scheme and required headers the
                spec names, invalid ones 400; a missing required header 400
-               naming it; a refused spec exits 2 naming why.
+               naming it; the bodies the evolution says it serves get the
+               success status; its start-up note says what it synthesized;
+               a refused spec exits 2 naming why.
   conformance  quo-conformance --spec against its embedded mock of the same
                spec passes.
 
@@ -123,6 +125,10 @@ def mock(bin_, spec_path, cases, work, spec):
             status, text = send(base, path, hdrs, body)
             check(status == (success if valid else 400) or (valid and status in (403, 404)),
                   "mock %s -> %d %s" % (json.dumps(body), status, text[:200]))
+        for body in cases["served"]:
+            status, text = send(base, path, hdrs, body)
+            check(status == success, "mock serves %s -> %d (want %d) %s" % (
+                json.dumps(body), status, success, text[:200]))
         if not cases["requests"]:
             status, text = send(base, path, hdrs, make_specs.BASE)
             check(status == success, "mock baseline -> %d (want %d) %s" % (status, success,
@@ -137,6 +143,20 @@ def mock(bin_, spec_path, cases, work, spec):
         if p.poll() is None:
             p.terminate()
             p.wait(timeout=10)
+    if cases["note"]:
+        err = p.stderr.read().decode()
+        check(re.search(cases["note"], err) is not None,
+              "start-up note matches %s: %s" % (cases["note"], err.strip()[:400]))
+        # The same ids in a file the user wrote are refused by name, never
+        # replaced.
+        rc, text, _ = run([bin_, "--print-fixtures"])
+        user = os.path.join(work, "user-fixtures.json")
+        with open(user, "w") as f:
+            f.write(text)
+        rc, _, err = run([bin_, "--spec", spec_path, "--fixtures", user, "--port", "0"],
+                         timeout=20)
+        check(rc == 2 and re.search(r'"PN1" is not a valid phoneNumberId', err) is not None,
+              "a user's fixtures that do not fit are refused (exit %d): %s" % (rc, err.strip()[:300]))
 
 
 def conformance(bin_, spec_path, cases, work):

@@ -18,7 +18,7 @@ void th_setup(void)
     quo_error err = {0};
     ck_assert_msg(quo_spec_load_default(&th_spec, &err) == QUO_OK, "%s", err.message);
     qc_config_init(&th_cfg);
-    ck_assert_msg(qc_embedded_configure(&th_cfg, &err) == QUO_OK, "%s", err.message);
+    ck_assert_msg(qc_embedded_configure(th_spec, &th_cfg, &err) == QUO_OK, "%s", err.message);
     qc_cases_init(&th_cases);
     qc_derive_input in = {.fixtures = &th_cfg.fixtures, .have_forbidden = true,
                           .faults_prefer = true};

@@ -135,7 +135,7 @@ START_TEST(no_base_url_is_the_embedded_target)
     ck_assert(cfg.loopback);
     ck_assert(cfg.rate == 0);
     ck_assert_ptr_null(cfg.base_url);
-    ck_assert_int_eq(qc_embedded_configure(&cfg, &err), QUO_OK);
+    ck_assert_int_eq(qc_embedded_configure(NULL, &cfg, &err), QUO_OK);
     ck_assert_ptr_nonnull(cfg.api_key);
     ck_assert_ptr_nonnull(cfg.forbidden_key);
     ck_assert_str_ne(cfg.api_key, cfg.forbidden_key);
@@ -332,7 +332,7 @@ START_TEST(embedded_pick_follows_ownership)
         "\"phoneNumbers\":[\"PN9\",\"PN8\",\"PN7\"],"
         "\"conversations\":[{\"id\":\"CN1\",\"phoneNumberId\":\"PN7\"}],"
         "\"activities\":[{\"id\":\"AC1\",\"conversationId\":\"CN1\"}],\"users\":[\"US5\"]}";
-    ck_assert_int_eq(qc_embedded_pick(fx, strlen(fx), &cfg, &err), QUO_OK);
+    ck_assert_int_eq(qc_embedded_pick(NULL, fx, strlen(fx), &cfg, &err), QUO_OK);
     ck_assert_str_eq(cfg.api_key, "b");
     ck_assert_str_eq(cfg.fixtures.phone_number_id, "PN7");
     ck_assert_str_eq(cfg.fixtures.conversation_id, "CN1");
@@ -341,7 +341,7 @@ START_TEST(embedded_pick_follows_ownership)
     ck_assert_str_eq(cfg.forbidden_key, "a");
     static const char none[] = "{\"apiKeys\":[{\"key\":\"a\",\"phoneNumbers\":[\"PN9\"]}],"
                                "\"users\":[\"US1\"]}";
-    ck_assert_int_eq(qc_embedded_pick(none, strlen(none), &cfg, &err), QUO_ESPEC);
+    ck_assert_int_eq(qc_embedded_pick(NULL, none, strlen(none), &cfg, &err), QUO_ESPEC);
 }
 END_TEST
 
