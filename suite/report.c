@@ -502,6 +502,7 @@ static cJSON *json_case(const qc_report *r, const qc_case_result *cr)
              add_cstr(o, "summary", r, c->summary) &&
              add_cstr(o, "specLocation", r, c->spec_pointer) &&
              add_cstr(o, "source", r, c->source) &&
+             (!c->constraint || cJSON_AddStringToObject(o, "constraint", c->constraint)) &&
              cJSON_AddStringToObject(o, "result", outcome_name(cr->outcome)) &&
              add_cstr(o, "reason", r, cr->reason) &&
              (cr->outcome != QC_OUT_NOT_RUN || !not_run_name(cr->not_run) ||
