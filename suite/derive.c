@@ -726,6 +726,42 @@ quo_status derive_auth(deriver *d)
     return st;
 }
 
+/* A well-formed id no fixture names: the fixture + "Unknown0" where the
+ * member's schema takes it; else (a tight pattern) the fixture with each
+ * character, from the last, turned into the highest of '9' 'z' 'Z' the
+ * schema still accepts ("PN00000001" -> "PN99999999": fixtures made from a
+ * pattern count up from 1, so far from it). The body is judged again by
+ * the caller: a value the schema refuses is discarded, never sent as 404. */
+static cJSON *unknown_id(deriver *d, const prop *p, char *buf, size_t n)
+{
+    const quo_contract_member *m = quo_contract_member_find(quo_spec_contract(d->spec), p->name);
+    const char *known = p->valid->valuestring;
+    snprintf(buf, n, "%sUnknown0", known);
+    cJSON *v = cJSON_CreateString(buf);
+    if (!v || !m || !m->schema || quo_schema_is_valid(m->schema, v, NULL))
+        return v;
+    snprintf(buf, n, "%s", known);
+    for (size_t i = strlen(buf); i-- > 0;) {
+        static const char alts[] = {'9', 'z', 'Z'};
+        for (size_t k = 0; k < sizeof alts; k++) {
+            if (buf[i] == alts[k] || (unsigned char)buf[i] >= 0x80)
+                continue;
+            char was = buf[i];
+            buf[i] = alts[k];
+            cJSON *t = cJSON_CreateString(buf);
+            bool ok = t && quo_schema_is_valid(m->schema, t, NULL);
+            cJSON_Delete(t);
+            if (ok)
+                break;
+            buf[i] = was;
+        }
+    }
+    if (strcmp(buf, known) == 0) /* nothing else fits: the caller discards it */
+        snprintf(buf, n, "%sUnknown0", known);
+    cJSON_Delete(v);
+    return cJSON_CreateString(buf);
+}
+
 quo_status derive_not_found(deriver *d)
 {
     if (!documented(d, 404))
@@ -739,8 +775,7 @@ quo_status derive_not_found(deriver *d)
          * (an assignee) are SHOULD. */
         qc_level level = p->is_link ? QC_MUST : QC_SHOULD;
         char unknown[300];
-        snprintf(unknown, sizeof unknown, "%sUnknown0", p->valid->valuestring);
-        cJSON *v = cJSON_CreateString(unknown);
+        cJSON *v = unknown_id(d, p, unknown, sizeof unknown);
         if (!v)
             return qd_oom(d);
         body_spec bs;

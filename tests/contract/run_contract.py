@@ -170,6 +170,15 @@ def conformance(bin_, spec_path, cases, work):
     last = (out.strip().splitlines() or [""])[-1]
     check(rc == 0, "suite against its mock of the same spec (exit %d): %s %s" %
           (rc, last[:300], err.strip()[-300:]))
+    # Every link id gets its 404 case: an unknown id that fits the spec is
+    # derived even under a tight pattern (none discarded).
+    try:
+        with open(os.path.join(work, "reports", "report.json")) as f:
+            discarded = json.load(f).get("discarded", [])
+    except (OSError, ValueError) as e:
+        discarded = ["report.json unreadable: %s" % e]
+    lost = [d for d in discarded if d.startswith("404.") or "unreadable" in d]
+    check(not lost, "404 cases discarded: %s" % "; ".join(lost)[:300])
 
 
 def main(argv):
