@@ -55,11 +55,13 @@
 #include "quo/io.h"
 #include "quo/json.h"
 #include "core.h"
+#include "door.h"
 #include "faults.h"
 #include "guard.h"
 #include "http_rules.h"
 #include "prefer.h"
 #include "record.h"
+#include "sock.h"
 #include "text.h"
 
 #define KEEP_BUFFER (64u * 1024u)
@@ -68,6 +70,12 @@
 #define EVICT_MIN_AGE_MS 500
 #define ROUTE_MAX 2048
 #define EXTRA_PREFER_MAX 256
+/* How long the door waits for a new connection's first bytes before it
+ * hands the connection to libmicrohttpd as it is (door.h). */
+#define DOOR_HOLD_MS 100
+/* libmicrohttpd's own answers not yet matched to the connection they
+ * closed. */
+#define MHD_STATUS_QUEUE 16
 
 typedef struct report_file {
     char *path;
@@ -80,6 +88,7 @@ struct quo_mock_server {
     struct MHD_Daemon *daemon;
     mock_guard *guard;
     mock_faults *faults;
+    mock_door *door;
     int listen_fd;
     unsigned port;
     size_t max_body, max_header, body_budget;
@@ -99,6 +108,8 @@ struct quo_mock_server {
     pthread_cond_t idle;
     unsigned inflight;
     bool draining, finished, hurry;
+    int mhd_status[MHD_STATUS_QUEUE]; /* under lock: statuses libmicrohttpd */
+    size_t mhd_first, mhd_count;      /* logged, oldest first */
     quo_status finish_status;
     quo_error finish_error;
 };
@@ -129,6 +140,14 @@ typedef struct conn_ctx {
     char fault_text[128];
     mock_findings pre;
     struct timespec start;
+    /* Accounting of the connection (account_close()). */
+    char peer[MOCK_PEER_TEXT];
+    unsigned lines, begun;   /* request lines libmicrohttpd parsed; requests begun */
+    bool peer_linked;        /* its client is tied to its address in the record */
+    bool closed_answer;      /* the last answer closed the connection */
+    bool mhd_ended;          /* libmicrohttpd ended a request before the handler */
+    enum MHD_RequestTerminationCode mhd_toe;
+    mock_sock_bytes done;    /* the socket's byte counts after the last answer */
 } conn_ctx;
 
 static mock_record *record_of(quo_mock_server *srv)
@@ -176,6 +195,75 @@ static void conn_free(conn_ctx *cc)
     free(cc);
 }
 
+/* The oldest status libmicrohttpd logged and no connection claimed yet;
+ * 0 when none. */
+static int take_mhd_status(quo_mock_server *srv)
+{
+    int status = 0;
+    pthread_mutex_lock(&srv->lock);
+    if (srv->mhd_count) {
+        status = srv->mhd_status[srv->mhd_first];
+        srv->mhd_first = (srv->mhd_first + 1) % MHD_STATUS_QUEUE;
+        srv->mhd_count--;
+    }
+    pthread_mutex_unlock(&srv->lock);
+    return status;
+}
+
+static const char *ended_reason(const conn_ctx *cc)
+{
+    switch (cc->mhd_toe) {
+    case MHD_REQUEST_TERMINATED_TIMEOUT_REACHED:
+        return "idle-timeout";
+    case MHD_REQUEST_TERMINATED_DAEMON_SHUTDOWN:
+        return "cut-by-shutdown";
+    case MHD_REQUEST_TERMINATED_CLIENT_ABORT:
+        return "closed-by-client";
+    default:
+        return mock_sock_peer_closed(cc->guard.fd) ? "closed-by-client"
+                                                   : "dropped-by-libmicrohttpd";
+    }
+}
+
+/* A connection ends: whatever on it never became a request the mock
+ * answered is counted by reason and by peer address (docs/mock.md, "Every
+ * request is accounted for"). The socket is still open here, so the
+ * kernel's byte counts tell what came and went after the last answer:
+ *   bytes out  libmicrohttpd answered by itself (505, its 400/414/431);
+ *   a request line but no handler call: how libmicrohttpd ended it;
+ *   bytes in   that never made a request line: "no-request-line";
+ *   nothing at all: "closed-before-request" (or an idle timeout). */
+static void account_close(conn_ctx *cc)
+{
+    quo_mock_server *srv = cc->srv;
+    if (cc->guard.closing || !srv->core)
+        return; /* the guard closed it and counted why */
+    mock_sock_bytes now;
+    bool known = mock_sock_bytes_now(cc->guard.fd, &now);
+    uint64_t in = known ? now.in - cc->done.in : 0, out = known ? now.out - cc->done.out : 0;
+    const char *why = NULL;
+    int status = 0;
+    /* The kernel counts SYN and FIN as a byte each; an answer is at least
+     * "HTTP/1.1 NNN" (12 bytes). */
+    if (out >= 12) {
+        why = "answered-by-libmicrohttpd";
+        status = take_mhd_status(srv);
+    } else if (cc->mhd_ended) {
+        why = ended_reason(cc);
+    } else if (cc->lines == cc->begun && in > 0 && !cc->closed_answer) {
+        why = "no-request-line";
+    } else if (cc->begun == 0 && cc->lines == 0) {
+        pthread_mutex_lock(&srv->lock);
+        bool draining = srv->draining;
+        pthread_mutex_unlock(&srv->lock);
+        why = mock_sock_peer_closed(cc->guard.fd) ? "closed-before-request"
+              : draining                          ? "cut-by-shutdown"
+                                                  : "idle-timeout";
+    }
+    if (why)
+        mock_record_connection(record_of(srv), why, cc->peer, status);
+}
+
 static void on_connection(void *cls, struct MHD_Connection *c, void **socket_ctx,
                           enum MHD_ConnectionNotificationCode code)
 {
@@ -190,12 +278,15 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_ctx
             const union MHD_ConnectionInfo *ci =
                 MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
             mock_guard_add(srv->guard, &cc->guard, c, ci ? ci->connect_fd : -1);
+            ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+            mock_sock_peer_text(ci ? ci->client_addr : NULL, cc->peer, sizeof cc->peer);
         }
         *socket_ctx = cc;
     } else {
         atomic_fetch_sub(&srv->conns, 1);
         conn_ctx *cc = *socket_ctx;
         if (cc) {
+            account_close(cc);
             mock_guard_remove(srv->guard, &cc->guard);
             atomic_fetch_sub(&srv->body_bytes, cc->reserved);
             conn_free(cc);
@@ -215,8 +306,11 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
     if (cc) {
         free(cc->target);
         cc->target = uri ? strdup(uri) : NULL;
+        cc->lines++;
     }
-    return NULL;
+    /* The request's context from here on: on_completed() hears of a
+     * request libmicrohttpd ends before the handler sees it. */
+    return cc;
 }
 
 static void request_done(conn_ctx *cc)
@@ -239,6 +333,7 @@ static void request_done(conn_ctx *cc)
         cc->cap = 0;
     }
     mock_guard_set(srv->guard, &cc->guard, GUARD_HEADERS);
+    mock_sock_bytes_now(cc->guard.fd, &cc->done);
     pthread_mutex_lock(&srv->lock);
     if (--srv->inflight == 0)
         pthread_cond_broadcast(&srv->idle);
@@ -251,7 +346,13 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_ctx,
     (void)c;
     quo_mock_server *srv = cls;
     conn_ctx *cc = *req_ctx;
-    if (cc) {
+    if (cc && !cc->active) {
+        /* Ended by libmicrohttpd before the handler was called (its own
+         * answer, a timeout, the client gone): account_close() counts it,
+         * knowing whether an answer went out. */
+        cc->mhd_ended = true;
+        cc->mhd_toe = toe;
+    } else if (cc) {
         if (!cc->responded && !cc->local) {
             const char *why = toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED ? "idle-timeout"
                               : toe == MHD_REQUEST_TERMINATED_CLIENT_ABORT
@@ -304,9 +405,19 @@ static void mhd_logger(void *cls, const char *fmt, va_list ap)
     vsnprintf(msg, sizeof msg, fmt, ap);
     /* libmicrohttpd's own answers (505, its 400 for a bad Content-Length,
      * its 431) never reach the handler: this message is where 0.9.75
-     * reports them, once per request. */
-    if (strncmp(msg, "Error processing request", 24) == 0 && srv->core)
-        mock_record_unanswered(record_of(srv), "answered-by-libmicrohttpd");
+     * names their status, once per answer. The connection it closes counts
+     * it (account_close()) and takes the status from here, oldest first. */
+    const char *code = strstr(msg, "HTTP response code is ");
+    if (strncmp(msg, "Error processing request", 24) == 0 && code) {
+        int status = atoi(code + 22);
+        pthread_mutex_lock(&srv->lock);
+        if (srv->mhd_count == MHD_STATUS_QUEUE) {
+            srv->mhd_first = (srv->mhd_first + 1) % MHD_STATUS_QUEUE;
+            srv->mhd_count--;
+        }
+        srv->mhd_status[(srv->mhd_first + srv->mhd_count++) % MHD_STATUS_QUEUE] = status;
+        pthread_mutex_unlock(&srv->lock);
+    }
     if (srv->quiet)
         return;
     size_t n = strcspn(msg, "\n");
@@ -405,6 +516,7 @@ static enum MHD_Result send_oom(conn_ctx *cc, struct MHD_Connection *c, const ch
     enum MHD_Result ret = MHD_queue_response(c, 500, r);
     MHD_destroy_response(r);
     cc->responded = true;
+    cc->closed_answer = true;
     mock_guard_set(cc->srv->guard, &cc->guard, GUARD_ANSWERING);
     log_line(cc, method, url, 500, 0);
     return ret;
@@ -451,6 +563,7 @@ static enum MHD_Result send_response(conn_ctx *cc, struct MHD_Connection *c, quo
     mock_guard_set(srv->guard, &cc->guard, GUARD_ANSWERING);
     if (cc->fault.drop || cc->fault.reset) {
         /* Prefer: drop / reset: no answer at all (recorded as forced). */
+        cc->closed_answer = true;
         if (cc->fault.reset && cc->guard.fd >= 0) {
             struct linger lg = {1, 0};
             setsockopt(cc->guard.fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
@@ -483,6 +596,9 @@ static enum MHD_Result send_response(conn_ctx *cc, struct MHD_Connection *c, quo
     pthread_mutex_unlock(&srv->lock);
     if (close)
         ok = ok && MHD_add_response_header(r, "Connection", "close");
+    /* Bytes after a closing answer (the rest of a refused body) are no
+     * request of their own. */
+    cc->closed_answer = close;
     quo_mock_response_free(resp);
     if (!ok) {
         MHD_destroy_response(r);
@@ -680,6 +796,7 @@ static enum MHD_Result begin(conn_ctx *cc, struct MHD_Connection *c, const char 
     srv->inflight++;
     pthread_mutex_unlock(&srv->lock);
     cc->active = true;
+    cc->begun = cc->lines;
     const char *target = cc->target ? cc->target : url;
     if (!mock_http_route_path(target, strlen(target), cc->route, sizeof cc->route))
         snprintf(cc->route, sizeof cc->route, "%s", url);
@@ -690,6 +807,12 @@ static enum MHD_Result begin(conn_ctx *cc, struct MHD_Connection *c, const char 
     int local = local_endpoint(cc, c, method);
     if (local >= 0)
         return (enum MHD_Result)local;
+    if (!cc->peer_linked) {
+        /* Once per connection: the address its client came from. */
+        quo_mock_request seen = {method, cc->route, cc->hdrs, cc->n_hdrs, "", 0};
+        mock_record_peer_seen(record_of(srv), cc->peer, &seen);
+        cc->peer_linked = true;
+    }
     cc->framing = mock_http_check(cc->target, cc->target ? strlen(cc->target) : 0, version,
                                   cc->raw, cc->n_raw, &cc->pre);
     MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, count_arg, cc);
@@ -818,7 +941,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     conn_ctx *cc = ci ? ci->socket_context : NULL;
     if (!cc)
         return MHD_NO; /* its context could not be allocated: drop it */
-    if (!*req_ctx) {
+    if (!cc->active) {
         *req_ctx = cc;
         return begin(cc, c, url, method, version);
     }
@@ -968,6 +1091,21 @@ static quo_status open_listener(quo_mock_server *srv, const char *host, unsigned
     return QUO_OK;
 }
 
+/* The door's callbacks: a connection for libmicrohttpd (which applies
+ * accept_policy() and closes the socket when it refuses), or one the door
+ * turned away itself. */
+static void door_hand(void *ctx, int fd, const struct sockaddr *addr, socklen_t len)
+{
+    quo_mock_server *srv = ctx;
+    MHD_add_connection(srv->daemon, fd, addr, len);
+}
+
+static void door_turned(void *ctx, const char *reason, const char *peer)
+{
+    quo_mock_server *srv = ctx;
+    mock_record_connection(record_of(srv), reason, peer, 0);
+}
+
 quo_status quo_mock_server_start(const quo_spec *spec, const quo_mock_options *opts,
                                  quo_mock_server **out, quo_error *err)
 {
@@ -1058,8 +1196,9 @@ quo_status quo_mock_server_start(const quo_spec *spec, const quo_mock_options *o
                      MHD_ALLOW_SUSPEND_RESUME;
     flags |= opts->thread_per_connection ? (MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL)
                                          : MHD_USE_EPOLL;
-    if (ipv6)
-        flags |= MHD_USE_IPv6;
+    /* The door (door.h) accepts the connections and hands them over. */
+    flags |= MHD_USE_NO_LISTEN_SOCKET;
+    (void)ipv6;
     /* The pool holds the header block: room for a little over max_header
      * so the mock, not libmicrohttpd, answers most oversized headers. */
     size_t pool = srv->max_header * 2 + 16 * 1024;
@@ -1069,7 +1208,6 @@ quo_status quo_mock_server_start(const quo_spec *spec, const quo_mock_options *o
     struct MHD_OptionItem o[14];
     size_t n = 0;
     o[n++] = (struct MHD_OptionItem){MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_logger, srv};
-    o[n++] = (struct MHD_OptionItem){MHD_OPTION_LISTEN_SOCKET, srv->listen_fd, NULL};
     o[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT, (intptr_t)(srv->max_conn + srv->margin + 64), NULL};
     /* accept_policy() refuses past max_conn + margin; libmicrohttpd's own
      * limit sits above it so that it never leaves clients in the backlog. */
@@ -1087,6 +1225,12 @@ quo_status quo_mock_server_start(const quo_spec *spec, const quo_mock_options *o
         quo_error_set(err, QUO_EIO, 0, "cannot start the HTTP server on port %u", srv->port);
         quo_mock_server_stop(srv);
         return QUO_EIO;
+    }
+    srv->door = mock_door_start(srv->listen_fd, DOOR_HOLD_MS, door_hand, door_turned, srv);
+    if (!srv->door) {
+        quo_error_set(err, QUO_ENOMEM, 0, "cannot start the accept thread");
+        quo_mock_server_stop(srv);
+        return QUO_ENOMEM;
     }
     srv->finished = false;
     *out = srv;
@@ -1131,6 +1275,9 @@ quo_status quo_mock_server_finish(quo_mock_server *srv, quo_error *err)
     /* Delayed answers go now; then nothing is suspended when the daemon
      * stops. */
     mock_guard_resume_all(srv->guard);
+    /* No connection is handed to a daemon that stops. */
+    mock_door_stop(srv->door);
+    srv->door = NULL;
     MHD_stop_daemon(srv->daemon);
     mock_guard_stop(srv->guard);
     srv->guard = NULL;
