@@ -241,10 +241,13 @@ static void account_close(conn_ctx *cc)
     mock_sock_bytes now;
     bool known = mock_sock_bytes_now(cc->guard.fd, &now);
     uint64_t in = known ? now.in - cc->done.in : 0, out = known ? now.out - cc->done.out : 0;
+    /* The kernel counts SYN and FIN as a byte each: the peer's FIN is no
+     * byte it sent; an answer is at least "HTTP/1.1 NNN" (12 bytes). */
+    bool peer_closed = mock_sock_peer_closed(cc->guard.fd);
+    if (in && peer_closed)
+        in--;
     const char *why = NULL;
     int status = 0;
-    /* The kernel counts SYN and FIN as a byte each; an answer is at least
-     * "HTTP/1.1 NNN" (12 bytes). */
     if (out >= 12) {
         why = "answered-by-libmicrohttpd";
         status = take_mhd_status(srv);
@@ -256,9 +259,7 @@ static void account_close(conn_ctx *cc)
         pthread_mutex_lock(&srv->lock);
         bool draining = srv->draining;
         pthread_mutex_unlock(&srv->lock);
-        why = mock_sock_peer_closed(cc->guard.fd) ? "closed-before-request"
-              : draining                          ? "cut-by-shutdown"
-                                                  : "idle-timeout";
+        why = peer_closed ? "closed-before-request" : draining ? "cut-by-shutdown" : "idle-timeout";
     }
     if (why)
         mock_record_connection(record_of(srv), why, cc->peer, status);
