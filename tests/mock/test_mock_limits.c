@@ -36,53 +36,6 @@ static quo_mock_options opts(void)
     return o;
 }
 
-static int raw_connect(void)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    ck_assert_int_ge(fd, 0);
-    struct sockaddr_in a = {0};
-    a.sin_family = AF_INET;
-    a.sin_port = htons((uint16_t)TM.port);
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ck_assert_msg(connect(fd, (struct sockaddr *)&a, sizeof a) == 0, "connect: %s",
-                  quo_errno_text(errno).text);
-    return fd;
-}
-
-static void raw_send(int fd, const char *s)
-{
-    size_t n = strlen(s);
-    ck_assert_int_eq(send(fd, s, n, MSG_NOSIGNAL), (ssize_t)n);
-}
-
-/* Reads until EOF or timeout_ms; returns what came (static buffer) and
- * sets *eof when the peer closed. */
-static const char *raw_read(int fd, int timeout_ms, bool *eof)
-{
-    static char buf[65536];
-    size_t n = 0;
-    *eof = false;
-    struct timespec start, now;
-    clock_gettime(CLOCK_MONOTONIC, &start);
-    for (;;) {
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        long spent = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
-        if (spent >= timeout_ms)
-            break;
-        struct pollfd p = {fd, POLLIN, 0};
-        if (poll(&p, 1, (int)(timeout_ms - spent)) <= 0)
-            break;
-        ssize_t r = recv(fd, buf + n, sizeof buf - 1 - n, 0);
-        if (r <= 0) {
-            *eof = true;
-            break;
-        }
-        n += (size_t)r;
-    }
-    buf[n] = '\0';
-    return buf;
-}
-
 static double seconds_since(const struct timespec *t0)
 {
     struct timespec now;
@@ -234,9 +187,9 @@ START_TEST(t_limit_waiting_connections_make_room)
     quo_mock_options o = opts();
     o.max_connections = 2;
     th_start(&o);
-    int a = raw_connect(), b = raw_connect();
-    raw_send(a, "POST /v1/tasks HTTP/1.1\r\nHost: x\r\n");
-    raw_send(b, "POST /v1/tasks HTTP/1.1\r\nHost: x\r\n");
+    int a = th_raw_connect(), b = th_raw_connect();
+    th_raw_send(a, "POST /v1/tasks HTTP/1.1\r\nHost: x\r\n");
+    th_raw_send(b, "POST /v1/tasks HTTP/1.1\r\nHost: x\r\n");
     th_sleep_ms(700);
     http_res *r = http_create("test-key", PN1_BODY);
     ck_assert_int_eq(r->status, 201);
@@ -256,14 +209,14 @@ START_TEST(t_limit_header_deadline)
     quo_mock_options o = opts();
     o.header_deadline = 1;
     th_start(&o);
-    int a = raw_connect();
+    int a = th_raw_connect();
     bool eof = false;
     for (int i = 0; i < 30 && !eof; i++) {
         char line[32];
         snprintf(line, sizeof line, i ? "X-%d: 1\r\n" : "POST /v1/tasks HTTP/1.1\r\n", i);
         if (send(a, line, strlen(line), MSG_NOSIGNAL) < 0)
             break;
-        raw_read(a, 100, &eof);
+        th_raw_read(a, 100, &eof);
     }
     ck_assert_msg(eof, "the connection was not closed within 3 s");
     close(a);
@@ -299,8 +252,8 @@ START_TEST(t_limit_connections_503)
     int up[102];
     size_t n_up = 0;
     for (; n_up < 2; n_up++) {
-        up[n_up] = raw_connect();
-        raw_send(up[n_up], partial);
+        up[n_up] = th_raw_connect();
+        th_raw_send(up[n_up], partial);
     }
     th_sleep_ms(200); /* time for the server to read their headers */
     http_res *r = NULL;
@@ -310,8 +263,8 @@ START_TEST(t_limit_connections_503)
         if (r->status == 503)
             break;
         if (r->status == 201 && n_up < QUO_ARRAY_SIZE(up)) {
-            up[n_up] = raw_connect();
-            raw_send(up[n_up++], partial);
+            up[n_up] = th_raw_connect();
+            th_raw_send(up[n_up++], partial);
         }
         th_sleep_ms(20);
     }
@@ -353,10 +306,10 @@ START_TEST(t_limit_idle_timeout)
     th_start(&o);
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    int fd = raw_connect();
-    raw_send(fd, "POST /v1/tasks HTTP/1.1\r\nHost: x\r\n"); /* and then nothing */
+    int fd = th_raw_connect();
+    th_raw_send(fd, "POST /v1/tasks HTTP/1.1\r\nHost: x\r\n"); /* and then nothing */
     bool eof;
-    const char *got = raw_read(fd, 8000, &eof);
+    const char *got = th_raw_read(fd, 8000, &eof);
     ck_assert_msg(eof, "the slow connection was not closed");
     ck_assert_str_eq(got, "");
     ck_assert_msg(seconds_since(&t0) >= 0.9, "closed before the timeout");
@@ -401,8 +354,8 @@ START_TEST(t_graceful_shutdown_in_flight)
              "POST /v1/tasks HTTP/1.1\r\nHost: x\r\nAuthorization: test-key\r\n"
              "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n%.*s",
              strlen(body), (int)half, body);
-    int fd = raw_connect();
-    raw_send(fd, head);
+    int fd = th_raw_connect();
+    th_raw_send(fd, head);
     th_sleep_ms(200);
     finish_arg fa = {TM.server, QUO_EIO};
     pthread_t t;
@@ -431,9 +384,9 @@ START_TEST(t_graceful_shutdown_in_flight)
     }
     close(nfd);
     /* The request in flight completes with its 201. */
-    raw_send(fd, body + half);
+    th_raw_send(fd, body + half);
     bool eof;
-    const char *resp = raw_read(fd, 5000, &eof);
+    const char *resp = th_raw_read(fd, 5000, &eof);
     ck_assert_msg(strncmp(resp, "HTTP/1.1 201", 12) == 0, "in-flight request: %s", resp);
     ck_assert_msg(strstr(resp, "\r\nConnection: close\r\n"), "no Connection: close: %s", resp);
     ck_assert_ptr_nonnull(strstr(resp, "\"taskId\":\"TK"));
