@@ -59,6 +59,7 @@
 #include "faults.h"
 #include "guard.h"
 #include "http_rules.h"
+#include "judge.h"
 #include "prefer.h"
 #include "record.h"
 #include "sock.h"
@@ -76,6 +77,8 @@
 /* libmicrohttpd's own answers not yet matched to the connection they
  * closed. */
 #define MHD_STATUS_QUEUE 16
+/* Bodies larger than this are judged on the judge's thread (judge.h). */
+#define JUDGE_INLINE_MAX (64u * 1024u)
 
 typedef struct report_file {
     char *path;
@@ -89,6 +92,7 @@ struct quo_mock_server {
     mock_guard *guard;
     mock_faults *faults;
     mock_door *door;
+    mock_judge *judge; /* NULL with a thread per connection */
     int listen_fd;
     unsigned port;
     size_t max_body, max_header, body_budget;
@@ -148,6 +152,14 @@ typedef struct conn_ctx {
     bool mhd_ended;          /* libmicrohttpd ended a request before the handler */
     enum MHD_RequestTerminationCode mhd_toe;
     mock_sock_bytes done;    /* the socket's byte counts after the last answer */
+    /* A large body judged on the judge's thread: set there, read after
+     * the connection is resumed. */
+    struct MHD_Connection *conn;
+    const char *method;
+    bool judging, judged;
+    quo_status judge_st;
+    quo_mock_response judge_resp;
+    size_t judge_viol;
 } conn_ctx;
 
 static mock_record *record_of(quo_mock_server *srv)
@@ -319,6 +331,9 @@ static void request_done(conn_ctx *cc)
     if (!cc->active)
         return;
     cc->active = false;
+    if (cc->judged) /* judged, but the connection ended before the answer went */
+        quo_mock_response_free(&cc->judge_resp);
+    cc->judged = false;
     cc->responded = cc->too_big = cc->oom = cc->over_budget = cc->delayed = cc->local = false;
     cc->framing = MOCK_FRAMING_OK;
     cc->discarded = cc->len = cc->n_hdrs = cc->n_raw = cc->hdr_bytes = 0;
@@ -931,6 +946,40 @@ static bool delay(conn_ctx *cc, struct MHD_Connection *c)
     return true;
 }
 
+/* On the judge's thread: the answer to a large body, then the connection
+ * goes on (on_request() sends what was decided here). */
+static void judge_job(void *arg)
+{
+    conn_ctx *cc = arg;
+    quo_mock_request req = core_request(cc, cc->method);
+    cc->judge_st = mock_core_handle_http(cc->srv->core, &req, &cc->pre,
+                                         cc->fault_text[0] ? cc->fault_text : NULL,
+                                         &cc->judge_resp, &cc->judge_viol);
+    cc->judging = false;
+    cc->judged = true;
+    MHD_resume_connection(cc->conn);
+}
+
+/* A large body goes to the judge's thread, its connection suspended
+ * meanwhile (no deadline runs: it has sent everything); false: judge it
+ * here. */
+static bool judge_later(conn_ctx *cc, struct MHD_Connection *c, const char *method)
+{
+    quo_mock_server *srv = cc->srv;
+    if (!srv->judge || cc->len <= JUDGE_INLINE_MAX)
+        return false;
+    cc->conn = c;
+    cc->method = method;
+    cc->judging = true;
+    mock_guard_set(srv->guard, &cc->guard, GUARD_ANSWERING);
+    MHD_suspend_connection(c);
+    if (mock_judge_submit(srv->judge, judge_job, cc))
+        return true;
+    cc->judging = false;
+    MHD_resume_connection(c);
+    return false;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_data_size,
@@ -967,6 +1016,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return reject(cc, c, method, cc->route, 503, 0, msg);
     }
     if (delay(cc, c))
+        return MHD_YES;
+    if (cc->judging)
+        return MHD_YES;
+    if (cc->judged) {
+        cc->judged = false;
+        return send_response(cc, c, cc->judge_st, &cc->judge_resp, cc->judge_viol, method,
+                             cc->route, false);
+    }
+    if (judge_later(cc, c, method))
         return MHD_YES;
     quo_mock_request req = core_request(cc, method);
     quo_mock_response resp;
@@ -1227,6 +1285,11 @@ quo_status quo_mock_server_start(const quo_spec *spec, const quo_mock_options *o
         quo_mock_server_stop(srv);
         return QUO_EIO;
     }
+    if (!opts->thread_per_connection && !(srv->judge = mock_judge_start())) {
+        quo_error_set(err, QUO_ENOMEM, 0, "cannot start the judge thread");
+        quo_mock_server_stop(srv);
+        return QUO_ENOMEM;
+    }
     srv->door = mock_door_start(srv->listen_fd, DOOR_HOLD_MS, door_hand, door_turned, srv);
     if (!srv->door) {
         quo_error_set(err, QUO_ENOMEM, 0, "cannot start the accept thread");
@@ -1279,6 +1342,9 @@ quo_status quo_mock_server_finish(quo_mock_server *srv, quo_error *err)
     /* No connection is handed to a daemon that stops. */
     mock_door_stop(srv->door);
     srv->door = NULL;
+    /* Every large body queued is judged and its connection resumed. */
+    mock_judge_stop(srv->judge);
+    srv->judge = NULL;
     MHD_stop_daemon(srv->daemon);
     mock_guard_stop(srv->guard);
     srv->guard = NULL;
