@@ -28,6 +28,14 @@
  * fault preferences (prefer.h), which shape the answer here: delay, drop,
  * reset, truncate, extra-members, chunked.
  *
+ * Connections are accepted by the door (door.h), which turns away TLS
+ * hellos and connections closed before a byte, and hands the rest to
+ * libmicrohttpd. When a connection ends, account_close() counts what on it
+ * never became a request the mock answered (no request line, libmicrohttpd's
+ * own answers), by peer address (peers.h). Bodies over JUDGE_INLINE_MAX are
+ * judged on the judge's thread (judge.h) so that the workers stay
+ * responsive.
+ *
  * One conn_ctx per TCP connection carries the per-request state; HTTP/1.1
  * requests on a connection are sequential, so it is reused and its body
  * buffer survives between requests (bounded by KEEP_BUFFER).
