@@ -433,13 +433,17 @@ static void mhd_logger(void *cls, const char *fmt, va_list ap)
      * it (account_close()) and takes the status from here, oldest first. */
     const char *code = strstr(msg, "HTTP response code is ");
     if (strncmp(msg, "Error processing request", 24) == 0 && code) {
-        int status = atoi(code + 22);
+        char *end;
+        errno = 0;
+        long status = strtol(code + 22, &end, 10);
+        if (errno || end == code + 22 || status < 100 || status > 599)
+            status = 0; /* not a status: matched as "not known" */
         pthread_mutex_lock(&srv->lock);
         if (srv->mhd_count == MHD_STATUS_QUEUE) {
             srv->mhd_first = (srv->mhd_first + 1) % MHD_STATUS_QUEUE;
             srv->mhd_count--;
         }
-        srv->mhd_status[(srv->mhd_first + srv->mhd_count++) % MHD_STATUS_QUEUE] = status;
+        srv->mhd_status[(srv->mhd_first + srv->mhd_count++) % MHD_STATUS_QUEUE] = (int)status;
         pthread_mutex_unlock(&srv->lock);
     }
     if (srv->quiet)

@@ -100,6 +100,48 @@ static char *nested(size_t depth)
     return b;
 }
 
+/* A body over 64 KiB is judged on the judge thread, its connection
+ * suspended meanwhile: the same answer as inline, and a small request is
+ * answered while large ones wait. */
+static void *post_large(void *p)
+{
+    http_res *r = http_create("test-key", p);
+    ck_assert_int_eq(r->status, 400);
+    th_assert_conforms(r);
+    ck_assert_ptr_nonnull(strstr(r->body, "is not an allowed member"));
+    http_res_free(r);
+    return NULL;
+}
+
+START_TEST(t_large_body_judged_apart)
+{
+    quo_mock_options o = opts();
+    th_start(&o);
+    size_t n = 20000, cap = n * 16 + 128, len = 0;
+    char *body = malloc(cap);
+    ck_assert_ptr_nonnull(body);
+    len += (size_t)snprintf(body, cap, "{\"title\":\"t\",\"description\":\"d\",\"phoneNumberId\":\"PN1\"");
+    for (size_t i = 0; i < n; i++)
+        len += (size_t)snprintf(body + len, cap - len, ",\"m%zu\":0", i);
+    snprintf(body + len, cap - len, "}");
+    ck_assert_uint_gt(strlen(body), 64 * 1024);
+    pthread_t t[4];
+    for (int i = 0; i < 4; i++)
+        ck_assert_int_eq(pthread_create(&t[i], NULL, post_large, body), 0);
+    http_res *r = http_create("test-key", PN1_BODY);
+    ck_assert_int_eq(r->status, 201);
+    http_res_free(r);
+    for (int i = 0; i < 4; i++)
+        pthread_join(t[i], NULL);
+    r = http_create("test-key", body);
+    ck_assert_int_eq(r->status, 400);
+    ck_assert_ptr_nonnull(strstr(r->body, "(20000 problems)"));
+    http_res_free(r);
+    free(body);
+    th_stop();
+}
+END_TEST
+
 START_TEST(t_limit_depth)
 {
     quo_mock_options o = opts();
@@ -602,6 +644,7 @@ static Suite *suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, t_limit_body_413);
     tcase_add_test(tc, t_limit_depth);
+    tcase_add_test(tc, t_large_body_judged_apart);
     tcase_add_test(tc, t_limit_header_431);
     tcase_add_test(tc, t_limit_connections_503);
     tcase_add_test(tc, t_limit_waiting_connections_make_room);
