@@ -85,6 +85,9 @@
 /* libmicrohttpd's own answers not yet matched to the connection they
  * closed. */
 #define MHD_STATUS_QUEUE 16
+/* Connections the door may hand past hand_max while the ones closed to
+ * make room are still closing; libmicrohttpd's limit is above both. */
+#define HAND_SLACK 32
 /* Bodies larger than this are judged on the judge's thread (judge.h). */
 #define JUDGE_INLINE_MAX (64u * 1024u)
 
@@ -114,6 +117,8 @@ struct quo_mock_server {
     uint64_t report_gen;
     bool reported;
     atomic_uint conns;
+    atomic_uint handed;  /* sockets given to libmicrohttpd and not yet closed */
+    unsigned hand_max;   /* at most this many (door_hand()) */
     atomic_size_t body_bytes;
     atomic_uint_fast64_t seq; /* requests begun: the fault plan's numbers */
     pthread_mutex_t lock;
@@ -305,6 +310,7 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_ctx
         *socket_ctx = cc;
     } else {
         atomic_fetch_sub(&srv->conns, 1);
+        atomic_fetch_sub(&srv->handed, 1);
         conn_ctx *cc = *socket_ctx;
         if (cc) {
             account_close(cc);
@@ -1168,7 +1174,27 @@ static quo_status open_listener(quo_mock_server *srv, const char *host, unsigned
 static void door_hand(void *ctx, int fd, const struct sockaddr *addr, socklen_t len)
 {
     quo_mock_server *srv = ctx;
-    MHD_add_connection(srv->daemon, fd, addr, len);
+    /* libmicrohttpd 0.9.75 deadlocks a worker that an added connection
+     * takes past its connection limit (new_connection_process_() locks its
+     * cleanup mutex twice), and its own check is racy: so the door never
+     * hands more than hand_max, well under every worker's limit. */
+    unsigned n = atomic_fetch_add(&srv->handed, 1);
+    /* Full: as in accept_policy(), a connection that has waited long for
+     * its headers makes room (it is closed soon after: a little slack). */
+    bool room = n < srv->hand_max ||
+                (n < srv->hand_max + HAND_SLACK && mock_guard_evict(srv->guard, EVICT_MIN_AGE_MS));
+    if (room && n >= srv->hand_max)
+        mock_record_unanswered(record_of(srv), "closed-to-make-room");
+    if (!room) {
+        atomic_fetch_sub(&srv->handed, 1);
+        char peer[MOCK_PEER_TEXT];
+        mock_sock_peer_text(addr, peer, sizeof peer);
+        close(fd);
+        mock_record_connection(record_of(srv), "refused-at-capacity", peer, 0);
+        return;
+    }
+    if (MHD_add_connection(srv->daemon, fd, addr, len) != MHD_YES)
+        atomic_fetch_sub(&srv->handed, 1); /* refused (and closed) at once */
 }
 
 static void door_turned(void *ctx, const char *reason, const char *peer)
@@ -1206,6 +1232,7 @@ quo_status quo_mock_server_start(const quo_spec *spec, const quo_mock_options *o
     unsigned margin = srv->max_conn / 4;
     srv->margin = margin < 8 ? 8 : margin > 64 ? 64 : margin;
     atomic_init(&srv->conns, 0);
+    atomic_init(&srv->handed, 0);
     atomic_init(&srv->body_bytes, 0);
     atomic_init(&srv->seq, 0);
     if (pthread_mutex_init(&srv->lock, NULL) != 0) {
@@ -1279,9 +1306,13 @@ quo_status quo_mock_server_start(const quo_spec *spec, const quo_mock_options *o
     struct MHD_OptionItem o[14];
     size_t n = 0;
     o[n++] = (struct MHD_OptionItem){MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_logger, srv};
-    o[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT, (intptr_t)(srv->max_conn + srv->margin + 64), NULL};
-    /* accept_policy() refuses past max_conn + margin; libmicrohttpd's own
-     * limit sits above it so that it never leaves clients in the backlog. */
+    /* accept_policy() refuses past max_conn + margin, the door past
+     * hand_max; libmicrohttpd's own limit sits above both, per worker
+     * (it divides its limit among them), so that it is never reached. */
+    srv->hand_max = srv->max_conn + srv->margin + 64;
+    unsigned pools = !opts->thread_per_connection && workers > 1 ? workers : 1;
+    o[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT,
+                                     (intptr_t)(pools * (srv->hand_max + 2 * HAND_SLACK)), NULL};
     o[n++] = (struct MHD_OptionItem){MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)on_uri, srv};
     o[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT, (intptr_t)srv->timeout, NULL};
     o[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_MEMORY_LIMIT, (intptr_t)pool, NULL};
