@@ -9,6 +9,10 @@
 #include "guard.h"
 
 #define GUARD_PERIOD_MS 100
+/* A connection waiting this long for its header block is asked whether its
+ * peer is still there (libmicrohttpd 0.9.75 does not notice a client that
+ * closes in the middle of a request line until the idle timeout). */
+#define GUARD_HUNG_UP_MS 500
 
 struct mock_guard {
     pthread_mutex_t lock;
@@ -35,16 +39,28 @@ static void close_conn(guard_conn *gc)
     shutdown(gc->fd, SHUT_RDWR);
 }
 
+static bool peer_gone(int fd)
+{
+    char b;
+    return fd >= 0 && recv(fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
+}
+
 /* One pass over the connections, under the lock; reasons to report after. */
 static size_t sweep(mock_guard *g, int64_t now, const char **reasons, size_t max)
 {
     size_t n = 0;
     for (guard_conn *gc = g->head; gc; gc = gc->next) {
-        if (gc->closing)
+        if (gc->closing || gc->hung_up)
             continue;
         if (gc->state == GUARD_SUSPENDED && now >= gc->due_ms) {
             gc->state = GUARD_ANSWERING;
             MHD_resume_connection(gc->c);
+        } else if (gc->state == GUARD_HEADERS && now - gc->since_ms > GUARD_HUNG_UP_MS &&
+                   peer_gone(gc->fd)) {
+            /* Closed here so that libmicrohttpd lets go of it; not counted
+             * here: the connection's end says what it was (server.c). */
+            gc->hung_up = true;
+            shutdown(gc->fd, SHUT_RDWR);
         } else if (gc->state == GUARD_HEADERS && g->header_ms &&
                    now - gc->since_ms > (int64_t)g->header_ms) {
             close_conn(gc);
@@ -203,7 +219,8 @@ bool mock_guard_evict(mock_guard *g, int64_t min_age_ms)
     guard_conn *oldest = NULL;
     pthread_mutex_lock(&g->lock);
     for (guard_conn *gc = g->head; gc; gc = gc->next)
-        if (!gc->closing && gc->state == GUARD_HEADERS && now - gc->since_ms >= min_age_ms &&
+        if (!gc->closing && !gc->hung_up && gc->state == GUARD_HEADERS &&
+            now - gc->since_ms >= min_age_ms &&
             (!oldest || gc->since_ms < oldest->since_ms))
             oldest = gc;
     if (oldest)

@@ -35,6 +35,7 @@ typedef struct guard_conn {
     guard_state state;
     int64_t since_ms, due_ms;
     bool closing;
+    bool hung_up; /* its peer closed while it waited for headers: closed, not counted */
 } guard_conn;
 
 typedef struct mock_guard mock_guard;

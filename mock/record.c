@@ -19,6 +19,7 @@
 
 #include "clients.h"
 #include "coverage.h"
+#include "peers.h"
 #include "record.h"
 #include "report.h"
 #include "text.h"
@@ -241,6 +242,7 @@ struct mock_record {
     const char *reasons[REC_REASONS];
     size_t reason_count[REC_REASONS];
     mock_clients clients;
+    mock_peers peers;   /* connections without a judged request, by address */
     uint64_t generation;
 };
 
@@ -388,6 +390,7 @@ void mock_record_reset(mock_record *r)
     pthread_mutex_lock(&r->lock);
     entries_clear(r);
     mock_clients_clear(&r->clients);
+    mock_peers_clear(&r->peers);
     r->requests = 0;
     r->conforming = r->non_conforming = r->not_judged = r->forced = 0;
     r->omitted = r->omitted_non = 0;
@@ -398,9 +401,9 @@ void mock_record_reset(mock_record *r)
     pthread_mutex_unlock(&r->lock);
 }
 
-void mock_record_unanswered(mock_record *r, const char *reason)
+/* Under the lock. */
+static void count_reason(mock_record *r, const char *reason)
 {
-    pthread_mutex_lock(&r->lock);
     r->generation++;
     for (size_t i = 0; i < REC_REASONS; i++) {
         if (!r->reasons[i])
@@ -410,6 +413,38 @@ void mock_record_unanswered(mock_record *r, const char *reason)
             break;
         }
     }
+}
+
+void mock_record_unanswered(mock_record *r, const char *reason)
+{
+    pthread_mutex_lock(&r->lock);
+    count_reason(r, reason);
+    pthread_mutex_unlock(&r->lock);
+}
+
+void mock_record_connection(mock_record *r, const char *reason, const char *peer, int status)
+{
+    int64_t now = now_ms();
+    pthread_mutex_lock(&r->lock);
+    count_reason(r, reason);
+    mock_peer *p = mock_peers_get(&r->peers, peer ? peer : "?");
+    if (p)
+        mock_peer_event(p, reason, status, now);
+    else
+        r->peers.other++;
+    pthread_mutex_unlock(&r->lock);
+}
+
+void mock_record_peer_seen(mock_record *r, const char *peer, const quo_mock_request *req)
+{
+    char id[MOCK_CLIENT_ID_MAX + 16];
+    const char *source;
+    mock_client_identify(req, id, sizeof id, &source);
+    pthread_mutex_lock(&r->lock);
+    mock_client *c = mock_clients_get(&r->clients, id, source, now_ms());
+    mock_peer *p = c ? mock_peers_get(&r->peers, peer ? peer : "?") : NULL;
+    if (p)
+        mock_peer_client(p, (uint32_t)(c - r->clients.items));
     pthread_mutex_unlock(&r->lock);
 }
 
@@ -880,6 +915,76 @@ static void put_problem(quo_buf *b, const mock_problem *p)
     quo_buf_printf(b, ",\"firstRequest\":%llu}", (unsigned long long)p->first_request);
 }
 
+/* {"reason":count,...} of one peer. */
+static void put_peer_reasons(quo_buf *b, const mock_peer *p)
+{
+    quo_buf_puts(b, "{");
+    for (size_t i = 0; i < MOCK_PEER_REASONS && p->reasons[i]; i++)
+        quo_buf_printf(b, "%s\"%s\":%zu", i ? "," : "", p->reasons[i], p->reason_count[i]);
+    quo_buf_puts(b, "}");
+}
+
+/* The connections attributed to client `index` (the only client seen from
+ * their address), summed over its addresses; nothing when there are none. */
+static void put_client_connections(quo_buf *b, const mock_record *r, long index)
+{
+    bool any = false;
+    for (size_t i = 0; i < r->peers.count; i++) {
+        const mock_peer *p = &r->peers.items[i];
+        if (!p->events || mock_peer_sole_client(p) != index)
+            continue;
+        quo_buf_puts(b, any ? "," : ",\"connections\":[");
+        quo_buf_puts(b, "{\"peer\":");
+        put_str(b, p->addr);
+        quo_buf_puts(b, ",\"unanswered\":");
+        put_peer_reasons(b, p);
+        quo_buf_puts(b, "}");
+        any = true;
+    }
+    if (any)
+        quo_buf_puts(b, "]");
+}
+
+/* "connections": what came from each address without a judged request. */
+static void put_connections(quo_buf *b, const mock_record *r)
+{
+    quo_buf_puts(b, "],\n\"connections\":[");
+    bool first = true;
+    for (size_t i = 0; i < r->peers.count; i++) {
+        const mock_peer *p = &r->peers.items[i];
+        if (!p->events)
+            continue;
+        quo_buf_puts(b, first ? "\n" : ",\n");
+        first = false;
+        quo_buf_puts(b, "{\"peer\":");
+        put_str(b, p->addr);
+        long sole = mock_peer_sole_client(p);
+        quo_buf_puts(b, ",\"attributedTo\":");
+        if (sole >= 0 && (size_t)sole < r->clients.count) {
+            put_str(b, r->clients.items[sole].id);
+            quo_buf_puts(b, ",\"attributedBy\":\"the only client seen from this address\"");
+        } else {
+            char who[MOCK_PEER_TEXT + 32];
+            snprintf(who, sizeof who, "unidentified peer %s", p->addr);
+            put_str(b, who);
+        }
+        quo_buf_printf(b, ",\"clientsSeen\":%zu%s,\"connections\":%zu,\"unanswered\":",
+                       p->n_clients, p->more_clients ? ",\"moreClients\":true" : "", p->events);
+        put_peer_reasons(b, p);
+        quo_buf_puts(b, ",\"libmicrohttpdStatuses\":{");
+        for (size_t k = 0; k < MOCK_PEER_STATUSES && p->statuses[k]; k++)
+            quo_buf_printf(b, "%s\"%d\":%zu", k ? "," : "", p->statuses[k], p->status_count[k]);
+        quo_buf_puts(b, "},\"firstSeen\":");
+        put_time(b, p->first_ms);
+        quo_buf_puts(b, ",\"lastSeen\":");
+        put_time(b, p->last_ms);
+        quo_buf_puts(b, "}");
+    }
+    if (r->peers.other)
+        quo_buf_printf(b, "%s{\"peer\":\"(other addresses)\",\"connections\":%zu}",
+                       first ? "\n" : ",\n", r->peers.other);
+}
+
 static void put_client(quo_buf *b, const mock_record *r, const mock_client *c)
 {
     quo_buf_puts(b, "{\"id\":");
@@ -901,6 +1006,7 @@ static void put_client(quo_buf *b, const mock_record *r, const mock_client *c)
     quo_buf_puts(b, "]");
     if (c->problems_dropped)
         quo_buf_printf(b, ",\"problemsOmitted\":%zu", c->problems_dropped);
+    put_client_connections(b, r, (long)(c - r->clients.items));
     quo_buf_puts(b, "}");
 }
 
@@ -982,6 +1088,7 @@ static void render_json(mock_record *r, quo_buf *b)
         quo_buf_puts(b, i ? ",\n" : "\n");
         put_client(b, r, &r->clients.items[i]);
     }
+    put_connections(b, r);
     quo_buf_puts(b, "],\n\"requests\":[");
     const rec_entry **order = NULL;
     if (r->unsorted && r->n_entries) {

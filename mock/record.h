@@ -104,6 +104,17 @@ void mock_record_add(mock_record *r, const mock_record_info *in);
  * summary.unanswered. */
 void mock_record_unanswered(mock_record *r, const char *reason);
 
+/* Counts a connection that made no request the mock judged, by reason
+ * (as mock_record_unanswered()) and by the peer address it came from
+ * (text, e.g. "127.0.0.1"); status: the answer libmicrohttpd sent itself,
+ * 0 when none or not known. Rendered in the report's "connections". */
+void mock_record_connection(mock_record *r, const char *reason, const char *peer, int status);
+
+/* The client that sent req was seen from the address peer: what comes
+ * from that address without a request can be attributed to it when it is
+ * the only one (peers.h). */
+void mock_record_peer_seen(mock_record *r, const char *peer, const quo_mock_request *req);
+
 /* Forgets every request and client (POST /__quo/reset); keeps the
  * provenance and restarts its time span. */
 void mock_record_reset(mock_record *r);

@@ -204,6 +204,35 @@ static void md_request_line(quo_buf *b, const cJSON *e)
     quo_buf_puts(b, "\n\n");
 }
 
+/* The connections that made no request the mock saw, by address. */
+static void md_connections(quo_buf *b, const cJSON *conns)
+{
+    if (!cJSON_GetArraySize(conns))
+        return;
+    quo_buf_puts(b, "Connections without a request the mock saw (libmicrohttpd closed or "
+                    "answered them, or the door turned them away), by peer address:\n\n");
+    const cJSON *e;
+    cJSON_ArrayForEach(e, conns)
+    {
+        quo_buf_puts(b, "- `");
+        md(b, str0(e, "peer"));
+        quo_buf_puts(b, "`, attributed to ");
+        md(b, str0(e, "attributedTo"));
+        quo_buf_printf(b, ": %ld connection(s)", num(e, "connections"));
+        const cJSON *u;
+        cJSON_ArrayForEach(u, arr(e, "unanswered"))
+        {
+            quo_buf_printf(b, ", %s %ld", u->string, (long)u->valuedouble);
+        }
+        cJSON_ArrayForEach(u, arr(e, "libmicrohttpdStatuses"))
+        {
+            quo_buf_printf(b, ", libmicrohttpd answered %s x%ld", u->string, (long)u->valuedouble);
+        }
+        quo_buf_puts(b, "\n");
+    }
+    quo_buf_puts(b, "\n");
+}
+
 static void render_md(const cJSON *doc, quo_buf *b)
 {
     const cJSON *s = arr(doc, "summary");
@@ -234,6 +263,7 @@ static void render_md(const cJSON *doc, quo_buf *b)
         any = true;
     }
     quo_buf_puts(b, any ? " |\n\n" : "0 |\n\n");
+    md_connections(b, arr(doc, "connections"));
     if (num(s, "omitted"))
         quo_buf_printf(b, "The details of %ld request(s) were omitted (record limit; %ld of "
                        "them non-conforming); they are counted above.\n\n",

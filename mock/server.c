@@ -28,6 +28,14 @@
  * fault preferences (prefer.h), which shape the answer here: delay, drop,
  * reset, truncate, extra-members, chunked.
  *
+ * Connections are accepted by the door (door.h), which turns away TLS
+ * hellos and connections closed before a byte, and hands the rest to
+ * libmicrohttpd. When a connection ends, account_close() counts what on it
+ * never became a request the mock answered (no request line, libmicrohttpd's
+ * own answers), by peer address (peers.h). Bodies over JUDGE_INLINE_MAX are
+ * judged on the judge's thread (judge.h) so that the workers stay
+ * responsive.
+ *
  * One conn_ctx per TCP connection carries the per-request state; HTTP/1.1
  * requests on a connection are sequential, so it is reused and its body
  * buffer survives between requests (bounded by KEEP_BUFFER).
@@ -55,11 +63,14 @@
 #include "quo/io.h"
 #include "quo/json.h"
 #include "core.h"
+#include "door.h"
 #include "faults.h"
 #include "guard.h"
 #include "http_rules.h"
+#include "judge.h"
 #include "prefer.h"
 #include "record.h"
+#include "sock.h"
 #include "text.h"
 
 #define KEEP_BUFFER (64u * 1024u)
@@ -68,6 +79,17 @@
 #define EVICT_MIN_AGE_MS 500
 #define ROUTE_MAX 2048
 #define EXTRA_PREFER_MAX 256
+/* How long the door waits for a new connection's first bytes before it
+ * hands the connection to libmicrohttpd as it is (door.h). */
+#define DOOR_HOLD_MS 100
+/* libmicrohttpd's own answers not yet matched to the connection they
+ * closed. */
+#define MHD_STATUS_QUEUE 16
+/* Connections the door may hand past hand_max while the ones closed to
+ * make room are still closing; libmicrohttpd's limit is above both. */
+#define HAND_SLACK 32
+/* Bodies larger than this are judged on the judge's thread (judge.h). */
+#define JUDGE_INLINE_MAX (64u * 1024u)
 
 typedef struct report_file {
     char *path;
@@ -80,6 +102,8 @@ struct quo_mock_server {
     struct MHD_Daemon *daemon;
     mock_guard *guard;
     mock_faults *faults;
+    mock_door *door;
+    mock_judge *judge; /* NULL with a thread per connection */
     int listen_fd;
     unsigned port;
     size_t max_body, max_header, body_budget;
@@ -93,12 +117,16 @@ struct quo_mock_server {
     uint64_t report_gen;
     bool reported;
     atomic_uint conns;
+    atomic_uint handed;  /* sockets given to libmicrohttpd and not yet closed */
+    unsigned hand_max;   /* at most this many (door_hand()) */
     atomic_size_t body_bytes;
     atomic_uint_fast64_t seq; /* requests begun: the fault plan's numbers */
     pthread_mutex_t lock;
     pthread_cond_t idle;
     unsigned inflight;
     bool draining, finished, hurry;
+    int mhd_status[MHD_STATUS_QUEUE]; /* under lock: statuses libmicrohttpd */
+    size_t mhd_first, mhd_count;      /* logged, oldest first */
     quo_status finish_status;
     quo_error finish_error;
 };
@@ -129,6 +157,22 @@ typedef struct conn_ctx {
     char fault_text[128];
     mock_findings pre;
     struct timespec start;
+    /* Accounting of the connection (account_close()). */
+    char peer[MOCK_PEER_TEXT];
+    unsigned lines, begun;   /* request lines libmicrohttpd parsed; requests begun */
+    bool peer_linked;        /* its client is tied to its address in the record */
+    bool closed_answer;      /* the last answer closed the connection */
+    bool mhd_ended;          /* libmicrohttpd ended a request before the handler */
+    enum MHD_RequestTerminationCode mhd_toe;
+    mock_sock_bytes done;    /* the socket's byte counts after the last answer */
+    /* A large body judged on the judge's thread: set there, read after
+     * the connection is resumed. */
+    struct MHD_Connection *conn;
+    const char *method;
+    bool judging, judged;
+    quo_status judge_st;
+    quo_mock_response judge_resp;
+    size_t judge_viol;
 } conn_ctx;
 
 static mock_record *record_of(quo_mock_server *srv)
@@ -176,6 +220,76 @@ static void conn_free(conn_ctx *cc)
     free(cc);
 }
 
+/* The oldest status libmicrohttpd logged and no connection claimed yet;
+ * 0 when none. */
+static int take_mhd_status(quo_mock_server *srv)
+{
+    int status = 0;
+    pthread_mutex_lock(&srv->lock);
+    if (srv->mhd_count) {
+        status = srv->mhd_status[srv->mhd_first];
+        srv->mhd_first = (srv->mhd_first + 1) % MHD_STATUS_QUEUE;
+        srv->mhd_count--;
+    }
+    pthread_mutex_unlock(&srv->lock);
+    return status;
+}
+
+static const char *ended_reason(const conn_ctx *cc)
+{
+    switch (cc->mhd_toe) {
+    case MHD_REQUEST_TERMINATED_TIMEOUT_REACHED:
+        return "idle-timeout";
+    case MHD_REQUEST_TERMINATED_DAEMON_SHUTDOWN:
+        return "cut-by-shutdown";
+    case MHD_REQUEST_TERMINATED_CLIENT_ABORT:
+        return "closed-by-client";
+    default:
+        return mock_sock_peer_closed(cc->guard.fd) ? "closed-by-client"
+                                                   : "dropped-by-libmicrohttpd";
+    }
+}
+
+/* A connection ends: whatever on it never became a request the mock
+ * answered is counted by reason and by peer address (docs/mock.md, "Every
+ * request is accounted for"). The socket is still open here, so the
+ * kernel's byte counts tell what came and went after the last answer:
+ *   bytes out  libmicrohttpd answered by itself (505, its 400/414/431);
+ *   a request line but no handler call: how libmicrohttpd ended it;
+ *   bytes in   that never made a request line: "no-request-line";
+ *   nothing at all: "closed-before-request" (or an idle timeout). */
+static void account_close(conn_ctx *cc)
+{
+    quo_mock_server *srv = cc->srv;
+    if (cc->guard.closing || !srv->core)
+        return; /* the guard closed it and counted why */
+    mock_sock_bytes now;
+    bool known = mock_sock_bytes_now(cc->guard.fd, &now);
+    uint64_t in = known ? now.in - cc->done.in : 0, out = known ? now.out - cc->done.out : 0;
+    /* The kernel counts SYN and FIN as a byte each: the peer's FIN is no
+     * byte it sent; an answer is at least "HTTP/1.1 NNN" (12 bytes). */
+    bool peer_closed = mock_sock_peer_closed(cc->guard.fd);
+    if (in && peer_closed)
+        in--;
+    const char *why = NULL;
+    int status = 0;
+    if (out >= 12) {
+        why = "answered-by-libmicrohttpd";
+        status = take_mhd_status(srv);
+    } else if (cc->mhd_ended) {
+        why = ended_reason(cc);
+    } else if (cc->lines == cc->begun && in > 0 && !cc->closed_answer) {
+        why = "no-request-line";
+    } else if (cc->begun == 0 && cc->lines == 0) {
+        pthread_mutex_lock(&srv->lock);
+        bool draining = srv->draining;
+        pthread_mutex_unlock(&srv->lock);
+        why = peer_closed ? "closed-before-request" : draining ? "cut-by-shutdown" : "idle-timeout";
+    }
+    if (why)
+        mock_record_connection(record_of(srv), why, cc->peer, status);
+}
+
 static void on_connection(void *cls, struct MHD_Connection *c, void **socket_ctx,
                           enum MHD_ConnectionNotificationCode code)
 {
@@ -190,12 +304,16 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_ctx
             const union MHD_ConnectionInfo *ci =
                 MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
             mock_guard_add(srv->guard, &cc->guard, c, ci ? ci->connect_fd : -1);
+            ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+            mock_sock_peer_text(ci ? ci->client_addr : NULL, cc->peer, sizeof cc->peer);
         }
         *socket_ctx = cc;
     } else {
         atomic_fetch_sub(&srv->conns, 1);
+        atomic_fetch_sub(&srv->handed, 1);
         conn_ctx *cc = *socket_ctx;
         if (cc) {
+            account_close(cc);
             mock_guard_remove(srv->guard, &cc->guard);
             atomic_fetch_sub(&srv->body_bytes, cc->reserved);
             conn_free(cc);
@@ -215,8 +333,11 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
     if (cc) {
         free(cc->target);
         cc->target = uri ? strdup(uri) : NULL;
+        cc->lines++;
     }
-    return NULL;
+    /* The request's context from here on: on_completed() hears of a
+     * request libmicrohttpd ends before the handler sees it. */
+    return cc;
 }
 
 static void request_done(conn_ctx *cc)
@@ -224,6 +345,9 @@ static void request_done(conn_ctx *cc)
     if (!cc->active)
         return;
     cc->active = false;
+    if (cc->judged) /* judged, but the connection ended before the answer went */
+        quo_mock_response_free(&cc->judge_resp);
+    cc->judged = false;
     cc->responded = cc->too_big = cc->oom = cc->over_budget = cc->delayed = cc->local = false;
     cc->framing = MOCK_FRAMING_OK;
     cc->discarded = cc->len = cc->n_hdrs = cc->n_raw = cc->hdr_bytes = 0;
@@ -239,6 +363,7 @@ static void request_done(conn_ctx *cc)
         cc->cap = 0;
     }
     mock_guard_set(srv->guard, &cc->guard, GUARD_HEADERS);
+    mock_sock_bytes_now(cc->guard.fd, &cc->done);
     pthread_mutex_lock(&srv->lock);
     if (--srv->inflight == 0)
         pthread_cond_broadcast(&srv->idle);
@@ -251,7 +376,13 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_ctx,
     (void)c;
     quo_mock_server *srv = cls;
     conn_ctx *cc = *req_ctx;
-    if (cc) {
+    if (cc && !cc->active) {
+        /* Ended by libmicrohttpd before the handler was called (its own
+         * answer, a timeout, the client gone): account_close() counts it,
+         * knowing whether an answer went out. */
+        cc->mhd_ended = true;
+        cc->mhd_toe = toe;
+    } else if (cc) {
         if (!cc->responded && !cc->local) {
             const char *why = toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED ? "idle-timeout"
                               : toe == MHD_REQUEST_TERMINATED_CLIENT_ABORT
@@ -304,9 +435,23 @@ static void mhd_logger(void *cls, const char *fmt, va_list ap)
     vsnprintf(msg, sizeof msg, fmt, ap);
     /* libmicrohttpd's own answers (505, its 400 for a bad Content-Length,
      * its 431) never reach the handler: this message is where 0.9.75
-     * reports them, once per request. */
-    if (strncmp(msg, "Error processing request", 24) == 0 && srv->core)
-        mock_record_unanswered(record_of(srv), "answered-by-libmicrohttpd");
+     * names their status, once per answer. The connection it closes counts
+     * it (account_close()) and takes the status from here, oldest first. */
+    const char *code = strstr(msg, "HTTP response code is ");
+    if (strncmp(msg, "Error processing request", 24) == 0 && code) {
+        char *end;
+        errno = 0;
+        long status = strtol(code + 22, &end, 10);
+        if (errno || end == code + 22 || status < 100 || status > 599)
+            status = 0; /* not a status: matched as "not known" */
+        pthread_mutex_lock(&srv->lock);
+        if (srv->mhd_count == MHD_STATUS_QUEUE) {
+            srv->mhd_first = (srv->mhd_first + 1) % MHD_STATUS_QUEUE;
+            srv->mhd_count--;
+        }
+        srv->mhd_status[(srv->mhd_first + srv->mhd_count++) % MHD_STATUS_QUEUE] = (int)status;
+        pthread_mutex_unlock(&srv->lock);
+    }
     if (srv->quiet)
         return;
     size_t n = strcspn(msg, "\n");
@@ -405,6 +550,7 @@ static enum MHD_Result send_oom(conn_ctx *cc, struct MHD_Connection *c, const ch
     enum MHD_Result ret = MHD_queue_response(c, 500, r);
     MHD_destroy_response(r);
     cc->responded = true;
+    cc->closed_answer = true;
     mock_guard_set(cc->srv->guard, &cc->guard, GUARD_ANSWERING);
     log_line(cc, method, url, 500, 0);
     return ret;
@@ -451,6 +597,7 @@ static enum MHD_Result send_response(conn_ctx *cc, struct MHD_Connection *c, quo
     mock_guard_set(srv->guard, &cc->guard, GUARD_ANSWERING);
     if (cc->fault.drop || cc->fault.reset) {
         /* Prefer: drop / reset: no answer at all (recorded as forced). */
+        cc->closed_answer = true;
         if (cc->fault.reset && cc->guard.fd >= 0) {
             struct linger lg = {1, 0};
             setsockopt(cc->guard.fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
@@ -483,6 +630,9 @@ static enum MHD_Result send_response(conn_ctx *cc, struct MHD_Connection *c, quo
     pthread_mutex_unlock(&srv->lock);
     if (close)
         ok = ok && MHD_add_response_header(r, "Connection", "close");
+    /* Bytes after a closing answer (the rest of a refused body) are no
+     * request of their own. */
+    cc->closed_answer = close;
     quo_mock_response_free(resp);
     if (!ok) {
         MHD_destroy_response(r);
@@ -680,6 +830,7 @@ static enum MHD_Result begin(conn_ctx *cc, struct MHD_Connection *c, const char 
     srv->inflight++;
     pthread_mutex_unlock(&srv->lock);
     cc->active = true;
+    cc->begun = cc->lines;
     const char *target = cc->target ? cc->target : url;
     if (!mock_http_route_path(target, strlen(target), cc->route, sizeof cc->route))
         snprintf(cc->route, sizeof cc->route, "%s", url);
@@ -690,6 +841,12 @@ static enum MHD_Result begin(conn_ctx *cc, struct MHD_Connection *c, const char 
     int local = local_endpoint(cc, c, method);
     if (local >= 0)
         return (enum MHD_Result)local;
+    if (!cc->peer_linked) {
+        /* Once per connection: the address its client came from. */
+        quo_mock_request seen = {method, cc->route, cc->hdrs, cc->n_hdrs, "", 0};
+        mock_record_peer_seen(record_of(srv), cc->peer, &seen);
+        cc->peer_linked = true;
+    }
     cc->framing = mock_http_check(cc->target, cc->target ? strlen(cc->target) : 0, version,
                                   cc->raw, cc->n_raw, &cc->pre);
     MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, count_arg, cc);
@@ -807,6 +964,40 @@ static bool delay(conn_ctx *cc, struct MHD_Connection *c)
     return true;
 }
 
+/* On the judge's thread: the answer to a large body, then the connection
+ * goes on (on_request() sends what was decided here). */
+static void judge_job(void *arg)
+{
+    conn_ctx *cc = arg;
+    quo_mock_request req = core_request(cc, cc->method);
+    cc->judge_st = mock_core_handle_http(cc->srv->core, &req, &cc->pre,
+                                         cc->fault_text[0] ? cc->fault_text : NULL,
+                                         &cc->judge_resp, &cc->judge_viol);
+    cc->judging = false;
+    cc->judged = true;
+    MHD_resume_connection(cc->conn);
+}
+
+/* A large body goes to the judge's thread, its connection suspended
+ * meanwhile (no deadline runs: it has sent everything); false: judge it
+ * here. */
+static bool judge_later(conn_ctx *cc, struct MHD_Connection *c, const char *method)
+{
+    quo_mock_server *srv = cc->srv;
+    if (!srv->judge || cc->len <= JUDGE_INLINE_MAX)
+        return false;
+    cc->conn = c;
+    cc->method = method;
+    cc->judging = true;
+    mock_guard_set(srv->guard, &cc->guard, GUARD_ANSWERING);
+    MHD_suspend_connection(c);
+    if (mock_judge_submit(srv->judge, judge_job, cc))
+        return true;
+    cc->judging = false;
+    MHD_resume_connection(c);
+    return false;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_data_size,
@@ -818,7 +1009,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     conn_ctx *cc = ci ? ci->socket_context : NULL;
     if (!cc)
         return MHD_NO; /* its context could not be allocated: drop it */
-    if (!*req_ctx) {
+    if (!cc->active) {
         *req_ctx = cc;
         return begin(cc, c, url, method, version);
     }
@@ -843,6 +1034,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return reject(cc, c, method, cc->route, 503, 0, msg);
     }
     if (delay(cc, c))
+        return MHD_YES;
+    if (cc->judging)
+        return MHD_YES;
+    if (cc->judged) {
+        cc->judged = false;
+        return send_response(cc, c, cc->judge_st, &cc->judge_resp, cc->judge_viol, method,
+                             cc->route, false);
+    }
+    if (judge_later(cc, c, method))
         return MHD_YES;
     quo_mock_request req = core_request(cc, method);
     quo_mock_response resp;
@@ -968,6 +1168,41 @@ static quo_status open_listener(quo_mock_server *srv, const char *host, unsigned
     return QUO_OK;
 }
 
+/* The door's callbacks: a connection for libmicrohttpd (which applies
+ * accept_policy() and closes the socket when it refuses), or one the door
+ * turned away itself. */
+static void door_hand(void *ctx, int fd, const struct sockaddr *addr, socklen_t len)
+{
+    quo_mock_server *srv = ctx;
+    /* libmicrohttpd 0.9.75 deadlocks a worker that an added connection
+     * takes past its connection limit (new_connection_process_() locks its
+     * cleanup mutex twice), and its own check is racy: so the door never
+     * hands more than hand_max, well under every worker's limit. */
+    unsigned n = atomic_fetch_add(&srv->handed, 1);
+    /* Full: as in accept_policy(), a connection that has waited long for
+     * its headers makes room (it is closed soon after: a little slack). */
+    bool room = n < srv->hand_max ||
+                (n < srv->hand_max + HAND_SLACK && mock_guard_evict(srv->guard, EVICT_MIN_AGE_MS));
+    if (room && n >= srv->hand_max)
+        mock_record_unanswered(record_of(srv), "closed-to-make-room");
+    if (!room) {
+        atomic_fetch_sub(&srv->handed, 1);
+        char peer[MOCK_PEER_TEXT];
+        mock_sock_peer_text(addr, peer, sizeof peer);
+        close(fd);
+        mock_record_connection(record_of(srv), "refused-at-capacity", peer, 0);
+        return;
+    }
+    if (MHD_add_connection(srv->daemon, fd, addr, len) != MHD_YES)
+        atomic_fetch_sub(&srv->handed, 1); /* refused (and closed) at once */
+}
+
+static void door_turned(void *ctx, const char *reason, const char *peer)
+{
+    quo_mock_server *srv = ctx;
+    mock_record_connection(record_of(srv), reason, peer, 0);
+}
+
 quo_status quo_mock_server_start(const quo_spec *spec, const quo_mock_options *opts,
                                  quo_mock_server **out, quo_error *err)
 {
@@ -997,6 +1232,7 @@ quo_status quo_mock_server_start(const quo_spec *spec, const quo_mock_options *o
     unsigned margin = srv->max_conn / 4;
     srv->margin = margin < 8 ? 8 : margin > 64 ? 64 : margin;
     atomic_init(&srv->conns, 0);
+    atomic_init(&srv->handed, 0);
     atomic_init(&srv->body_bytes, 0);
     atomic_init(&srv->seq, 0);
     if (pthread_mutex_init(&srv->lock, NULL) != 0) {
@@ -1058,8 +1294,9 @@ quo_status quo_mock_server_start(const quo_spec *spec, const quo_mock_options *o
                      MHD_ALLOW_SUSPEND_RESUME;
     flags |= opts->thread_per_connection ? (MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL)
                                          : MHD_USE_EPOLL;
-    if (ipv6)
-        flags |= MHD_USE_IPv6;
+    /* The door (door.h) accepts the connections and hands them over. */
+    flags |= MHD_USE_NO_LISTEN_SOCKET;
+    (void)ipv6;
     /* The pool holds the header block: room for a little over max_header
      * so the mock, not libmicrohttpd, answers most oversized headers. */
     size_t pool = srv->max_header * 2 + 16 * 1024;
@@ -1069,10 +1306,13 @@ quo_status quo_mock_server_start(const quo_spec *spec, const quo_mock_options *o
     struct MHD_OptionItem o[14];
     size_t n = 0;
     o[n++] = (struct MHD_OptionItem){MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_logger, srv};
-    o[n++] = (struct MHD_OptionItem){MHD_OPTION_LISTEN_SOCKET, srv->listen_fd, NULL};
-    o[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT, (intptr_t)(srv->max_conn + srv->margin + 64), NULL};
-    /* accept_policy() refuses past max_conn + margin; libmicrohttpd's own
-     * limit sits above it so that it never leaves clients in the backlog. */
+    /* accept_policy() refuses past max_conn + margin, the door past
+     * hand_max; libmicrohttpd's own limit sits above both, per worker
+     * (it divides its limit among them), so that it is never reached. */
+    srv->hand_max = srv->max_conn + srv->margin + 64;
+    unsigned pools = !opts->thread_per_connection && workers > 1 ? workers : 1;
+    o[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT,
+                                     (intptr_t)(pools * (srv->hand_max + 2 * HAND_SLACK)), NULL};
     o[n++] = (struct MHD_OptionItem){MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)on_uri, srv};
     o[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT, (intptr_t)srv->timeout, NULL};
     o[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_MEMORY_LIMIT, (intptr_t)pool, NULL};
@@ -1087,6 +1327,17 @@ quo_status quo_mock_server_start(const quo_spec *spec, const quo_mock_options *o
         quo_error_set(err, QUO_EIO, 0, "cannot start the HTTP server on port %u", srv->port);
         quo_mock_server_stop(srv);
         return QUO_EIO;
+    }
+    if (!opts->thread_per_connection && !(srv->judge = mock_judge_start())) {
+        quo_error_set(err, QUO_ENOMEM, 0, "cannot start the judge thread");
+        quo_mock_server_stop(srv);
+        return QUO_ENOMEM;
+    }
+    srv->door = mock_door_start(srv->listen_fd, DOOR_HOLD_MS, door_hand, door_turned, srv);
+    if (!srv->door) {
+        quo_error_set(err, QUO_ENOMEM, 0, "cannot start the accept thread");
+        quo_mock_server_stop(srv);
+        return QUO_ENOMEM;
     }
     srv->finished = false;
     *out = srv;
@@ -1131,6 +1382,12 @@ quo_status quo_mock_server_finish(quo_mock_server *srv, quo_error *err)
     /* Delayed answers go now; then nothing is suspended when the daemon
      * stops. */
     mock_guard_resume_all(srv->guard);
+    /* No connection is handed to a daemon that stops. */
+    mock_door_stop(srv->door);
+    srv->door = NULL;
+    /* Every large body queued is judged and its connection resumed. */
+    mock_judge_stop(srv->judge);
+    srv->judge = NULL;
     MHD_stop_daemon(srv->daemon);
     mock_guard_stop(srv->guard);
     srv->guard = NULL;

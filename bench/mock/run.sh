@@ -116,7 +116,8 @@ run_mock() {
   "$mock" --port 0 "$@" > "$work/mock.out" 2> /dev/null &
   local pid=$!
   pids+=($pid)
-  for _ in $(seq 1 100); do [ -s "$work/mock.out" ] && break; sleep 0.05; done
+  # A loaded machine may take seconds to start it: wait up to 20 s.
+  for _ in $(seq 1 200); do [ -s "$work/mock.out" ] && break; sleep 0.1; done
   local port
   port=$(sed -n '1s/.*://p' "$work/mock.out")
   # Every body of the mix must be a 201, or the figures mean nothing.
@@ -164,7 +165,7 @@ mkdir -p "$out_dir"
     echo "| quo-mock $label | $rps | $(ms "$p50") | $(ms "$p99") | $ratio | $bad |"
   done
   echo
-  echo "Target: quo-mock at >= 0.50x the nginx baseline, p99 < 5 ms."
+  echo "Target: quo-mock at >= 0.70x the nginx baseline, p99 < 5 ms."
 } | tee "$out.tmp"
 mv "$out.tmp" "$out"
 echo "bench/mock: written to $out"

@@ -1,14 +1,20 @@
 /* mock_http.c - see mock_http.h. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <check.h>
 
+#include "quo/io.h"
 #include "quo/response.h"
 
 #include "mock_http.h"
@@ -260,4 +266,51 @@ void th_sleep_ms(long ms)
     struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
     while (nanosleep(&ts, &ts) != 0)
         ;
+}
+
+/* ---- raw sockets ------------------------------------------------------- */
+
+int th_raw_connect(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    ck_assert_int_ge(fd, 0);
+    struct sockaddr_in a = {0};
+    a.sin_family = AF_INET;
+    a.sin_port = htons((uint16_t)TM.port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ck_assert_msg(connect(fd, (struct sockaddr *)&a, sizeof a) == 0, "connect: %s",
+                  quo_errno_text(errno).text);
+    return fd;
+}
+
+void th_raw_send(int fd, const char *s)
+{
+    size_t n = strlen(s);
+    ck_assert_int_eq(send(fd, s, n, MSG_NOSIGNAL), (ssize_t)n);
+}
+
+const char *th_raw_read(int fd, int timeout_ms, bool *eof)
+{
+    static char buf[65536];
+    size_t n = 0;
+    *eof = false;
+    struct timespec start, now;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    for (;;) {
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        long spent = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
+        if (spent >= timeout_ms)
+            break;
+        struct pollfd p = {fd, POLLIN, 0};
+        if (poll(&p, 1, (int)(timeout_ms - spent)) <= 0)
+            break;
+        ssize_t r = recv(fd, buf + n, sizeof buf - 1 - n, 0);
+        if (r <= 0) {
+            *eof = true;
+            break;
+        }
+        n += (size_t)r;
+    }
+    buf[n] = '\0';
+    return buf;
 }

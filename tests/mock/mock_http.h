@@ -75,4 +75,12 @@ void th_sleep_ms(long ms);
 /* A temporary file holding text; returns its path (malloc'd). */
 char *th_temp_file(const char *text);
 
+/* Raw sockets to TM, for what an HTTP library will not send: a TCP
+ * connection to 127.0.0.1 (ck_assert on failure); all bytes of s sent;
+ * everything read until EOF or timeout_ms (a static buffer; *eof set when
+ * the peer closed). Close the fd with close(). */
+int th_raw_connect(void);
+void th_raw_send(int fd, const char *s);
+const char *th_raw_read(int fd, int timeout_ms, bool *eof);
+
 #endif

@@ -36,53 +36,6 @@ static quo_mock_options opts(void)
     return o;
 }
 
-static int raw_connect(void)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    ck_assert_int_ge(fd, 0);
-    struct sockaddr_in a = {0};
-    a.sin_family = AF_INET;
-    a.sin_port = htons((uint16_t)TM.port);
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ck_assert_msg(connect(fd, (struct sockaddr *)&a, sizeof a) == 0, "connect: %s",
-                  quo_errno_text(errno).text);
-    return fd;
-}
-
-static void raw_send(int fd, const char *s)
-{
-    size_t n = strlen(s);
-    ck_assert_int_eq(send(fd, s, n, MSG_NOSIGNAL), (ssize_t)n);
-}
-
-/* Reads until EOF or timeout_ms; returns what came (static buffer) and
- * sets *eof when the peer closed. */
-static const char *raw_read(int fd, int timeout_ms, bool *eof)
-{
-    static char buf[65536];
-    size_t n = 0;
-    *eof = false;
-    struct timespec start, now;
-    clock_gettime(CLOCK_MONOTONIC, &start);
-    for (;;) {
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        long spent = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
-        if (spent >= timeout_ms)
-            break;
-        struct pollfd p = {fd, POLLIN, 0};
-        if (poll(&p, 1, (int)(timeout_ms - spent)) <= 0)
-            break;
-        ssize_t r = recv(fd, buf + n, sizeof buf - 1 - n, 0);
-        if (r <= 0) {
-            *eof = true;
-            break;
-        }
-        n += (size_t)r;
-    }
-    buf[n] = '\0';
-    return buf;
-}
-
 static double seconds_since(const struct timespec *t0)
 {
     struct timespec now;
@@ -146,6 +99,48 @@ static char *nested(size_t depth)
     strcpy(b + strlen(pre) + 2 * depth, post);
     return b;
 }
+
+/* A body over 64 KiB is judged on the judge thread, its connection
+ * suspended meanwhile: the same answer as inline, and a small request is
+ * answered while large ones wait. */
+static void *post_large(void *p)
+{
+    http_res *r = http_create("test-key", p);
+    ck_assert_int_eq(r->status, 400);
+    th_assert_conforms(r);
+    ck_assert_ptr_nonnull(strstr(r->body, "is not an allowed member"));
+    http_res_free(r);
+    return NULL;
+}
+
+START_TEST(t_large_body_judged_apart)
+{
+    quo_mock_options o = opts();
+    th_start(&o);
+    size_t n = 20000, cap = n * 16 + 128, len = 0;
+    char *body = malloc(cap);
+    ck_assert_ptr_nonnull(body);
+    len += (size_t)snprintf(body, cap, "{\"title\":\"t\",\"description\":\"d\",\"phoneNumberId\":\"PN1\"");
+    for (size_t i = 0; i < n; i++)
+        len += (size_t)snprintf(body + len, cap - len, ",\"m%zu\":0", i);
+    snprintf(body + len, cap - len, "}");
+    ck_assert_uint_gt(strlen(body), 64 * 1024);
+    pthread_t t[4];
+    for (int i = 0; i < 4; i++)
+        ck_assert_int_eq(pthread_create(&t[i], NULL, post_large, body), 0);
+    http_res *r = http_create("test-key", PN1_BODY);
+    ck_assert_int_eq(r->status, 201);
+    http_res_free(r);
+    for (int i = 0; i < 4; i++)
+        pthread_join(t[i], NULL);
+    r = http_create("test-key", body);
+    ck_assert_int_eq(r->status, 400);
+    ck_assert_ptr_nonnull(strstr(r->body, "(20000 problems)"));
+    http_res_free(r);
+    free(body);
+    th_stop();
+}
+END_TEST
 
 START_TEST(t_limit_depth)
 {
@@ -234,9 +229,9 @@ START_TEST(t_limit_waiting_connections_make_room)
     quo_mock_options o = opts();
     o.max_connections = 2;
     th_start(&o);
-    int a = raw_connect(), b = raw_connect();
-    raw_send(a, "POST /v1/tasks HTTP/1.1\r\nHost: x\r\n");
-    raw_send(b, "POST /v1/tasks HTTP/1.1\r\nHost: x\r\n");
+    int a = th_raw_connect(), b = th_raw_connect();
+    th_raw_send(a, "POST /v1/tasks HTTP/1.1\r\nHost: x\r\n");
+    th_raw_send(b, "POST /v1/tasks HTTP/1.1\r\nHost: x\r\n");
     th_sleep_ms(700);
     http_res *r = http_create("test-key", PN1_BODY);
     ck_assert_int_eq(r->status, 201);
@@ -256,14 +251,14 @@ START_TEST(t_limit_header_deadline)
     quo_mock_options o = opts();
     o.header_deadline = 1;
     th_start(&o);
-    int a = raw_connect();
+    int a = th_raw_connect();
     bool eof = false;
     for (int i = 0; i < 30 && !eof; i++) {
         char line[32];
         snprintf(line, sizeof line, i ? "X-%d: 1\r\n" : "POST /v1/tasks HTTP/1.1\r\n", i);
         if (send(a, line, strlen(line), MSG_NOSIGNAL) < 0)
             break;
-        raw_read(a, 100, &eof);
+        th_raw_read(a, 100, &eof);
     }
     ck_assert_msg(eof, "the connection was not closed within 3 s");
     close(a);
@@ -299,8 +294,8 @@ START_TEST(t_limit_connections_503)
     int up[102];
     size_t n_up = 0;
     for (; n_up < 2; n_up++) {
-        up[n_up] = raw_connect();
-        raw_send(up[n_up], partial);
+        up[n_up] = th_raw_connect();
+        th_raw_send(up[n_up], partial);
     }
     th_sleep_ms(200); /* time for the server to read their headers */
     http_res *r = NULL;
@@ -310,8 +305,8 @@ START_TEST(t_limit_connections_503)
         if (r->status == 503)
             break;
         if (r->status == 201 && n_up < QUO_ARRAY_SIZE(up)) {
-            up[n_up] = raw_connect();
-            raw_send(up[n_up++], partial);
+            up[n_up] = th_raw_connect();
+            th_raw_send(up[n_up++], partial);
         }
         th_sleep_ms(20);
     }
@@ -353,10 +348,10 @@ START_TEST(t_limit_idle_timeout)
     th_start(&o);
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    int fd = raw_connect();
-    raw_send(fd, "POST /v1/tasks HTTP/1.1\r\nHost: x\r\n"); /* and then nothing */
+    int fd = th_raw_connect();
+    th_raw_send(fd, "POST /v1/tasks HTTP/1.1\r\nHost: x\r\n"); /* and then nothing */
     bool eof;
-    const char *got = raw_read(fd, 8000, &eof);
+    const char *got = th_raw_read(fd, 8000, &eof);
     ck_assert_msg(eof, "the slow connection was not closed");
     ck_assert_str_eq(got, "");
     ck_assert_msg(seconds_since(&t0) >= 0.9, "closed before the timeout");
@@ -401,8 +396,8 @@ START_TEST(t_graceful_shutdown_in_flight)
              "POST /v1/tasks HTTP/1.1\r\nHost: x\r\nAuthorization: test-key\r\n"
              "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n%.*s",
              strlen(body), (int)half, body);
-    int fd = raw_connect();
-    raw_send(fd, head);
+    int fd = th_raw_connect();
+    th_raw_send(fd, head);
     th_sleep_ms(200);
     finish_arg fa = {TM.server, QUO_EIO};
     pthread_t t;
@@ -431,9 +426,9 @@ START_TEST(t_graceful_shutdown_in_flight)
     }
     close(nfd);
     /* The request in flight completes with its 201. */
-    raw_send(fd, body + half);
+    th_raw_send(fd, body + half);
     bool eof;
-    const char *resp = raw_read(fd, 5000, &eof);
+    const char *resp = th_raw_read(fd, 5000, &eof);
     ck_assert_msg(strncmp(resp, "HTTP/1.1 201", 12) == 0, "in-flight request: %s", resp);
     ck_assert_msg(strstr(resp, "\r\nConnection: close\r\n"), "no Connection: close: %s", resp);
     ck_assert_ptr_nonnull(strstr(resp, "\"taskId\":\"TK"));
@@ -649,6 +644,7 @@ static Suite *suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, t_limit_body_413);
     tcase_add_test(tc, t_limit_depth);
+    tcase_add_test(tc, t_large_body_judged_apart);
     tcase_add_test(tc, t_limit_header_431);
     tcase_add_test(tc, t_limit_connections_503);
     tcase_add_test(tc, t_limit_waiting_connections_make_room);
