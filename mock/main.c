@@ -79,7 +79,8 @@ static void usage(FILE *to)
 "Exit status:\n"
 "  0  clean shutdown after SIGINT/SIGTERM (reports written, if asked for)\n"
 "  1  runtime failure: a report could not be written, or out of memory; or,\n"
-"     with --fail-on-nonconforming, a client was not conforming or a\n"
+"     with --fail-on-nonconforming, a client was not conforming, a\n"
+"     connection sent bytes that are not an HTTP request, or a\n"
 "     --require-coverage item was never exercised\n"
 "  2  usage error, or bad fixtures, spec, fault plan, address or report path\n"
 "     (nothing was served)\n",
@@ -383,6 +384,14 @@ static int verdict_status(const cli *c, quo_mock_server *srv, const quo_mock_sum
     if (sum->clients_non_conforming) {
         fprintf(stderr, "quo-mock: %zu of %zu client(s) not conforming\n",
                 sum->clients_non_conforming, sum->clients);
+        rc = EXIT_RUNTIME;
+    }
+    /* Bytes that were no HTTP request came from some client even when the
+     * report cannot say which (its "connections" name the peer address). */
+    if (sum->malformed_connections) {
+        fprintf(stderr, "quo-mock: %zu connection(s) sent bytes that are not an HTTP/1.1 "
+                "request (the report's \"connections\" list them by peer address)\n",
+                sum->malformed_connections);
         rc = EXIT_RUNTIME;
     }
     if (c->require) {

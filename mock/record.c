@@ -241,6 +241,7 @@ struct mock_record {
     int64_t start_ms, first_ms, last_ms;
     const char *reasons[REC_REASONS];
     size_t reason_count[REC_REASONS];
+    size_t malformed;  /* connections mock_record_reason_malformed() names */
     mock_clients clients;
     mock_peers peers;   /* connections without a judged request, by address */
     uint64_t generation;
@@ -395,6 +396,7 @@ void mock_record_reset(mock_record *r)
     r->conforming = r->non_conforming = r->not_judged = r->forced = 0;
     r->omitted = r->omitted_non = 0;
     memset(r->reason_count, 0, sizeof r->reason_count);
+    r->malformed = 0;
     r->start_ms = now_ms();
     r->first_ms = r->last_ms = 0;
     r->generation++;
@@ -422,11 +424,20 @@ void mock_record_unanswered(mock_record *r, const char *reason)
     pthread_mutex_unlock(&r->lock);
 }
 
+bool mock_record_reason_malformed(const char *reason, int status)
+{
+    if (strcmp(reason, "answered-by-libmicrohttpd") == 0)
+        return status == 400 || status == 505;
+    return strcmp(reason, "no-request-line") == 0 || strcmp(reason, "tls-to-plain-port") == 0;
+}
+
 void mock_record_connection(mock_record *r, const char *reason, const char *peer, int status)
 {
     int64_t now = now_ms();
     pthread_mutex_lock(&r->lock);
     count_reason(r, reason);
+    if (mock_record_reason_malformed(reason, status))
+        r->malformed++;
     mock_peer *p = mock_peers_get(&r->peers, peer ? peer : "?");
     if (p)
         mock_peer_event(p, reason, status, now);
@@ -824,6 +835,7 @@ void mock_record_summary(mock_record *r, quo_mock_summary *out)
     out->forced = r->forced;
     for (size_t i = 0; i < REC_REASONS; i++)
         out->unanswered += r->reason_count[i];
+    out->malformed_connections = r->malformed;
     out->clients = r->clients.count;
     for (size_t i = 0; i < r->clients.count; i++)
         if (r->clients.items[i].non_conforming)
@@ -1061,9 +1073,9 @@ static void render_json(mock_record *r, quo_buf *b)
                    (unsigned long long)r->requests, r->conforming, r->non_conforming);
     quo_buf_printf(b, ",\"notJudged\":%zu,\"forced\":%zu,\"omitted\":%zu,"
                    "\"omittedNonConforming\":%zu,\"clients\":%zu,\"clientsNonConforming\":%zu,"
-                   "\"unanswered\":{",
+                   "\"malformedConnections\":%zu,\"unanswered\":{",
                    r->not_judged, r->forced, r->omitted, r->omitted_non, r->clients.count,
-                   clients_non);
+                   clients_non, r->malformed);
     bool first = true;
     for (size_t i = 0; i < REC_REASONS && r->reasons[i]; i++) {
         if (!r->reason_count[i])

@@ -109,6 +109,12 @@ void mock_record_unanswered(mock_record *r, const char *reason);
  * (text, e.g. "127.0.0.1"); status: the answer libmicrohttpd sent itself,
  * 0 when none or not known. Rendered in the report's "connections". */
 void mock_record_connection(mock_record *r, const char *reason, const char *peer, int status);
+/* True when a connection ended for `reason` with libmicrohttpd's `status`
+ * means its peer sent bytes that are no HTTP/1.1 request (RFC 9112
+ * section 3: a request line; TLS to the plain port is none either): the
+ * client's fault whoever it was (summary.malformed_connections). A 414 or
+ * 431 is a limit of the mock (or of libmicrohttpd), not the client's. */
+bool mock_record_reason_malformed(const char *reason, int status);
 
 /* The client that sent req was seen from the address peer: what comes
  * from that address without a request can be attributed to it when it is

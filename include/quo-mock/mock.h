@@ -186,6 +186,10 @@ typedef struct quo_mock_summary {
     size_t not_judged; /* answered by the mock's own limit: no verdict */
     size_t forced;     /* answers shaped by a fault the client asked for */
     size_t unanswered; /* refused, dropped or timed out before an answer */
+    size_t malformed_connections; /* of which a peer sent bytes that are no
+                                     HTTP/1.1 request: no request line, TLS to
+                                     the plain port, or libmicrohttpd's own 400
+                                     or 505 (never its 414/431: the mock's limits) */
     size_t clients;
     size_t clients_non_conforming;
 } quo_mock_summary;

@@ -222,6 +222,50 @@ finally:
     if proc.poll() is None:
         proc.kill()
         proc.wait()
+
+
+def clean_run(garbage):
+    """Phase 3: one conforming request, and (garbage) one connection of bytes
+    that are no HTTP request: --fail-on-nonconforming exits 1 for it although
+    no client can be named, and 0 without it."""
+    p = subprocess.Popen([MOCK, "--port", "0", "--fail-on-nonconforming"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        port = int(p.stdout.readline().strip().rsplit(":", 1)[1])
+        req = urllib.request.Request(
+            f"http://127.0.0.1:{port}/v1/tasks", method="POST",
+            data=json.dumps({"title": "t", "description": "d", "phoneNumberId": "PN1"}).encode(),
+            headers={"Authorization": "test-key", "Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=10) as r:
+            check(r.status == 201, f"phase 3: the clean request gets 201 ({r.status})")
+        if garbage:
+            s = socket.create_connection(("127.0.0.1", port), timeout=10)
+            s.sendall(b"GARBAGE\r\n")
+            s.shutdown(socket.SHUT_WR)
+            try:
+                while s.recv(4096):
+                    pass
+            except OSError:
+                pass
+            s.close()
+            time.sleep(0.7)  # the mock counts the connection when it ends
+        p.send_signal(signal.SIGTERM)
+        _, err = p.communicate(timeout=30)
+        want = 1 if garbage else 0
+        check(p.returncode == want, f"phase 3 (garbage={garbage}): exit {p.returncode}, want "
+              f"{want}: {err.strip()[-300:]}")
+        check(("not an HTTP/1.1 request" in err) == garbage,
+              f"phase 3 (garbage={garbage}): stderr names the connection: {err.strip()[-300:]}")
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+
+
+try:
+    clean_run(False)
+    clean_run(True)
+finally:
     shutil.rmtree(work, ignore_errors=True)
 
 print("FAILED: %d check(s)" % len(failures) if failures else "OK")
