@@ -204,30 +204,47 @@ static void md_request_line(quo_buf *b, const cJSON *e)
     quo_buf_puts(b, "\n\n");
 }
 
+/* One peer's connections that made no request the mock saw, as text put
+ * through `put` (the format's escape): "127.0.0.1, attributed to X: 2
+ * connection(s), no-request-line 1, libmicrohttpd answered 505 x1". */
+static void conn_text(quo_buf *b, const cJSON *e, void (*put)(quo_buf *, const char *))
+{
+    put(b, str0(e, "peer"));
+    quo_buf_puts(b, ", attributed to ");
+    put(b, str0(e, "attributedTo"));
+    quo_buf_printf(b, ": %ld connection(s)", num(e, "connections"));
+    const cJSON *u;
+    cJSON_ArrayForEach(u, arr(e, "unanswered"))
+    {
+        quo_buf_puts(b, ", ");
+        put(b, u->string ? u->string : "?");
+        quo_buf_printf(b, " %ld", (long)u->valuedouble);
+    }
+    cJSON_ArrayForEach(u, arr(e, "libmicrohttpdStatuses"))
+    {
+        quo_buf_puts(b, ", libmicrohttpd answered ");
+        put(b, u->string ? u->string : "?");
+        quo_buf_printf(b, " x%ld", (long)u->valuedouble);
+    }
+}
+
+/* The JUnit testsuite of connections no client can be named for (not a
+ * client id: those have no spaces but for a User-Agent's, never this). */
+#define CONN_SUITE "connections without a request"
+#define CONN_INTRO "Connections without a request the mock saw (libmicrohttpd closed or " \
+                   "answered them, or the door turned them away), by peer address"
+
 /* The connections that made no request the mock saw, by address. */
 static void md_connections(quo_buf *b, const cJSON *conns)
 {
     if (!cJSON_GetArraySize(conns))
         return;
-    quo_buf_puts(b, "Connections without a request the mock saw (libmicrohttpd closed or "
-                    "answered them, or the door turned them away), by peer address:\n\n");
+    quo_buf_puts(b, CONN_INTRO ":\n\n");
     const cJSON *e;
     cJSON_ArrayForEach(e, conns)
     {
-        quo_buf_puts(b, "- `");
-        md(b, str0(e, "peer"));
-        quo_buf_puts(b, "`, attributed to ");
-        md(b, str0(e, "attributedTo"));
-        quo_buf_printf(b, ": %ld connection(s)", num(e, "connections"));
-        const cJSON *u;
-        cJSON_ArrayForEach(u, arr(e, "unanswered"))
-        {
-            quo_buf_printf(b, ", %s %ld", u->string, (long)u->valuedouble);
-        }
-        cJSON_ArrayForEach(u, arr(e, "libmicrohttpdStatuses"))
-        {
-            quo_buf_printf(b, ", libmicrohttpd answered %s x%ld", u->string, (long)u->valuedouble);
-        }
+        quo_buf_puts(b, "- ");
+        conn_text(b, e, md);
         quo_buf_puts(b, "\n");
     }
     quo_buf_puts(b, "\n");
@@ -431,15 +448,44 @@ static void junit_client(quo_buf *b, const cJSON *c)
     quo_buf_puts(b, "  </testsuite>\n");
 }
 
+/* The connections no client can be named for: one testcase, failing when
+ * some of them sent bytes that are no HTTP request (malformedConnections),
+ * with every peer's counts in its text. */
+static void junit_connections(quo_buf *b, const cJSON *doc)
+{
+    const cJSON *conns = arr(doc, "connections");
+    long bad = num(arr(doc, "summary"), "malformedConnections");
+    if (!cJSON_GetArraySize(conns) && !bad)
+        return;
+    quo_buf_printf(b, "<testsuite name=\"" CONN_SUITE "\" tests=\"1\" failures=\"%d\">\n"
+                   "<testcase classname=\"" CONN_SUITE "\" name=\"every connection made an HTTP "
+                   "request\">", bad ? 1 : 0);
+    if (bad)
+        quo_buf_printf(b, "<failure message=\"%ld connection(s) sent bytes that are not an "
+                       "HTTP/1.1 request\">", bad);
+    else
+        quo_buf_puts(b, "<system-out>");
+    esc(b, CONN_INTRO ":\n");
+    const cJSON *e;
+    cJSON_ArrayForEach(e, conns)
+    {
+        conn_text(b, e, esc);
+        quo_buf_puts(b, "\n");
+    }
+    quo_buf_puts(b, bad ? "</failure>" : "</system-out>");
+    quo_buf_puts(b, "</testcase>\n</testsuite>\n");
+}
+
 static void render_junit(const cJSON *doc, quo_buf *b)
 {
     const cJSON *s = arr(doc, "summary");
     quo_buf_printf(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites "
                    "name=\"quo-mock certification\" failures=\"%ld\">\n",
-                   num(s, "clientsNonConforming"));
+                   num(s, "clientsNonConforming") + (num(s, "malformedConnections") > 0));
     const cJSON *c;
     cJSON_ArrayForEach(c, arr(doc, "clients"))
         junit_client(b, c);
+    junit_connections(b, doc);
     quo_buf_puts(b, "</testsuites>\n");
 }
 
@@ -596,6 +642,21 @@ static void render_html(const cJSON *doc, quo_buf *b)
     const cJSON *c;
     cJSON_ArrayForEach(c, arr(doc, "clients"))
         html_client(b, c);
+    const cJSON *conn = arr(doc, "connections");
+    if (cJSON_GetArraySize(conn)) {
+        quo_buf_printf(b, "<h2>Connections</h2>\n<p>%ld sent bytes that are not an HTTP/1.1 "
+                       "request. ", num(s, "malformedConnections"));
+        esc(b, CONN_INTRO ":");
+        quo_buf_puts(b, "</p>\n<ul>\n");
+        const cJSON *e;
+        cJSON_ArrayForEach(e, conn)
+        {
+            quo_buf_puts(b, "<li>");
+            conn_text(b, e, esc);
+            quo_buf_puts(b, "</li>\n");
+        }
+        quo_buf_puts(b, "</ul>\n");
+    }
     const cJSON *pv = arr(doc, "provenance");
     quo_buf_puts(b, "<h2>Provenance</h2>\n<p>quo-mock ");
     esc(b, str0(pv, "version"));

@@ -202,9 +202,12 @@ try:
           f"what libmicrohttpd answered itself is counted: {report['summary']['unanswered']}")
 
     suites = ET.parse(rep["xml"]).getroot()
-    names = sorted(s.get("name") for s in suites.iter("testsuite"))
+    conn_suite = "connections without a request"  # not a client (mock/report.c)
+    names = sorted(s.get("name") for s in suites.iter("testsuite") if s.get("name") != conn_suite)
     check(names == sorted(clients), f"JUnit: one testsuite per client: {names}")
     for s in suites.iter("testsuite"):
+        if s.get("name") == conn_suite:
+            continue
         fails = len(list(s.iter("failure")))
         check(fails == len(problems(s.get("name"))) and int(s.get("failures")) == fails,
               f"JUnit {s.get('name')}: a failing testcase per distinct problem")
@@ -228,7 +231,10 @@ def clean_run(garbage):
     """Phase 3: one conforming request, and (garbage) one connection of bytes
     that are no HTTP request: --fail-on-nonconforming exits 1 for it although
     no client can be named, and 0 without it."""
-    p = subprocess.Popen([MOCK, "--port", "0", "--fail-on-nonconforming"],
+    xml_path = os.path.join(work, "phase3-%d.xml" % garbage)
+    html_path = os.path.join(work, "phase3-%d.html" % garbage)
+    p = subprocess.Popen([MOCK, "--port", "0", "--fail-on-nonconforming", "--report", xml_path,
+                          "--report", html_path],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         port = int(p.stdout.readline().strip().rsplit(":", 1)[1])
@@ -256,6 +262,20 @@ def clean_run(garbage):
               f"{want}: {err.strip()[-300:]}")
         check(("not an HTTP/1.1 request" in err) == garbage,
               f"phase 3 (garbage={garbage}): stderr names the connection: {err.strip()[-300:]}")
+        root = ET.parse(xml_path).getroot()
+        conn = [t for t in root.iter("testsuite")
+                if t.get("name") == "connections without a request"]
+        fails = [f for t in conn for f in t.iter("failure")]
+        check(len(fails) == (1 if garbage else 0) and
+              (not garbage or "127.0.0.1" in (fails[0].text or "")),
+              f"phase 3 (garbage={garbage}): JUnit connections testsuite: {len(conn)} suite(s), "
+              f"{len(fails)} failure(s)")
+        check(int(root.get("failures")) == (1 if garbage else 0),
+              f"phase 3 (garbage={garbage}): JUnit failures={root.get('failures')}")
+        html = open(html_path).read()
+        check(("<h2>Connections</h2>" in html) == garbage and
+              (not garbage or "no-request-line" in html),
+              f"phase 3 (garbage={garbage}): HTML lists the connections")
     finally:
         if p.poll() is None:
             p.kill()
