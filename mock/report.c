@@ -340,24 +340,12 @@ static void render_md(const cJSON *doc, quo_buf *b)
 /* ---- XML and HTML ------------------------------------------------------- */
 
 /* Text for XML 1.0 / HTML character data and attribute values. */
+/* XML and HTML text (also safe in a quoted attribute): the project's one
+ * escape, which also turns control bytes and invalid UTF-8 into U+FFFD, so
+ * what a client sent never breaks the XML 1.0 of the JUnit file. */
 static void esc(quo_buf *b, const char *s)
 {
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        switch (c) {
-        case '&': quo_buf_puts(b, "&amp;"); break;
-        case '<': quo_buf_puts(b, "&lt;"); break;
-        case '>': quo_buf_puts(b, "&gt;"); break;
-        case '"': quo_buf_puts(b, "&quot;"); break;
-        case '\'': quo_buf_puts(b, "&#39;"); break;
-        default:
-            /* Control characters are not allowed in XML 1.0. */
-            if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7F)
-                quo_buf_puts(b, "?");
-            else
-                quo_buf_append(b, s, 1);
-        }
-    }
+    quo_buf_put_html(b, s, strlen(s));
 }
 
 static void coverage_items(const cJSON *c, void (*each)(quo_buf *, const char *, const char *,
