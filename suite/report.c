@@ -678,10 +678,10 @@ static void md_cell(quo_buf *b, const qc_report *r, const char *s, size_t max)
     free(c);
 }
 
-static void md_status(quo_buf *b, const qc_case_result *cr)
+void qc_report_put_got(quo_buf *b, const qc_case_result *cr, const char *none)
 {
     if (!cr->x || !cr->x->done)
-        quo_buf_puts(b, "-");
+        quo_buf_puts(b, none);
     else if (cr->x->error)
         quo_buf_puts(b, "no response");
     else
@@ -726,7 +726,7 @@ static void md_failure(quo_buf *b, const qc_report *r, const qc_case_result *cr)
     for (size_t i = 0; i < c->accept_count; i++)
         quo_buf_printf(b, " %d", c->accepts[i]);
     quo_buf_puts(b, "; got ");
-    md_status(b, cr);
+    qc_report_put_got(b, cr, "-");
     quo_buf_puts(b, ".\n\n");
     for (size_t i = 0; cr->failures && i < cr->failures->count; i++) {
         quo_buf_puts(b, "- ");
@@ -772,7 +772,7 @@ static void md_row(quo_buf *b, const qc_report *r, const qc_case_result *cr)
                                                                  : "**FAIL**");
     md_cell(b, r, c->id, 0);
     quo_buf_printf(b, "` | %s | ", qc_level_name(c->level));
-    md_status(b, cr);
+    qc_report_put_got(b, cr, "-");
     quo_buf_puts(b, " |");
     for (size_t i = 0; i < c->accept_count; i++)
         quo_buf_printf(b, " %d", c->accepts[i]);

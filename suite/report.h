@@ -144,5 +144,8 @@ quo_status qc_ensure_dir(const char *dir, quo_error *err);
  * bytes (0 = whole), so a cut never leaves the start of a key. Caller
  * frees; NULL when out of memory. Every renderer uses it. */
 char *qc_report_clean(const qc_report *r, const char *s, size_t n, size_t max);
+/* What a case got, for people: the status, "no response", or `none`
+ * (markup the caller picks) when nothing was sent. */
+void qc_report_put_got(quo_buf *b, const qc_case_result *cr, const char *none);
 
 #endif

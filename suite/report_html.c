@@ -61,16 +61,6 @@ static void put_filter_classes(quo_buf *b, const qc_case_result *cr)
                    result_class(cr->outcome));
 }
 
-static void put_got(quo_buf *b, const qc_case_result *cr)
-{
-    if (!cr->x || !cr->x->done)
-        quo_buf_puts(b, "&ndash;");
-    else if (cr->x->error)
-        quo_buf_puts(b, "no response");
-    else
-        quo_buf_printf(b, "%d", cr->x->status);
-}
-
 static void put_accepts(quo_buf *b, const qc_case *c)
 {
     for (size_t i = 0; i < c->accept_count; i++)
@@ -377,7 +367,7 @@ static void put_failure(quo_buf *b, const qc_report *r, size_t i)
     quo_buf_puts(b, "</p>\n<p class=\"meta\">Accepts ");
     put_accepts(b, c);
     quo_buf_puts(b, ", got ");
-    put_got(b, cr);
+    qc_report_put_got(b, cr, "&ndash;");
     quo_buf_puts(b, " &middot; spec <code>");
     put_str(b, r, c->spec_pointer);
     quo_buf_printf(b, "</code></p>\n<p class=\"source\">%s because: ", qc_level_name(c->level));
@@ -441,7 +431,7 @@ static void put_case_row(quo_buf *b, const qc_report *r, size_t i)
     put_str(b, r, cr->c->id);
     quo_buf_printf(b, "</code>%s</td><td class=\"lvl\">%s</td><td class=\"n\">",
                    failed(cr->outcome) ? "</a>" : "", qc_level_name(cr->c->level));
-    put_got(b, cr);
+    qc_report_put_got(b, cr, "&ndash;");
     quo_buf_puts(b, "</td><td>");
     put_accepts(b, cr->c);
     quo_buf_puts(b, "</td><td class=\"detail\">");

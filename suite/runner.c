@@ -123,7 +123,9 @@ static void stop_run(qc_state *st, qc_run_end end, const char *reason)
     if (st->end != QC_END_COMPLETE)
         return;
     st->end = end;
-    snprintf(st->end_reason, sizeof st->end_reason, "%s", reason);
+    /* Cut to fit (the precision also tells -Wformat-truncation it is meant). */
+    snprintf(st->end_reason, sizeof st->end_reason, "%.*s", (int)sizeof st->end_reason - 1,
+             reason);
     char *s = qc_scrub(st->setup->scrub, reason, strlen(reason));
     printf("quo-conformance: stopping (%s): %s; the cases not sent yet are reported as not "
            "run\n", qc_run_end_name(end), s ? s : "");
