@@ -27,6 +27,11 @@
  *   dupauth      500 when the request has two Authorization header lines
  *   dupparam     500 when the request has two Idempotency-Key header lines (run
  *                with a contract that requires that header parameter)
+ *   lastwins     no bug either, but of a header given twice the LAST line
+ *                counts (RFC 9110 leaves a recipient free there; the mock
+ *                core takes the first): the explorer's repeated-header
+ *                requests then get answers a first-wins server never gives,
+ *                and a correct server must still come out clean
  * Every mode answers 413 to a body over 1 MiB (read and dropped first, so
  * the client sees the answer, not a reset).
  */
@@ -433,8 +438,13 @@ static int mock_answer(const request *r, const char *prefer, const char *body, s
 {
     quo_mock_header h[33];
     size_t n = 0;
-    for (size_t i = 0; i < r->nh; i++)
-        h[n++] = r->headers[i];
+    for (size_t i = 0; i < r->nh; i++) {
+        bool later = false;
+        for (size_t k = i + 1; mode("lastwins") && k < r->nh && !later; k++)
+            later = strcasecmp(r->headers[k].name, r->headers[i].name) == 0;
+        if (!later)
+            h[n++] = r->headers[i];
+    }
     if (prefer)
         h[n++] = (quo_mock_header){"Prefer", prefer};
     quo_mock_request q = {.method = r->method, .path = r->path, .headers = h,
@@ -565,7 +575,7 @@ int main(int argc, char **argv)
     static const char *const modes[] = {"correct", "deep", "surrogate", "bignum", "longstr",
                                         "nul", "dup", "quote", "infinity", "leapsecond",
                                         "datepass", "chunked", "many", "noctype", "bigbody",
-                                        "dupauth", "dupparam"};
+                                        "dupauth", "dupparam", "lastwins"};
     g_mode = argc == 2 ? argv[1] : "";
     bool known = false;
     for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++)
@@ -573,7 +583,7 @@ int main(int argc, char **argv)
     if (!known) {
         fprintf(stderr, "usage: bug_server MODE (correct, deep, surrogate, bignum, longstr, nul, "
                         "dup, quote, infinity, leapsecond, datepass, chunked, many, noctype, "
-                        "bigbody, dupauth, dupparam)\n");
+                        "bigbody, dupauth, dupparam, lastwins)\n");
         return 2;
     }
     quo_spec *spec = NULL;
