@@ -135,15 +135,7 @@ static const char *ptr_child(cc *x, const char *parent, const char *token)
 {
     quo_buf b = QUO_BUF_INIT;
     quo_buf_puts(&b, parent);
-    quo_buf_putc(&b, '/');
-    for (const char *t = token; *t; t++) {
-        if (*t == '~')
-            quo_buf_puts(&b, "~0");
-        else if (*t == '/')
-            quo_buf_puts(&b, "~1");
-        else
-            quo_buf_putc(&b, *t);
-    }
+    quo_json_pointer_append(&b, token);
     return keep(x, quo_buf_take(&b, NULL));
 }
 

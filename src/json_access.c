@@ -489,3 +489,16 @@ done:
         free(buf);
     return found;
 }
+
+void quo_json_pointer_append(quo_buf *b, const char *token)
+{
+    quo_buf_putc(b, '/');
+    for (const char *t = token; *t; t++) {
+        if (*t == '~')
+            quo_buf_puts(b, "~0");
+        else if (*t == '/')
+            quo_buf_puts(b, "~1");
+        else
+            quo_buf_putc(b, *t);
+    }
+}

@@ -25,15 +25,7 @@ char *qd_ptr_join(const char *base, const char *token)
     quo_buf b;
     quo_buf_init(&b);
     quo_buf_puts(&b, base);
-    quo_buf_putc(&b, '/');
-    for (const char *p = token; *p; p++) {
-        if (*p == '~')
-            quo_buf_puts(&b, "~0");
-        else if (*p == '/')
-            quo_buf_puts(&b, "~1");
-        else
-            quo_buf_putc(&b, *p);
-    }
+    quo_json_pointer_append(&b, token);
     return quo_buf_take(&b, NULL);
 }
 

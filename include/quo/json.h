@@ -25,6 +25,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "quo/buf.h"
 #include "quo/error.h"
 
 #ifdef __cplusplus
@@ -99,6 +100,10 @@ const cJSON *quo_json_member(const quo_json_doc *doc, const cJSON *obj,
  * only for pointers longer than 255 bytes; NULL on allocation failure. */
 const cJSON *quo_json_pointer(const cJSON *root, const char *ptr, size_t len,
                               const quo_json_doc *lengths);
+
+/* Appends "/" and `token` (a C string) escaped as RFC 6901 says (~ is ~0,
+ * / is ~1) to b: the one pointer builder of the project. */
+void quo_json_pointer_append(quo_buf *b, const char *token);
 
 /* A deep copy of `node` (a new tree the caller quo_json_delete()s), built
  * without recursion, that a

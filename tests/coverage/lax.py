@@ -221,6 +221,22 @@ def one(mock, suite, rich_spec, rich_path, work, kind, edit, glob=None):
         stop_mock(p)
 
 
+def caught(kind, got, keyword, idre):
+    """True (and says so) when a lax run failed with a MUST case naming the
+    keyword; got is one()'s result (None: the mock did not start)."""
+    if got is None:
+        return False
+    rc, report, secs, out = got
+    hits = [c["id"] for c in must_failures(report) if names(c, keyword, idre)]
+    if rc == 1 and hits:
+        print("ok   %-22s caught by %d MUST case(s), e.g. %s (%.2f s)" %
+              (kind, len(hits), hits[0], secs))
+        return True
+    print("FAIL %-22s exit %d, no MUST failure naming %s; MUST failures: %s" % (
+        kind, rc, keyword, [c["id"] for c in must_failures(report)][:8]))
+    return False
+
+
 def main(argv):
     if len(argv) < 5:
         sys.stderr.write(__doc__)
@@ -253,18 +269,7 @@ def main(argv):
             print("FAIL %-22s the rich spec has no %s to edit" % (kind, e))
             continue
         got = one(mock, suite, rich, rich_path, os.path.join(work, slug), kind, edit, glob)
-        if got is None:
-            failed += 1
-            continue
-        rc, report, secs, out = got
-        hits = [c["id"] for c in must_failures(report) if names(c, keyword, idre)]
-        if rc == 1 and hits:
-            print("ok   %-22s caught by %d MUST case(s), e.g. %s (%.2f s)" %
-                  (kind, len(hits), hits[0], secs))
-        else:
-            failed += 1
-            print("FAIL %-22s exit %d, no MUST failure naming %s; MUST failures: %s" % (
-                kind, rc, keyword, [c["id"] for c in must_failures(report)][:8]))
+        failed += not caught(kind, got, keyword, idre)
     for kind, variant, edit, keyword, idre, glob in VARIANT_KINDS:
         if only and kind not in only:
             continue
@@ -284,18 +289,7 @@ def main(argv):
                     got[0], len((got[1] or {}).get("cases", [])))))
             continue
         got = one(mock, suite, base, base_path, os.path.join(work, slug), kind, edit, glob)
-        if got is None:
-            failed += 1
-            continue
-        rc, report, secs, out = got
-        hits = [c["id"] for c in must_failures(report) if names(c, keyword, idre)]
-        if rc == 1 and hits:
-            print("ok   %-22s caught by %d MUST case(s), e.g. %s (%.2f s)" %
-                  (kind, len(hits), hits[0], secs))
-        else:
-            failed += 1
-            print("FAIL %-22s exit %d, no MUST failure naming %s; MUST failures: %s" % (
-                kind, rc, keyword, [c["id"] for c in must_failures(report)][:8]))
+        failed += not caught(kind, got, keyword, idre)
     print("%d kind(s) failed; %.1f s in all" % (failed, time.monotonic() - started))
     return 1 if failed else 0
 

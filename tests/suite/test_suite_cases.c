@@ -234,24 +234,38 @@ END_TEST
 
 /* ---- a changed spec changes the cases --------------------------------- */
 
-/* Loads the shipped spec with `edit` applied to every request branch. */
-static quo_spec *edited_spec(void (*edit)(cJSON *branch, cJSON *doc))
+/* The shipped document as a tree to edit, and the spec an edited tree
+ * makes (the tree is consumed). */
+static cJSON *shipped_doc(void)
 {
     size_t len;
     const char *text = quo_spec_default_text(&len);
     cJSON *doc = cJSON_ParseWithLength(text, len);
     ck_assert_ptr_nonnull(doc);
-    cJSON *schema = (cJSON *)pointer(doc, quo_spec_request_pointer(th_spec));
-    cJSON *branch;
-    cJSON_ArrayForEach(branch, cJSON_GetObjectItem(schema, "anyOf")) edit(branch, doc);
+    return doc;
+}
+
+static quo_spec *spec_of(cJSON *doc)
+{
     char *out = cJSON_PrintUnformatted(doc);
     cJSON_Delete(doc);
+    ck_assert_ptr_nonnull(out);
     quo_spec *spec = NULL;
     quo_error err;
     ck_assert_msg(quo_spec_load_buffer(out, strlen(out), &spec, &err) == QUO_OK, "%s",
                   err.message);
     free(out);
     return spec;
+}
+
+/* Loads the shipped spec with `edit` applied to every request branch. */
+static quo_spec *edited_spec(void (*edit)(cJSON *branch, cJSON *doc))
+{
+    cJSON *doc = shipped_doc();
+    cJSON *schema = (cJSON *)pointer(doc, quo_spec_request_pointer(th_spec));
+    cJSON *branch;
+    cJSON_ArrayForEach(branch, cJSON_GetObjectItem(schema, "anyOf")) edit(branch, doc);
+    return spec_of(doc);
 }
 
 static void add_label(cJSON *branch, cJSON *doc)
@@ -332,20 +346,10 @@ END_TEST
 /* The shipped document with `edit` applied to the whole of it. */
 static quo_spec *edited_doc(void (*edit)(cJSON *schema, cJSON *op))
 {
-    size_t len;
-    const char *text = quo_spec_default_text(&len);
-    cJSON *doc = cJSON_ParseWithLength(text, len);
-    ck_assert_ptr_nonnull(doc);
+    cJSON *doc = shipped_doc();
     cJSON *schema = (cJSON *)pointer(doc, quo_spec_request_pointer(th_spec));
     edit(schema, (cJSON *)pointer(doc, "/paths/~1v1~1tasks/post"));
-    char *out = cJSON_PrintUnformatted(doc);
-    cJSON_Delete(doc);
-    quo_spec *spec = NULL;
-    quo_error err;
-    ck_assert_msg(quo_spec_load_buffer(out, strlen(out), &spec, &err) == QUO_OK, "%s",
-                  err.message);
-    free(out);
-    return spec;
+    return spec_of(doc);
 }
 
 static void add_three_optionals(cJSON *branch, cJSON *doc)
@@ -420,24 +424,14 @@ END_TEST
  * names the scheme by its key). */
 static quo_spec *bearer_spec(void)
 {
-    size_t len;
-    const char *text = quo_spec_default_text(&len);
-    cJSON *doc = cJSON_ParseWithLength(text, len);
-    ck_assert_ptr_nonnull(doc);
+    cJSON *doc = shipped_doc();
     cJSON *s = (cJSON *)pointer(doc, "/components/securitySchemes/apiKey");
     ck_assert_ptr_nonnull(s);
     cJSON_DeleteItemFromObject(s, "in");
     cJSON_DeleteItemFromObject(s, "name");
     cJSON_ReplaceItemInObject(s, "type", cJSON_CreateString("http"));
     cJSON_AddStringToObject(s, "scheme", "bearer");
-    char *out = cJSON_PrintUnformatted(doc);
-    cJSON_Delete(doc);
-    quo_spec *spec = NULL;
-    quo_error err;
-    ck_assert_msg(quo_spec_load_buffer(out, strlen(out), &spec, &err) == QUO_OK, "%s",
-                  err.message);
-    free(out);
-    return spec;
+    return spec_of(doc);
 }
 
 /* Every row of the check registry makes a case for some spec: the shipped
