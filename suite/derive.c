@@ -15,9 +15,8 @@
 
 /* ---- case construction ----------------------------------------------- */
 
-qc_case *qd_case_new(deriver *d, const char *suite, const char *tcase, qc_level level,
-                         qc_expect expect, const char *pointer, const char *summary,
-                         const char *idfmt, ...)
+qc_case *qd_case_new(deriver *d, const char *suite, const char *tcase, qc_expect expect,
+                     const char *pointer, const char *summary, const char *idfmt, ...)
 {
     qc_case_list *l = d->out;
     qc_case *c = qc_cases_append(l);
@@ -34,7 +33,6 @@ qc_case *qd_case_new(deriver *d, const char *suite, const char *tcase, qc_level 
     c->suite = suite;
     c->tcase = tcase;
     c->constraint = d->constraint;
-    c->level = level;
     c->expect = expect;
     c->method = "POST";
     c->exchange = l->count;
@@ -193,7 +191,7 @@ quo_status qd_add_positive(deriver *d, size_t bi, const size_t *opt, size_t nopt
         if (n >= (int)sizeof id || sn >= (int)sizeof summary)
             return quo_error_set(d->err, QUO_ESPEC, 0, "request property names too long");
     }
-    qc_case *c = qd_case_new(d, "positive", "201", QC_MUST, QC_EXPECT_TASK, d->br[bi].pointer,
+    qc_case *c = qd_case_new(d, "positive", "201", QC_EXPECT_TASK, d->br[bi].pointer,
                           summary, "%s", id);
     if (!c || !qd_case_accept(c, d->success))
         return qd_oom(d);
@@ -206,7 +204,7 @@ quo_status qd_add_positive(deriver *d, size_t bi, const size_t *opt, size_t nopt
         return st;
     /* The SHOULD companion: link ids echoed. Only where there is one to echo. */
     size_t primary = d->out->count - 1;
-    qc_case *e = qd_case_new(d, "positive", "201-echo", QC_SHOULD, QC_EXPECT_ECHO,
+    qc_case *e = qd_case_new(d, "positive", "201-echo", QC_EXPECT_ECHO,
                           success_pointer(d), "the 201 echoes the link ids", "%s.echo", id);
     if (!e || !qd_case_accept(e, d->success))
         return qd_oom(d);
@@ -288,7 +286,7 @@ quo_status qd_add_negative(deriver *d, const char *tcase, const char *pointer,
                                size_t raw_len, const char *const *offending, size_t noff,
                                const char *id)
 {
-    qc_case *c = qd_case_new(d, "validation", tcase, QC_MUST, QC_EXPECT_ERROR, pointer, summary,
+    qc_case *c = qd_case_new(d, "validation", tcase, QC_EXPECT_ERROR, pointer, summary,
                           "%s", id);
     if (!c || !qd_case_accept(c, 400))
         return qd_oom(d);
@@ -320,7 +318,7 @@ quo_status qd_add_negative(deriver *d, const char *tcase, const char *pointer,
     char *errs = qd_ptr_join(ep ? ep : "", "properties");
     char *errs2 = errs ? qd_ptr_join(errs, "errors") : NULL;
     free(errs);
-    qc_case *e = errs2 ? qd_case_new(d, "validation", "400-errors-path", QC_SHOULD,
+    qc_case *e = errs2 ? qd_case_new(d, "validation", "400-errors-path",
                                   QC_EXPECT_ERRORS_PATH, errs2,
                                   "errors[] names the offending path", "%s", eid)
                        : NULL;
@@ -666,10 +664,10 @@ static bool documented(const deriver *d, int status)
 /* A positive-shaped request (branch bi's minimal valid body) for a case
  * that varies something other than the body. */
 quo_status qd_simple_case(deriver *d, qc_case **out, const char *suite, const char *tcase,
-                              qc_level level, qc_expect expect, int status, const char *pointer,
-                              const char *summary, size_t bi, const char *id)
+                          qc_expect expect, int status, const char *pointer, const char *summary,
+                          size_t bi, const char *id)
 {
-    qc_case *c = qd_case_new(d, suite, tcase, level, expect, pointer, summary, "%s", id);
+    qc_case *c = qd_case_new(d, suite, tcase, expect, pointer, summary, "%s", id);
     if (!c || !qd_case_accept(c, status))
         return qd_oom(d);
     body_spec bs;
@@ -690,17 +688,17 @@ quo_status derive_auth(deriver *d)
     d->constraint = "security";
     char *ptr = NULL;
     quo_status st = qd_read_auth(d, &ptr);
-    static const struct { const char *id, *summary; qc_auth auth; qc_level level; } v401[] = {
-        {"401.no-header", "no auth header", QC_AUTH_NONE, QC_MUST},
-        {"401.empty", "an empty auth header", QC_AUTH_EMPTY, QC_MUST},
-        {"401.unknown-key", "a key the server does not know", QC_AUTH_UNKNOWN, QC_MUST},
-        {"401.bearer", "\"Bearer <valid key>\" (the API takes the raw key)", QC_AUTH_BEARER,
-         QC_SHOULD},
+    static const struct { const char *id, *tcase, *summary; qc_auth auth; } v401[] = {
+        {"401.no-header", "401", "no auth header", QC_AUTH_NONE},
+        {"401.empty", "401", "an empty auth header", QC_AUTH_EMPTY},
+        {"401.unknown-key", "401", "a key the server does not know", QC_AUTH_UNKNOWN},
+        {"401.bearer", "401-bearer", "\"Bearer <valid key>\" (the API takes the raw key)",
+         QC_AUTH_BEARER},
     };
     for (size_t i = 0; st == QUO_OK && documented(d, 401) && i < QUO_ARRAY_SIZE(v401); i++) {
         qc_case *c = NULL;
-        st = qd_simple_case(d, &c, "auth", v401[i].level == QC_MUST ? "401" : "401-bearer",
-                         v401[i].level, QC_EXPECT_ERROR, 401, ptr, v401[i].summary, 0, v401[i].id);
+        st = qd_simple_case(d, &c, "auth", v401[i].tcase, QC_EXPECT_ERROR, 401, ptr,
+                            v401[i].summary, 0, v401[i].id);
         if (c)
             c->auth = v401[i].auth;
     }
@@ -713,7 +711,7 @@ quo_status derive_auth(deriver *d)
         snprintf(id, sizeof id, "403.%s", link);
         snprintf(summary, sizeof summary, "a valid key without access, linked by %s", link);
         qc_case *c = NULL;
-        st = qd_simple_case(d, &c, "auth", "403", QC_MUST, QC_EXPECT_ERROR, 403,
+        st = qd_simple_case(d, &c, "auth", "403", QC_EXPECT_ERROR, 403,
                          quo_spec_response_pointer(d->spec, 403), summary, bi, id);
         if (c) {
             c->auth = QC_AUTH_FORBIDDEN;
@@ -771,9 +769,9 @@ quo_status derive_not_found(deriver *d)
         const prop *p = &d->props[i];
         if (!p->from_fixture || !cJSON_IsString(p->valid))
             continue;
-        /* Links are resources the body is about (MUST); other references
-         * (an assignee) are SHOULD. */
-        qc_level level = p->is_link ? QC_MUST : QC_SHOULD;
+        /* Links are resources the body is about (TCase 404); other
+         * references (an assignee) are 404-reference (registry.c says
+         * why their levels differ). */
         char unknown[300];
         cJSON *v = unknown_id(d, p, unknown, sizeof unknown);
         if (!v)
@@ -783,7 +781,7 @@ quo_status derive_not_found(deriver *d)
         bs.values[i] = v;
         char summary[240];
         snprintf(summary, sizeof summary, "a well-formed but unknown %s", p->name);
-        qc_case *c = qd_case_new(d, "resources", p->is_link ? "404" : "404-reference", level,
+        qc_case *c = qd_case_new(d, "resources", p->is_link ? "404" : "404-reference",
                               QC_EXPECT_ERROR, quo_spec_response_pointer(d->spec, 404), summary,
                               "404.%s", p->name);
         quo_status st = c && qd_case_accept(c, 404) ? qd_case_body(d, c, &bs) : qd_oom(d);
@@ -810,7 +808,7 @@ quo_status derive_faults(deriver *d)
         snprintf(id, sizeof id, "%d.prefer", status);
         snprintf(prefer, sizeof prefer, "code=%d", status);
         qc_case *c = NULL;
-        st = qd_simple_case(d, &c, "faults", "500", QC_MUST, QC_EXPECT_ERROR, status,
+        st = qd_simple_case(d, &c, "faults", "500", QC_EXPECT_ERROR, status,
                          quo_spec_response_pointer(d->spec, status),
                          "Prefer: code=NNN asks for the documented fault", 0, id);
         if (c && st == QUO_OK) {
@@ -832,7 +830,7 @@ quo_status derive_protocol(deriver *d)
     const quo_contract_security *sec = quo_contract_security_at(quo_spec_contract(d->spec), 0);
     char *sp = sec ? qd_scheme_pointer(d, sec->scheme_name) : NULL;
     qc_case *c = NULL;
-    st = qd_simple_case(d, &c, "protocol", "headers", QC_SHOULD, QC_EXPECT_TASK, d->success,
+    st = qd_simple_case(d, &c, "protocol", "headers", QC_EXPECT_TASK, d->success,
                      sp ? sp : "", "the auth header name in lower case (names are "
                                    "case-insensitive)",
                      0, "http.header-name-case");
@@ -843,7 +841,7 @@ quo_status derive_protocol(deriver *d)
     if (slash)
         *slash = '\0';
     if (st == QUO_OK)
-        st = qd_simple_case(d, &c, "protocol", "headers", QC_SHOULD, QC_EXPECT_TASK, d->success,
+        st = qd_simple_case(d, &c, "protocol", "headers", QC_EXPECT_TASK, d->success,
                          rb ? rb : "", "Content-Type with a charset parameter", 0,
                          "http.content-type-charset");
     if (st == QUO_OK) {
@@ -854,7 +852,7 @@ quo_status derive_protocol(deriver *d)
     }
     char *pathptr = qd_ptr_join("/paths", quo_spec_path(d->spec));
     if (st == QUO_OK) {
-        c = qd_case_new(d, "protocol", "405", QC_SHOULD, QC_EXPECT_ALLOW, pathptr ? pathptr : "",
+        c = qd_case_new(d, "protocol", "405", QC_EXPECT_ALLOW, pathptr ? pathptr : "",
                      "another method: a 405 carries Allow", "http.405-allow");
         if (!c || !qd_case_accept(c, 405))
             st = qd_oom(d);

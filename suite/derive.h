@@ -146,12 +146,13 @@ quo_status qd_derive_values(deriver *d);
 /* ---- case construction (derive.c), for the generators in derive_*.c --- */
 
 /* A new case at the end of d->out (id from a format, constraint from
- * d->constraint), or NULL when out of memory. */
-qc_case *qd_case_new(deriver *d, const char *suite, const char *tcase, qc_level level,
-                     qc_expect expect, const char *pointer, const char *summary,
-                     const char *idfmt, ...)
+ * d->constraint), or NULL when out of memory. Its level (and source) come
+ * from the check registry's row (registry.c), set when the derivation
+ * ends: a step decides what to send, never how much it matters. */
+qc_case *qd_case_new(deriver *d, const char *suite, const char *tcase, qc_expect expect,
+                     const char *pointer, const char *summary, const char *idfmt, ...)
 #if defined(__GNUC__)
-    __attribute__((format(printf, 8, 9)))
+    __attribute__((format(printf, 7, 8)))
 #endif
     ;
 bool qd_case_accept(qc_case *c, int status);
@@ -185,7 +186,7 @@ quo_status qd_add_negative(deriver *d, const char *tcase, const char *pointer,
 /* A case with branch bi's minimal valid body, varying something else
  * (auth, headers, Prefer); *out is the new case. */
 quo_status qd_simple_case(deriver *d, qc_case **out, const char *suite, const char *tcase,
-                          qc_level level, qc_expect expect, int status, const char *pointer,
+                          qc_expect expect, int status, const char *pointer,
                           const char *summary, size_t bi, const char *id);
 
 #endif

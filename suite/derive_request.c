@@ -42,7 +42,7 @@ static quo_status header_case(deriver *d, const quo_contract_param *p, const cha
     qc_case *c = NULL;
     char id[200];
     snprintf(id, sizeof id, "400.header.%s.%s", p->name, label);
-    quo_status st = qd_simple_case(d, &c, "validation", "400-header", QC_MUST, QC_EXPECT_ERROR,
+    quo_status st = qd_simple_case(d, &c, "validation", "400-header", QC_EXPECT_ERROR,
                                    400, pointer, summary, 0, id);
     if (st != QUO_OK)
         return st;
@@ -126,7 +126,7 @@ quo_status qd_derive_auth_scheme(deriver *d)
     snprintf(summary, sizeof summary, "the valid key under the %s scheme (the spec: %s)", other,
              s->scheme ? s->scheme : "the raw key");
     qc_case *c = NULL;
-    quo_status st = qd_simple_case(d, &c, "auth", "401-scheme", s->scheme ? QC_MUST : QC_SHOULD,
+    quo_status st = qd_simple_case(d, &c, "auth", "401-scheme",
                                    QC_EXPECT_ERROR, 401, ptr, summary, 0,
                                    s->scheme ? "401.other-scheme" : "401.scheme-word");
     if (c)

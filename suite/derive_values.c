@@ -69,7 +69,7 @@ static quo_status value_positive(deriver *d, size_t bi, size_t pi, const qv_valu
     body_spec bs;
     qd_body_base(d, bi, &bs);
     bs.values[pi] = v->value;
-    qc_case *c = qd_case_new(d, "positive", "201-values", QC_MUST, QC_EXPECT_TASK, v->pointer,
+    qc_case *c = qd_case_new(d, "positive", "201-values", QC_EXPECT_TASK, v->pointer,
                              v->summary, "%s", id);
     if (!c || !qd_case_accept(c, d->success))
         return qd_oom(d);
@@ -176,10 +176,10 @@ static quo_status header_values(deriver *d, const quo_contract_param *p)
             continue;
         d->constraint = v->keyword;
         qc_case *c = NULL;
-        st = qd_simple_case(d, &c, pos ? "positive" : "validation", pos ? "201-values"
-                                                                         : "400-header",
-                            QC_MUST, pos ? QC_EXPECT_TASK : QC_EXPECT_ERROR,
-                            pos ? d->success : 400, v->pointer, v->summary, 0, id);
+        st = qd_simple_case(d, &c, pos ? "positive" : "validation",
+                            pos ? "201-values" : "400-header",
+                            pos ? QC_EXPECT_TASK : QC_EXPECT_ERROR, pos ? d->success : 400,
+                            v->pointer, v->summary, 0, id);
         if (st == QUO_OK && (!(c->header_name = qc_strdup(p->name)) ||
                              !(c->header_value = qc_strdup(v->value->valuestring))))
             st = qd_oom(d);
