@@ -735,42 +735,35 @@ static bool len_value(outctx *o, size_t n, qr_style sp, qv_polarity pol, const c
                pol == QV_POSITIVE ? "at its limit" : "just past its limit");
 }
 
+/* The values at one length bound, in each spelling: `n` itself (positive)
+ * and one step past it (negative), "min"/"min-1" or "max"/"max+1". */
+static bool length_bound(outctx *o, size_t n, bool is_max, const char *ptr)
+{
+    static const char *const pre[] = {"", "astral-", "combining-"};
+    const char *kw = is_max ? "maxLength" : "minLength", *word = is_max ? "max" : "min";
+    bool past_ok = is_max ? n < SIZE_MAX : n > 0;
+    size_t past = is_max ? n + 1 : n - 1;
+    for (int sp = 0; sp < 3; sp++) {
+        char at[40], beyond[40];
+        snprintf(at, sizeof at, "%s%s", pre[sp], word);
+        snprintf(beyond, sizeof beyond, "%s%s%s", pre[sp], word, is_max ? "+1" : "-1");
+        if (!len_value(o, n, (qr_style)sp, QV_POSITIVE, kw, ptr, at, "at-limit"))
+            return false;
+        if (past_ok && !len_value(o, past, (qr_style)sp, QV_NEGATIVE, kw, ptr, beyond,
+                                  is_max ? "too-long" : "too-short"))
+            return false;
+    }
+    return true;
+}
+
 static bool gen_lengths(outctx *o)
 {
     cset *s = o->s;
     if (!allows(s, T_STR))
         return true;
-    static const char *const pre[] = {"", "astral-", "combining-"};
-    if (s->min_len.has) {
-        size_t n = (size_t)s->min_len.v;
-        for (int sp = 0; sp < 3; sp++) {
-            char l1[40], l2[40];
-            snprintf(l1, sizeof l1, "%smin", pre[sp]);
-            snprintf(l2, sizeof l2, "%smin-1", pre[sp]);
-            if (!len_value(o, n, (qr_style)sp, QV_POSITIVE, "minLength", s->min_len.ptr, l1,
-                           "at-limit"))
-                return false;
-            if (n > 0 && !len_value(o, n - 1, (qr_style)sp, QV_NEGATIVE, "minLength",
-                                    s->min_len.ptr, l2, "too-short"))
-                return false;
-        }
-    }
-    if (s->max_len.has) {
-        size_t n = (size_t)s->max_len.v;
-        for (int sp = 0; sp < 3; sp++) {
-            char l1[40], l2[40];
-            snprintf(l1, sizeof l1, "%smax", pre[sp]);
-            snprintf(l2, sizeof l2, "%smax+1", pre[sp]);
-            if (!len_value(o, n, (qr_style)sp, QV_POSITIVE, "maxLength", s->max_len.ptr, l1,
-                           "at-limit"))
-                return false;
-            if (n < SIZE_MAX &&
-                !len_value(o, n + 1, (qr_style)sp, QV_NEGATIVE, "maxLength", s->max_len.ptr, l2,
-                           "too-long"))
-                return false;
-        }
-    }
-    return true;
+    if (s->min_len.has && !length_bound(o, (size_t)s->min_len.v, false, s->min_len.ptr))
+        return false;
+    return !s->max_len.has || length_bound(o, (size_t)s->max_len.v, true, s->max_len.ptr);
 }
 
 /* Free text with non-ASCII characters, where the schema leaves strings
