@@ -116,6 +116,13 @@ static quo_status read_http_facts(quo_mock_core *c, quo_error *err)
                                  quo_contract_security_at(k, i)->scheme_name,
                                  quo_contract_security_at(k, i)->in == QUO_IN_QUERY ? "query"
                                                                                      : "cookie");
+    if (c->auth && c->auth->scheme)
+        snprintf(c->auth_how, sizeof c->auth_how, "send the key with the %s scheme: %s: %s <key>",
+                 c->auth->scheme, c->auth->name, c->auth->scheme);
+    else if (c->auth)
+        snprintf(c->auth_how, sizeof c->auth_how,
+                 "send the API key as the %s header's whole value: %s: <key>", c->auth->name,
+                 c->auth->name);
     c->success = quo_contract_success_status(k);
     if (!c->success)
         return quo_error_set(err, QUO_ESPEC, 0,
@@ -257,6 +264,8 @@ quo_status quo_mock_core_new(const quo_spec *spec, const quo_mock_options *opts,
     if (st == QUO_OK)
         st = collect_props(c, err);
     if (st == QUO_OK)
+        st = mock_render_plan(c, err);
+    if (st == QUO_OK)
         st = self_check(c, err);
     if (st == QUO_OK) {
         outcome o;
@@ -284,6 +293,7 @@ void quo_mock_core_free(quo_mock_core *core)
         free(core->props[i]);
     free(core->props);
     mock_store_free(core->store);
+    mock_render_plan_free(core);
     free(core->oom_body);
     free(core);
 }
@@ -382,14 +392,7 @@ static bool step_auth(quo_mock_core *c, const quo_mock_request *req, outcome *o,
         o->key = 0;
         return false;
     }
-    const char *name = c->auth->name, *word = c->auth->scheme;
-    char how[200];
-    if (word)
-        snprintf(how, sizeof how, "send the key with the %s scheme: %s: %s <key>", word, name,
-                 word);
-    else
-        snprintf(how, sizeof how, "send the API key as the %s header's whole value: %s: <key>",
-                 name, name);
+    const char *name = c->auth->name, *word = c->auth->scheme, *how = c->auth_how;
     const char *v = header_value(req, name);
     if (!v) {
         mock_findings_add(f, "auth", "", how, "the %s header is missing", name);
@@ -418,9 +421,10 @@ static bool step_auth(quo_mock_core *c, const quo_mock_request *req, outcome *o,
         s = t;
     } else if (n > 7 && mock_text_ieq(s, 6, "Bearer") && (s[6] == ' ' || s[6] == '\t')) {
         /* An apiKey scheme takes the raw key; "Bearer <key>" is not a key. */
-        snprintf(how, sizeof how, "drop the \"Bearer \" prefix: this API takes the raw API key "
-                 "as the %s value (securitySchemes apiKey)", name);
-        mock_findings_add(f, "auth", "", how, "the %s header uses the Bearer scheme", name);
+        char bearer[200];
+        snprintf(bearer, sizeof bearer, "drop the \"Bearer \" prefix: this API takes the raw "
+                 "API key as the %s value (securitySchemes apiKey)", name);
+        mock_findings_add(f, "auth", "", bearer, "the %s header uses the Bearer scheme", name);
         say(o, 401, "The API key is not valid");
         return true;
     }
@@ -635,10 +639,12 @@ static void report_invalid(quo_mock_core *c, outcome *o, mock_findings *f)
 }
 
 /* Validates the body (findings and errors[]); when `resolve`, also looks
- * the linked resources up in the fixtures. True when the step decided the
- * answer (or *st is not QUO_OK). */
+ * the linked resources up in the fixtures. The shapes and members a body
+ * that parses carries go to *cov (*seen true) for the record's coverage.
+ * True when the step decided the answer (or *st is not QUO_OK). */
 static bool step_body(quo_mock_core *c, const quo_mock_request *req, outcome *o,
-                      mock_findings *f, bool resolve, quo_status *st)
+                      mock_findings *f, bool resolve, quo_status *st, mock_cov_bits *cov,
+                      bool *seen)
 {
     const char *body = req->body ? req->body : "";
     quo_json_doc *doc = NULL;
@@ -649,10 +655,13 @@ static bool step_body(quo_mock_core *c, const quo_mock_request *req, outcome *o,
         return true;
     }
     /* The library's own verdict on text the gate refuses (one "json" item). */
-    if (s != QUO_OK)
+    if (s != QUO_OK) {
         s = quo_request_validate(c->spec, body, req->body_len, c->max_depth, &o->errors, NULL);
-    else
+    } else {
+        mock_coverage_observe_body(mock_record_coverage(c->record), doc, cov);
+        *seen = true;
         s = quo_request_validate_tree(c->spec, quo_json_root(doc), doc, &o->errors, &link);
+    }
     if (s == QUO_OK)
         trim_echoes(&o->errors);
     bool decided = true;
@@ -692,7 +701,7 @@ static bool step_access(quo_mock_core *c, outcome *o, mock_findings *f)
  * request reports every way it breaks the contract (a wrong path or method
  * ends the analysis: no other operation is there to check against). */
 static quo_status natural(quo_mock_core *c, const quo_mock_request *req, outcome *o,
-                          mock_findings *f)
+                          mock_findings *f, mock_cov_bits *cov, bool *seen)
 {
     quo_status st = QUO_OK;
     if (step_route(c, req, o, f))
@@ -704,7 +713,7 @@ static quo_status natural(quo_mock_core *c, const quo_mock_request *req, outcome
         decided = true;
     if (step_media(c, req, decided ? &scratch : o, f))
         decided = true;
-    if (step_body(c, req, decided ? &scratch : o, f, !decided, &st) || st != QUO_OK)
+    if (step_body(c, req, decided ? &scratch : o, f, !decided, &st, cov, seen) || st != QUO_OK)
         decided = true;
     quo_violations_free(&scratch.errors);
     if (decided || st != QUO_OK || step_access(c, o, f))
@@ -809,7 +818,7 @@ static void cap_errors(outcome *o)
 
 static quo_status respond(quo_mock_core *c, const quo_mock_request *req, outcome *o,
                           mock_findings *f, bool not_judged, const char *fault,
-                          quo_mock_response *out)
+                          const mock_cov_bits *body_cov, quo_mock_response *out)
 {
     uint64_t seq = 0;
     cap_errors(o);
@@ -831,7 +840,7 @@ static quo_status respond(quo_mock_core *c, const quo_mock_request *req, outcome
                  fault ? fault : "");
     else if (fault)
         snprintf(forced, sizeof forced, "%s", fault);
-    mock_record_info info = {req, out, f, forced[0] ? forced : NULL, not_judged};
+    mock_record_info info = {req, out, f, forced[0] ? forced : NULL, not_judged, body_cov};
     mock_record_add(c->record, &info);
     return QUO_OK;
 }
@@ -860,10 +869,13 @@ quo_status mock_core_handle_http(quo_mock_core *core, const quo_mock_request *re
     int code = 0;
     char bad[200] = "";
     int kind = mock_prefer_parse(req, &code, bad, sizeof bad);
-    quo_status st = natural(core, req, &o, &f);
+    mock_cov_bits cov = {{0}};
+    bool seen = false;
+    quo_status st = natural(core, req, &o, &f, &cov, &seen);
     if (st == QUO_OK) {
         apply_prefer(core, kind, code, bad, &o, &f);
-        st = f.failed ? QUO_ENOMEM : respond(core, req, &o, &f, false, fault, out);
+        st = f.failed ? QUO_ENOMEM
+                      : respond(core, req, &o, &f, false, fault, seen ? &cov : NULL, out);
     }
     if (violations)
         *violations = f.count;
@@ -903,7 +915,7 @@ quo_status mock_core_reject_http(quo_mock_core *core, const quo_mock_request *re
         mock_findings_add(&f, "limit", "", NULL, "%s", message);
     else if (client_fault == 0)
         mock_findings_note(&f, "%s", message);
-    quo_status st = f.failed ? QUO_ENOMEM : respond(core, req, &o, &f, !client_fault, NULL, out);
+    quo_status st = f.failed ? QUO_ENOMEM : respond(core, req, &o, &f, !client_fault, NULL, NULL, out);
     if (violations)
         *violations = f.count;
     mock_findings_free(&f);

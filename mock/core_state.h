@@ -19,6 +19,21 @@
 #include "record.h"
 #include "store.h"
 
+/* One member of the success body, in the schema's order: worked out from
+ * the spec once (mock_render_plan()), filled in per request (render.c). */
+typedef enum mock_plan_what {
+    MOCK_PLAN_ID,    /* "name": and the task id */
+    MOCK_PLAN_LINK,  /* "name": and the linked entry of kind, left out when none */
+    MOCK_PLAN_CONST  /* "name":value, a schema-made value that never changes */
+} mock_plan_what;
+
+typedef struct mock_plan_member {
+    mock_plan_what what;
+    size_t kind;     /* MOCK_PLAN_LINK: the fixtures kind */
+    char *text;      /* JSON text, as above */
+    size_t len;
+} mock_plan_member;
+
 struct quo_mock_core {
     const quo_spec *spec;
     mock_fixtures *fx;
@@ -29,6 +44,7 @@ struct quo_mock_core {
     char allow[16];          /* the method, upper case: the Allow header */
     const char *path;        /* the operation's path, from the spec */
     const quo_contract_security *auth; /* the scheme enforced, NULL: none */
+    char auth_how[200];      /* the hint for a missing or malformed credential */
     int success;             /* the documented 2xx answered to a good request */
     const char *req_media;   /* the request body's media type, from the spec */
     char **props;            /* every request member name, for hints */
@@ -38,6 +54,10 @@ struct quo_mock_core {
     atomic_uint_fast64_t next_trace;
     char *oom_body;
     size_t oom_len;
+    mock_plan_member *plan; /* the success body (mock_render_plan()) */
+    size_t plan_n;
+    const char *plan_open, *plan_close; /* '{' and '}', with the wrapper's */
+    char *plan_wrapper;     /* {"data":{ when the body has a wrapper member */
 };
 
 /* What a request leads to, before rendering. */
@@ -53,6 +73,12 @@ typedef struct outcome {
     int forced;            /* Prefer code applied, or 0 */
     bool synthetic;        /* the natural outcome was replaced by Prefer */
 } outcome;
+
+/* Works out c->plan from the spec's success schema; QUO_ESPEC (with err)
+ * when a required member asks for more than the mock can make.
+ * mock_render_plan_free() releases it (and is safe on a core without). */
+quo_status mock_render_plan(quo_mock_core *c, quo_error *err);
+void mock_render_plan_free(quo_mock_core *c);
 
 /* The body of o: for a 2xx the task of sequence number seq (0: a fresh id
  * that is not stored), else the API's error shape. Caller frees *body. */

@@ -18,9 +18,6 @@ struct mock_coverage {
     int status[MOCK_COV_MAX];
 };
 
-/* Deep enough for any body worth observing; deeper ones observe nothing. */
-#define COV_MAX_DEPTH 64
-
 static int find_name(const mock_coverage *m, mock_cov_kind k, const char *s, size_t n)
 {
     for (size_t i = 0; i < m->count[k]; i++)
@@ -131,22 +128,21 @@ int mock_coverage_find(const mock_coverage *m, const char *item, size_t len,
     return -1;
 }
 
-void mock_coverage_observe(const mock_coverage *m, const char *body, size_t len,
-                           int status, mock_cov_bits *out)
+void mock_coverage_observe_status(const mock_coverage *m, int status, mock_cov_bits *out)
 {
-    memset(out, 0, sizeof *out);
     for (size_t i = 0; i < m->count[MOCK_COV_STATUS]; i++)
         if (m->status[i] == status)
             out->bits[MOCK_COV_STATUS] |= 1u << i;
-    quo_json_doc *doc = NULL;
-    if (!body || !len || quo_json_parse(body, len, COV_MAX_DEPTH, &doc, NULL) != QUO_OK)
+}
+
+void mock_coverage_observe_body(const mock_coverage *m, const quo_json_doc *doc,
+                                mock_cov_bits *out)
+{
+    const cJSON *root = doc ? quo_json_root(doc) : NULL;
+    if (!cJSON_IsObject(root))
         return;
-    const cJSON *root = quo_json_root(doc);
-    if (cJSON_IsObject(root)) {
-        for (int k = MOCK_COV_SHAPE; k <= MOCK_COV_MEMBER; k++)
-            for (size_t i = 0; i < m->count[k]; i++)
-                if (quo_json_member(doc, root, m->names[k][i]))
-                    out->bits[k] |= 1u << i;
-    }
-    quo_json_free(doc);
+    for (int k = MOCK_COV_SHAPE; k <= MOCK_COV_MEMBER; k++)
+        for (size_t i = 0; i < m->count[k]; i++)
+            if (quo_json_member(doc, root, m->names[k][i]))
+                out->bits[k] |= 1u << i;
 }

@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "quo/error.h"
+#include "quo/json.h"
 #include "quo/spec.h"
 
 /* At most this many items of one kind are tracked (a bit each). */
@@ -50,9 +51,13 @@ const char *mock_coverage_kind_name(mock_cov_kind kind);
 int mock_coverage_find(const mock_coverage *m, const char *item, size_t len,
                        mock_cov_kind *kind, size_t *i);
 
-/* What one request exercised: the shapes and members of body[0..len)
- * (nothing when it is not a JSON object) and `status` when documented. */
-void mock_coverage_observe(const mock_coverage *m, const char *body, size_t len,
-                           int status, mock_cov_bits *out);
+/* What one request exercised, in two parts so the body is parsed once
+ * (by the core, which validates it):
+ *   the shapes and members the parsed body carries at its top level
+ *   (nothing when its root is not an object), ORed into out;
+ *   its answer's status when the spec documents it, ORed into out. */
+void mock_coverage_observe_body(const mock_coverage *m, const quo_json_doc *doc,
+                                mock_cov_bits *out);
+void mock_coverage_observe_status(const mock_coverage *m, int status, mock_cov_bits *out);
 
 #endif

@@ -33,6 +33,19 @@ int64_t mock_guard_now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* The stamp of a state change (three a request): the coarse clock, a few
+ * milliseconds behind the fine one at a fraction of its cost. A stamp
+ * only ever starts a deadline of seconds (or the half second of
+ * mock_guard_evict()), so a deadline may end those milliseconds early,
+ * never late; the delays of mock_guard_suspend() keep the fine clock. */
+static int64_t stamp_ms(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_MONOTONIC_COARSE, &ts) != 0)
+        return mock_guard_now_ms();
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static void close_conn(guard_conn *gc)
 {
     gc->closing = true;
@@ -174,7 +187,7 @@ void mock_guard_add(mock_guard *g, guard_conn *gc, struct MHD_Connection *c, int
     gc->c = c;
     gc->fd = fd;
     gc->state = GUARD_HEADERS;
-    gc->since_ms = mock_guard_now_ms();
+    gc->since_ms = stamp_ms();
     pthread_mutex_lock(&g->lock);
     gc->next = g->head;
     if (g->head)
@@ -200,7 +213,7 @@ void mock_guard_set(mock_guard *g, guard_conn *gc, guard_state st)
 {
     pthread_mutex_lock(&g->lock);
     gc->state = st;
-    gc->since_ms = mock_guard_now_ms();
+    gc->since_ms = stamp_ms();
     pthread_mutex_unlock(&g->lock);
 }
 

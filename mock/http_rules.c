@@ -12,13 +12,27 @@ static bool name_is(const mock_raw_header *h, const char *lit)
     return mock_text_ieq(h->name, h->name_len, lit);
 }
 
-static size_t count(const mock_raw_header *h, size_t n, const char *name, size_t *first)
+/* The headers the rules count, each with how often it came and where it
+ * first did: one pass over the block for all of them (this runs for every
+ * request). */
+enum { H_HOST, H_AUTHORIZATION, H_CONTENT_TYPE, H_CONTENT_LENGTH, H_TRANSFER_ENCODING, H_COUNTED };
+static const char *const counted[H_COUNTED] = {"Host", "Authorization", "Content-Type",
+                                               "Content-Length", "Transfer-Encoding"};
+
+typedef struct tally {
+    size_t n[H_COUNTED], first[H_COUNTED];
+} tally;
+
+static void tally_up(const mock_raw_header *h, size_t n, tally *t)
 {
-    size_t k = 0;
+    memset(t, 0, sizeof *t);
     for (size_t i = 0; i < n; i++)
-        if (name_is(&h[i], name) && k++ == 0 && first)
-            *first = i;
-    return k;
+        for (size_t k = 0; k < H_COUNTED; k++)
+            if (name_is(&h[i], counted[k])) {
+                if (t->n[k]++ == 0)
+                    t->first[k] = i;
+                break;
+            }
 }
 
 /* The first byte a field value may not hold (RFC 9110 5.5: field-vchar,
@@ -54,7 +68,7 @@ static void field_value(mock_findings *f, const mock_raw_header *h)
         mock_findings_value(f, h->value, h->value_len);
 }
 
-static void check_fields(const mock_raw_header *h, size_t n, mock_findings *f)
+static void check_fields(const mock_raw_header *h, size_t n, const tally *t, mock_findings *f)
 {
     char name[64];
     for (size_t i = 0; i < n; i++) {
@@ -75,15 +89,14 @@ static void check_fields(const mock_raw_header *h, size_t n, mock_findings *f)
                               hname(&h[i], name, sizeof name),
                               byte_name((unsigned char)h[i].name[bn]));
     }
-    static const char *const singletons[] = {"Authorization", "Content-Type", "Content-Length"};
+    static const int singletons[] = {H_AUTHORIZATION, H_CONTENT_TYPE, H_CONTENT_LENGTH};
     for (size_t k = 0; k < QUO_ARRAY_SIZE(singletons); k++) {
-        size_t first = 0;
-        size_t c = count(h, n, singletons[k], &first);
-        if (c > 1) {
+        int at = singletons[k];
+        if (t->n[at] > 1) {
             mock_findings_add(f, "http", "", "send the header once",
                               "the %s header is sent %zu times (RFC 9110 section 5.3: a field "
-                              "that is not a list must not be repeated)", singletons[k], c);
-            field_value(f, &h[first]);
+                              "that is not a list must not be repeated)", counted[at], t->n[at]);
+            field_value(f, &h[t->first[at]]);
         }
     }
 }
@@ -115,7 +128,9 @@ mock_framing mock_http_check(const char *target, size_t tlen, const char *versio
     if (target)
         check_target(target, tlen, f);
     bool v11 = version && strcmp(version, "HTTP/1.1") == 0;
-    size_t hosts = count(h, n, "Host", NULL);
+    tally seen;
+    tally_up(h, n, &seen);
+    size_t hosts = seen.n[H_HOST];
     if (v11 && hosts == 0)
         mock_findings_add(f, "http", "", "send Host: with the server's name and port",
                           "the HTTP/1.1 request has no Host header (RFC 9112 section 3.2: a "
@@ -124,10 +139,9 @@ mock_framing mock_http_check(const char *target, size_t tlen, const char *versio
         mock_findings_add(f, "http", "", "send Host once",
                           "the request has %zu Host headers (RFC 9112 section 3.2: a server "
                           "must answer 400)", hosts);
-    check_fields(h, n, f);
-    size_t te_at = 0, cl_at = 0;
-    size_t te = count(h, n, "Transfer-Encoding", &te_at);
-    size_t cl = count(h, n, "Content-Length", &cl_at);
+    check_fields(h, n, &seen, f);
+    size_t te = seen.n[H_TRANSFER_ENCODING], te_at = seen.first[H_TRANSFER_ENCODING];
+    size_t cl = seen.n[H_CONTENT_LENGTH], cl_at = seen.first[H_CONTENT_LENGTH];
     if (te && cl) {
         mock_findings_add(f, "http", "", "send either Content-Length or Transfer-Encoding: "
                           "chunked, never both", "the request has both Transfer-Encoding and "

@@ -65,7 +65,7 @@ static void usage(FILE *to)
 "  --max-connections N    open connections served (default %u); more: 503\n"
 "  --timeout SECONDS      idle connection timeout (default %u); then closed\n"
 "  --max-depth N          JSON nesting limit of a body (default %u); deeper: 400\n"
-"  --threads N            epoll worker threads (default: one per CPU, at most 8)\n"
+"  --threads N            epoll worker threads (default: one per CPU but one, 1 to 8)\n"
 "  --thread-per-connection  a thread per connection instead of epoll workers\n"
 "  --quiet                no per-request log lines on stderr\n"
 "  --help                 this text\n"

@@ -28,6 +28,8 @@
 #include "quo/spec.h"
 #include "quo-mock/mock.h"
 
+#include "coverage.h"
+
 typedef struct mock_finding {
     const char *rule; /* static: "prefer", "path", "method", "auth", "media-type", "body", "limit" */
     char *path;       /* JSON Pointer into the body for "body" findings, else "" */
@@ -82,6 +84,9 @@ typedef struct mock_record mock_record;
 mock_record *mock_record_new(const quo_spec *spec, const quo_mock_options *opts,
                              size_t max_bytes);
 void mock_record_free(mock_record *r);
+/* The record's coverage model (owned by the record, immutable): what the
+ * core observes a request's body against. */
+const mock_coverage *mock_record_coverage(const mock_record *r);
 
 /* One answered request. */
 typedef struct mock_record_info {
@@ -92,6 +97,9 @@ typedef struct mock_record_info {
                             recorded, never counted against the client */
     bool not_judged;     /* the mock's own limit answered (503 at capacity, out
                             of memory, body budget): no verdict on the request */
+    const mock_cov_bits *body_cov; /* the shapes and members the body carried
+                                      (mock_coverage_observe_body()), NULL when
+                                      it was not read as JSON */
 } mock_record_info;
 
 /* Records one request. Never fails the request: on ENOMEM the request is

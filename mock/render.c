@@ -212,10 +212,10 @@ static bool key_is(const quo_json_doc *sd, const cJSON *p, const char *name)
 /* The success body, shaped by the spec's success schema: its wrapper
  * member (e.g. "data"), the identifying member (the task id), the link
  * members the fixtures resolved, and a schema-made value for each other
- * required member (e.g. revision, createdAt). self_check() proves at
- * start-up that the result conforms. */
-static quo_status task_body(quo_mock_core *c, const outcome *o, uint64_t seq, char **body,
-                            size_t *len)
+ * required member (e.g. revision, createdAt). Worked out once here, as
+ * all but the id and the links is the same for every task; self_check()
+ * proves at start-up that the result conforms. */
+quo_status mock_render_plan(quo_mock_core *c, quo_error *err)
 {
     const quo_contract *k = quo_spec_contract(c->spec);
     const quo_json_doc *sd = quo_spec_doc(c->spec);
@@ -223,63 +223,108 @@ static quo_status task_body(quo_mock_core *c, const outcome *o, uint64_t seq, ch
     const cJSON *obj = quo_contract_success_object(k, &wrapper);
     const cJSON *props = quo_json_member(sd, obj, "properties");
     const cJSON *req = quo_json_member(sd, obj, "required");
+    size_t n = 0;
+    for (const cJSON *p = cJSON_IsObject(props) ? props->child : NULL; p; p = p->next)
+        n++;
+    c->plan = calloc(n ? n : 1, sizeof *c->plan);
+    if (!c->plan)
+        return quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
+    c->plan_open = "{";
+    c->plan_close = "}";
+    if (wrapper) {
+        quo_buf w;
+        quo_buf_init(&w);
+        quo_buf_putc(&w, '{');
+        mock_buf_json_string(&w, wrapper, strlen(wrapper));
+        quo_buf_puts(&w, ":{");
+        if (!(c->plan_wrapper = quo_buf_take(&w, NULL)))
+            return quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
+        c->plan_open = c->plan_wrapper;
+        c->plan_close = "}}";
+    }
+    for (const cJSON *p = cJSON_IsObject(props) ? props->child : NULL; p; p = p->next) {
+        mock_plan_member m = {MOCK_PLAN_CONST, MOCK_FIX_NONE, NULL, 0};
+        size_t kind = mock_fixtures_kind(c->fx, p->string, quo_json_keylen(sd, p));
+        if (idm && key_is(sd, p, idm))
+            m.what = MOCK_PLAN_ID;
+        else if (kind != MOCK_FIX_NONE && kind != MOCK_KIND_USER) {
+            m.what = MOCK_PLAN_LINK;
+            m.kind = kind;
+        } else if (!listed(sd, req, p))
+            continue; /* optional, and the mock has nothing for it */
+        quo_buf b;
+        quo_buf_init(&b);
+        mock_buf_json_string(&b, p->string, strlen(p->string));
+        quo_buf_putc(&b, ':');
+        bool made_value = m.what != MOCK_PLAN_CONST || schema_value(k, sd, p, &b);
+        m.text = quo_buf_take(&b, &m.len);
+        if (!m.text)
+            return quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
+        c->plan[c->plan_n++] = m;
+        if (!made_value)
+            return quo_error_set(err, QUO_ESPEC, 0, "quo-mock cannot make a value for the "
+                                 "success body's required member \"%s\" from its schema",
+                                 p->string);
+    }
+    return QUO_OK;
+}
+
+void mock_render_plan_free(quo_mock_core *c)
+{
+    for (size_t i = 0; i < c->plan_n; i++)
+        free(c->plan[i].text);
+    free(c->plan);
+    free(c->plan_wrapper);
+    c->plan = NULL;
+    c->plan_wrapper = NULL;
+    c->plan_n = 0;
+}
+
+/* The task of sequence number seq, by c->plan. */
+static quo_status task_body(quo_mock_core *c, const outcome *o, uint64_t seq, char **body,
+                            size_t *len)
+{
     /* The link members: every fixtures kind but the assignee's, with the
-     * entry the request's chain of owners reached (NULL: none). */
+     * entry the request's chain of owners reached (none: left out). */
     const size_t slots[] = {o->refs.phone, o->refs.conv, o->refs.act};
-    char *id = malloc(mock_store_id_max(c->store));
+    char small[128];
+    size_t idmax = mock_store_id_max(c->store);
+    char *id = idmax <= sizeof small ? small : malloc(idmax);
     if (!id)
         return QUO_ENOMEM;
-    mock_store_task_id(c->store, seq, id, mock_store_id_max(c->store));
-    if (!id[0] && mock_store_id_max(c->store) > 1) { /* out of memory making it */
-        free(id);
+    mock_store_task_id(c->store, seq, id, idmax);
+    if (!id[0] && idmax > 1) { /* out of memory making it */
+        if (id != small)
+            free(id);
         return QUO_ENOMEM;
     }
     quo_buf b;
     quo_buf_init(&b);
-    if (wrapper) {
-        quo_buf_putc(&b, '{');
-        mock_buf_json_string(&b, wrapper, strlen(wrapper));
-        quo_buf_putc(&b, ':');
-    }
-    quo_buf_putc(&b, '{');
-    bool first = true, ok = true;
-    for (const cJSON *p = cJSON_IsObject(props) ? props->child : NULL; p && ok; p = p->next) {
+    quo_buf_reserve(&b, 256);
+    quo_buf_puts(&b, c->plan_open);
+    bool first = true;
+    for (size_t i = 0; i < c->plan_n; i++) {
+        const mock_plan_member *m = &c->plan[i];
         const mock_id *link = NULL;
-        bool is_link = false;
-        size_t kind = mock_fixtures_kind(c->fx, p->string, quo_json_keylen(sd, p));
-        if (kind != MOCK_FIX_NONE && kind != MOCK_KIND_USER) {
-            is_link = true;
-            size_t at = kind < MOCK_KIND_LEGACY ? slots[kind]
-                        : kind == o->other_kind ? o->other : MOCK_FIX_NONE;
-            link = mock_fixtures_id(c->fx, kind, at);
+        if (m->what == MOCK_PLAN_LINK) {
+            size_t at = m->kind < MOCK_KIND_LEGACY ? slots[m->kind]
+                        : m->kind == o->other_kind ? o->other : MOCK_FIX_NONE;
+            if (!(link = mock_fixtures_id(c->fx, m->kind, at)))
+                continue;
         }
-        bool required = false;
-        for (const cJSON *r = cJSON_IsArray(req) ? req->child : NULL; r && !required; r = r->next)
-            required = cJSON_IsString(r) && quo_json_strlen(sd, r) == quo_json_keylen(sd, p) &&
-                       memcmp(r->valuestring, p->string, quo_json_keylen(sd, p)) == 0;
-        bool is_id = idm && key_is(sd, p, idm);
-        if (!is_id && !link && (is_link || !required))
-            continue;
         if (!first)
             quo_buf_putc(&b, ',');
         first = false;
-        mock_buf_json_string(&b, p->string, strlen(p->string));
-        quo_buf_putc(&b, ':');
-        if (is_id)
+        quo_buf_append(&b, m->text, m->len);
+        if (m->what == MOCK_PLAN_ID)
             mock_buf_json_string(&b, id, strlen(id));
         else if (link)
             quo_buf_append(&b, link->json, link->json_len);
-        else
-            ok = schema_value(k, sd, p, &b);
     }
-    quo_buf_puts(&b, wrapper ? "}}" : "}");
-    free(id);
+    quo_buf_puts(&b, c->plan_close);
+    if (id != small)
+        free(id);
     *body = quo_buf_take(&b, len);
-    if (!ok) {
-        free(*body);
-        *body = NULL;
-        return QUO_ESPEC;
-    }
     return *body ? QUO_OK : QUO_ENOMEM;
 }
 

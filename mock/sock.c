@@ -2,6 +2,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -32,12 +33,19 @@ bool mock_sock_bytes_now(int fd, mock_sock_bytes *out)
     out->in = out->out = 0;
     if (fd < 0 || getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) != 0)
         return false;
-    /* Written = acknowledged + still in the send queue (sent or not):
-     * one number that only grows, whatever the peer has acknowledged. */
+    out->in = ti.tcpi_bytes_received;
+    /* Written = sent once (retransmissions left out) + not sent yet: one
+     * number that only grows, whatever the peer has acknowledged. It is
+     * taken after every answer, so one system call, not two: a kernel
+     * older than 4.19 lacks these fields and gets the acknowledged count
+     * plus the send queue instead. */
+    if (len >= offsetof(struct tcp_info, tcpi_bytes_retrans) + sizeof ti.tcpi_bytes_retrans) {
+        out->out = ti.tcpi_bytes_sent - ti.tcpi_bytes_retrans + ti.tcpi_notsent_bytes;
+        return true;
+    }
     int queued = 0;
     if (ioctl(fd, SIOCOUTQ, &queued) != 0)
         queued = 0;
-    out->in = ti.tcpi_bytes_received;
     out->out = ti.tcpi_bytes_acked + (uint64_t)(queued > 0 ? queued : 0);
     return true;
 }

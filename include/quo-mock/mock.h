@@ -76,7 +76,7 @@ typedef struct quo_mock_options {
     /* Added for quo-mock's CLI and tests; zero-initialised means default. */
     const char *report_path;   /* written by quo_mock_server_finish(); NULL = none */
     quo_mock_report_format report_format;
-    unsigned threads;          /* epoll workers; 0 = one per CPU (at most 8) */
+    unsigned threads;          /* epoll workers; 0 = one per CPU but one (1 to 8) */
     bool thread_per_connection; /* instead of epoll workers: a thread per connection */
     size_t max_tasks;          /* created tasks kept in memory; 0 = default */
     size_t record_max;         /* requests whose details the record keeps; 0 = default */
