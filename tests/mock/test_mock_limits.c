@@ -9,6 +9,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -548,6 +549,18 @@ START_TEST(t_log_lines_without_keys)
     ck_assert_msg(strstr(log, "POST /v1/tasks 401 ") && strstr(log, "ms violations=1\n"),
                   "log: %s", log);
     ck_assert_msg(strstr(log, "GET /elsewhere 404 "), "log: %s", log);
+    /* Every line in full: method, path, status, milliseconds to three
+     * decimals, the violations when there are any. */
+    regex_t line;
+    ck_assert_int_eq(regcomp(&line, "^(POST /v1/tasks (201|401)|GET /elsewhere 404) "
+                             "[0-9]+\\.[0-9]{3}ms( violations=[1-9][0-9]*)?$",
+                             REG_EXTENDED | REG_NOSUB | REG_NEWLINE), 0);
+    for (char *p = log, *nl; (nl = strchr(p, '\n')); p = nl + 1) {
+        *nl = '\0';
+        ck_assert_msg(regexec(&line, p, 0, NULL, 0) == 0, "log line: \"%s\"", p);
+        *nl = '\n';
+    }
+    regfree(&line);
     ck_assert_msg(!strstr(log, "secret") && !strstr(log, "test-key"), "a key leaked: %s", log);
     int lines = 0;
     for (const char *p = log; (p = strchr(p, '\n')); p++)
