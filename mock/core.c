@@ -915,7 +915,8 @@ quo_status mock_core_reject_http(quo_mock_core *core, const quo_mock_request *re
         mock_findings_add(&f, "limit", "", NULL, "%s", message);
     else if (client_fault == 0)
         mock_findings_note(&f, "%s", message);
-    quo_status st = f.failed ? QUO_ENOMEM : respond(core, req, &o, &f, !client_fault, NULL, NULL, out);
+    quo_status st =
+        f.failed ? QUO_ENOMEM : respond(core, req, &o, &f, !client_fault, NULL, NULL, out);
     if (violations)
         *violations = f.count;
     mock_findings_free(&f);
