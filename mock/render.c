@@ -256,15 +256,16 @@ quo_status mock_render_plan(quo_mock_core *c, quo_error *err)
         quo_buf_init(&b);
         mock_buf_json_string(&b, p->string, strlen(p->string));
         quo_buf_putc(&b, ':');
-        bool made_value = m.what != MOCK_PLAN_CONST || schema_value(k, sd, p, &b);
+        if (m.what == MOCK_PLAN_CONST && !schema_value(k, sd, p, &b) && !b.failed) {
+            quo_buf_free(&b);
+            return quo_error_set(err, QUO_ESPEC, 0, "quo-mock cannot make a value for the "
+                                 "success body's required member \"%s\" from its schema",
+                                 p->string);
+        }
         m.text = quo_buf_take(&b, &m.len);
         if (!m.text)
             return quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
         c->plan[c->plan_n++] = m;
-        if (!made_value)
-            return quo_error_set(err, QUO_ESPEC, 0, "quo-mock cannot make a value for the "
-                                 "success body's required member \"%s\" from its schema",
-                                 p->string);
     }
     return QUO_OK;
 }
