@@ -56,8 +56,8 @@ struct quo_mock_core {
     size_t oom_len;
     mock_plan_member *plan; /* the success body (mock_render_plan()) */
     size_t plan_n;
-    const char *plan_open, *plan_close; /* '{' and '}', with the wrapper's */
-    char *plan_wrapper;     /* {"data":{ when the body has a wrapper member */
+    char *plan_open;        /* "{", or {"data":{ with a wrapper member */
+    const char *plan_close; /* "}" or "}}" */
 };
 
 /* What a request leads to, before rendering. */

@@ -229,19 +229,16 @@ quo_status mock_render_plan(quo_mock_core *c, quo_error *err)
     c->plan = calloc(n ? n : 1, sizeof *c->plan);
     if (!c->plan)
         return quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
-    c->plan_open = "{";
-    c->plan_close = "}";
+    quo_buf w;
+    quo_buf_init(&w);
+    quo_buf_putc(&w, '{');
     if (wrapper) {
-        quo_buf w;
-        quo_buf_init(&w);
-        quo_buf_putc(&w, '{');
         mock_buf_json_string(&w, wrapper, strlen(wrapper));
         quo_buf_puts(&w, ":{");
-        if (!(c->plan_wrapper = quo_buf_take(&w, NULL)))
-            return quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
-        c->plan_open = c->plan_wrapper;
-        c->plan_close = "}}";
     }
+    c->plan_close = wrapper ? "}}" : "}";
+    if (!(c->plan_open = quo_buf_take(&w, NULL)))
+        return quo_error_set(err, QUO_ENOMEM, 0, "out of memory");
     for (const cJSON *p = cJSON_IsObject(props) ? props->child : NULL; p; p = p->next) {
         mock_plan_member m = {MOCK_PLAN_CONST, MOCK_FIX_NONE, NULL, 0};
         size_t kind = mock_fixtures_kind(c->fx, p->string, quo_json_keylen(sd, p));
@@ -275,9 +272,9 @@ void mock_render_plan_free(quo_mock_core *c)
     for (size_t i = 0; i < c->plan_n; i++)
         free(c->plan[i].text);
     free(c->plan);
-    free(c->plan_wrapper);
+    free(c->plan_open);
     c->plan = NULL;
-    c->plan_wrapper = NULL;
+    c->plan_open = NULL;
     c->plan_n = 0;
 }
 
